@@ -1,0 +1,57 @@
+# Magok portal. `make run` serves the portal with demo data; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/magok
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Production settings for `check --deploy` (values only need to be well-formed).
+DEPLOY_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$(shell printf '%064d' 0) \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) ALLOWED_HOSTS=magok.example.kr DEBUG=0
+
+.PHONY: run test lint check-migrations check-deploy messages bench worker clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py install_periodic_tasks
+	@echo "Portal: http://127.0.0.1:$(PORT)  (staff: admin@sba.example.kr / magok-admin-2027, representative: ceo@robotis.example.kr / magok-demo-2027)"
+	@set -m; $(VENV)/bin/celery -A magok worker --beat --loglevel=INFO --concurrency=2 \
+		--schedule=var/celerybeat-schedule & worker=$$!; \
+	trap "kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed lint check-migrations check-deploy
+	DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+check-migrations: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: $(VENV)/.installed
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+# Regenerate and compile translations of every app and of the project templates.
+messages: $(VENV)/.installed
+	for dir in . accounts companies events programs notifications; do \
+		(cd $$dir && mkdir -p locale && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en -l ko --no-obsolete \
+			$$( [ $$dir = . ] && echo "--ignore=accounts/* --ignore=companies/* --ignore=events/* --ignore=programs/* --ignore=notifications/* --ignore=.venv/* --ignore=tests/* --ignore=var/*" )) ; \
+	done
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(VENV)/.installed
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py
+
+clean:
+	rm -rf var db.sqlite3 test-output

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from companies.models import Company
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in with an e-mail address: SBA staff, a tenant company's people, or the public."""
+
+    class Language(models.TextChoices):
+        KO = "ko", _("한국어")
+        EN = "en", "English"
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("이메일"), unique=True)
+    name = models.CharField(_("이름"), max_length=100)
+    phone = models.CharField(_("전화번호"), max_length=30, blank=True)
+    position = models.CharField(_("직위"), max_length=100, blank=True)
+    language = models.CharField(_("선호 언어"), max_length=2, choices=Language.choices, default=Language.KO)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("사용자")
+        verbose_name_plural = _("사용자")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+    @property
+    def membership(self) -> Membership | None:
+        """The user's approved membership, if any (at most one: a database constraint)."""
+        cached = getattr(self, "_approved_membership", None)
+        if cached is None:
+            cached = (
+                Membership.objects.select_related("company")
+                .filter(user=self, status=Membership.Status.APPROVED)
+                .first()
+            )
+            self._approved_membership = cached or False
+        return cached or None
+
+    @property
+    def company(self) -> Company | None:
+        membership = self.membership
+        return membership.company if membership else None
+
+    @property
+    def is_representative(self) -> bool:
+        membership = self.membership
+        return bool(membership and membership.role == Membership.Role.REPRESENTATIVE)
+
+
+class Membership(models.Model):
+    """Links a user to a tenant company. A request to join starts pending; the company's
+    representative or SBA staff approves it."""
+
+    class Role(models.TextChoices):
+        REPRESENTATIVE = "representative", _("대표자")
+        STAFF = "staff", _("직원")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("승인 대기")
+        APPROVED = "approved", _("승인")
+        REJECTED = "rejected", _("반려")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("사용자"))
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("기업")
+    )
+    role = models.CharField(_("역할"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(_("요청 메시지"), blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("처리자")
+    )
+    decided_at = models.DateTimeField(_("처리 일시"), null=True, blank=True)
+    created_at = models.DateTimeField(_("요청 일시"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("기업 소속")
+        verbose_name_plural = _("기업 소속")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "company"], name="membership_unique_user_company"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="approved"), name="membership_one_approved_company_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company} ({self.get_role_display()}, {self.get_status_display()})"

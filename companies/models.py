@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from magok.i18n import localized
+
+from .validators import validate_business_registration_number
+
+
+class Sector(models.Model):
+    slug = models.SlugField(_("코드"), unique=True)
+    name_ko = models.CharField(_("이름 (한국어)"), max_length=100)
+    name_en = models.CharField(_("이름 (영어)"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    class Meta:
+        verbose_name = _("업종")
+        verbose_name_plural = _("업종")
+        ordering = ["order", "name_ko"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class Company(models.Model):
+    """A tenant company of the Magok Industrial Complex."""
+
+    class SizeClass(models.TextChoices):
+        LARGE = "large", _("대기업")
+        MIDSIZED = "midsized", _("중견기업")
+        SME = "sme", _("중소기업")
+        STARTUP = "startup", _("스타트업")
+
+    class MoveInStatus(models.TextChoices):
+        ALLOTTED = "allotted", _("분양 완료")
+        UNDER_CONSTRUCTION = "under_construction", _("건축 중")
+        MOVED_IN = "moved_in", _("입주 완료")
+
+    name_ko = models.CharField(_("기업명 (한국어)"), max_length=200)
+    name_en = models.CharField(_("기업명 (영어)"), max_length=200, blank=True)
+    slug = models.SlugField(_("주소용 이름"), max_length=80, unique=True, allow_unicode=False)
+    size_class = models.CharField(_("기업 규모"), max_length=20, choices=SizeClass.choices)
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="companies", verbose_name=_("업종"))
+    keywords = models.CharField(
+        _("기술 키워드"), max_length=500, blank=True, help_text=_("쉼표로 구분합니다. 예: 로봇, 액추에이터")
+    )
+    parcel_code = models.CharField(_("필지 번호"), max_length=30, blank=True)
+    move_in_status = models.CharField(
+        _("입주 현황"), max_length=20, choices=MoveInStatus.choices, default=MoveInStatus.ALLOTTED
+    )
+    moved_in_on = models.DateField(_("입주일"), null=True, blank=True)
+    homepage = models.URLField(_("홈페이지"), blank=True)
+    description_ko = models.TextField(_("소개 (한국어)"), blank=True)
+    description_en = models.TextField(_("소개 (영어)"), blank=True)
+    logo = models.ImageField(
+        _("로고"),
+        upload_to="logos/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "gif", "webp"])],
+    )
+    employee_count = models.PositiveIntegerField(
+        _("임직원 수"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(1_000_000)]
+    )
+    business_registration_number = models.CharField(
+        _("사업자등록번호"),
+        max_length=12,
+        blank=True,
+        validators=[validate_business_registration_number],
+        help_text=_("공개되지 않습니다."),
+    )
+    is_public = models.BooleanField(_("공개"), default=True)
+    is_sample = models.BooleanField(
+        _("예시 데이터"), default=False, help_text=_("데모용 가상 기업입니다. 실제 입주기업이 아닙니다.")
+    )
+    created_at = models.DateTimeField(_("등록 일시"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("입주기업")
+        verbose_name_plural = _("입주기업")
+        ordering = ["name_ko"]
+        indexes = [
+            models.Index(fields=["size_class"], name="company_size_idx"),
+            models.Index(fields=["move_in_status"], name="company_move_in_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_ko
+
+    def get_absolute_url(self) -> str:
+        return reverse("companies:detail", kwargs={"slug": self.slug})
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+
+class ComplexProfile(models.Model):
+    """Complex-wide figures that SBA staff keep current (one row)."""
+
+    name_ko = models.CharField(_("단지명 (한국어)"), max_length=100, default="마곡산업단지")
+    name_en = models.CharField(_("단지명 (영어)"), max_length=100, default="Magok Industrial Complex")
+    area_m2 = models.PositiveIntegerField(_("면적 (㎡)"), default=1_120_000)
+    designated_on = models.DateField(_("지정일"), null=True, blank=True)
+    allotted_company_target = models.PositiveIntegerField(_("분양 기업 수"), default=150)
+    move_in_target_year = models.PositiveSmallIntegerField(_("입주 완료 목표 연도"), default=2024)
+    updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("단지 현황")
+        verbose_name_plural = _("단지 현황")
+
+    def __str__(self) -> str:
+        return self.name_ko
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @classmethod
+    def load(cls) -> ComplexProfile:
+        profile, _created = cls.objects.get_or_create(pk=1)
+        return profile

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from companies.views import home
+from magok.health import healthz
+
+admin.site.site_header = "마곡 포털 관리 (SBA)"
+admin.site.site_title = "마곡 포털 관리"
+admin.site.index_title = "서울산업진흥원 관리"
+
+api_v1 = [
+    path("", include("companies.api.urls")),
+    path("", include("events.api.urls")),
+    path("", include("programs.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("", home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("companies/", include("companies.urls")),
+    path("events/", include("events.urls")),
+    path("programs/", include("programs.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

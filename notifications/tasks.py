@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import email_send, outbox_sweep
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_email(email_id: int) -> bool:
+    return email_send(email_id=email_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sweep_outbox() -> int:
+    return outbox_sweep()
