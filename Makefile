@@ -42,13 +42,17 @@ check-migrations: $(VENV)/.installed
 check-deploy: $(VENV)/.installed
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
-# Regenerate and compile translations of every app and of the project templates.
+# Regenerate and compile the English catalogs (Korean is the source language). Each app keeps
+# its own catalog in <app>/locale; the project templates and magok/ use locale/. Run without
+# settings so that makemessages writes to the catalog of the folder it runs in.
+APPS := accounts companies events programs notifications
 messages: $(VENV)/.installed
-	for dir in . accounts companies events programs notifications; do \
-		(cd $$dir && mkdir -p locale && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en -l ko --no-obsolete \
-			$$( [ $$dir = . ] && echo "--ignore=accounts/* --ignore=companies/* --ignore=events/* --ignore=programs/* --ignore=notifications/* --ignore=.venv/* --ignore=tests/* --ignore=var/*" )) ; \
+	for app in $(APPS); do \
+		(cd $$app && mkdir -p locale && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(VENV)/bin/django-admin makemessages -l en --no-obsolete --no-location) || exit 1; \
 	done
-	$(PY) manage.py compilemessages --ignore=.venv
+	env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin makemessages -l en --no-obsolete --no-location \
+		$(foreach app,$(APPS),--ignore=$(app)/*) --ignore=.venv/* --ignore=tests/* --ignore=var/* --ignore=bench/*
+	for dir in . $(APPS); do (cd $$dir && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(VENV)/bin/django-admin compilemessages) || exit 1; done
 
 bench: $(VENV)/.installed
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py
