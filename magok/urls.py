@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from companies.views import home
@@ -31,7 +32,8 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Public uploads (company logos). Programme documents live in PRIVATE_MEDIA_ROOT and are only
+# served by views that check permission. A reverse proxy may serve /media/ directly instead.
+urlpatterns += [
+    re_path(r"^media/(?P<path>logos/.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),
+]
