@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 DEPLOY_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$(shell printf '%064d' 0) \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) ALLOWED_HOSTS=magok.example.kr DEBUG=0
 
-.PHONY: run test lint check-migrations check-deploy messages bench worker clean
+.PHONY: run test lint check-migrations check-deploy messages bench typecheck clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,7 +55,10 @@ messages: $(VENV)/.installed
 	for dir in . $(APPS); do (cd $$dir && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(VENV)/bin/django-admin compilemessages) || exit 1; done
 
 bench: $(VENV)/.installed
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py
+	for script in bench/*.py; do DATABASE_URL=$(TEST_DATABASE_URL) $(PY) $$script || exit 1; done
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy magok accounts companies events programs notifications
 
 clean:
 	rm -rf var db.sqlite3 test-output
