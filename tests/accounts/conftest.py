@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from accounts.models import Membership, User
+from companies.models import Company
+from tests.factories import CompanyFactory, MembershipFactory, RepresentativeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _korean_by_default(settings):
+    settings.LANGUAGE_CODE = "ko"
+
+
+@pytest.fixture
+def company(db) -> Company:
+    return CompanyFactory(name_ko="로보티즈", name_en="Robotis", slug="robotis")
+
+
+@pytest.fixture
+def other_company(db) -> Company:
+    return CompanyFactory(name_ko="팜스빌", name_en="Pharmsville", slug="pharmsville")
+
+
+@pytest.fixture
+def representative(company) -> User:
+    return RepresentativeFactory(company=company, user__name="김대표").user
+
+
+@pytest.fixture
+def other_representative(other_company) -> User:
+    return RepresentativeFactory(company=other_company, user__name="박대표").user
+
+
+@pytest.fixture
+def requester(db) -> User:
+    return UserFactory(name="이신청", email="applicant@example.kr")
+
+
+@pytest.fixture
+def pending(requester, company) -> Membership:
+    return MembershipFactory(user=requester, company=company, status=Membership.Status.PENDING)
+
+
+def text_of(response) -> str:
+    """The response body with tags removed and whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
