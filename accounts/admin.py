@@ -6,8 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import services
 from .forms import AdminUserAddForm, AdminUserChangeForm
@@ -85,7 +84,7 @@ class MembershipAdmin(admin.ModelAdmin):
             return ("decided_by", "decided_at")
         return ("user", "company", "status", "message", "decided_by", "decided_at", "created_at")
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[Membership], decide: Any, done: str) -> None:
+    def _decide(self, request: HttpRequest, queryset: QuerySet[Membership], decide: Any) -> int:
         succeeded = 0
         for membership in queryset.select_related("user", "company"):
             try:
@@ -94,13 +93,16 @@ class MembershipAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{membership.user}: {error}", messages.WARNING)
             else:
                 succeeded += 1
-        if succeeded:
-            self.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+        return succeeded
 
     @admin.action(description=gettext_lazy("선택한 소속 요청 승인"))
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
-        self._decide(request, queryset, services.membership_approve, _("%(count)d건을 승인했습니다."))
+        if count := self._decide(request, queryset, services.membership_approve):
+            message = ngettext("%(count)d건을 승인했습니다.", "%(count)d건을 승인했습니다.", count)
+            self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("선택한 소속 요청 반려"))
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
-        self._decide(request, queryset, services.membership_reject, _("%(count)d건을 반려했습니다."))
+        if count := self._decide(request, queryset, services.membership_reject):
+            message = ngettext("%(count)d건을 반려했습니다.", "%(count)d건을 반려했습니다.", count)
+            self.message_user(request, message % {"count": count}, messages.SUCCESS)
