@@ -56,6 +56,11 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (gettext_lazy("주요 일시"), {"fields": ("last_login", "date_joined")}),
     )
+
+    def get_inline_instances(self, request: HttpRequest, obj: User | None = None) -> list[Any]:
+        # The add page stays a short form (e-mail, name, password); memberships come after.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
     add_fieldsets = (
         (
             None,
