@@ -61,6 +61,14 @@ def user_profile_update(*, user: User, name: str, phone: str, position: str, lan
     return user
 
 
+def user_lockout_clear(*, user: User) -> int:
+    """Forget the failed logins of ``user`` (after they proved themselves by resetting the
+    password through their e-mail). Returns how many lockout records were removed."""
+    from axes.utils import reset
+
+    return reset(username=user.email)
+
+
 def _can_decide(*, membership: Membership, by: User) -> bool:
     if by.is_staff:
         return True

@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from accounts.models import Membership, User
-from companies.models import Company
+from accounts.models import Membership
 from tests.factories import CompanyFactory, MembershipFactory, RepresentativeFactory, UserFactory
 
 
@@ -15,32 +14,32 @@ def _korean_by_default(settings):
 
 
 @pytest.fixture
-def company(db) -> Company:
+def company(db):
     return CompanyFactory(name_ko="로보티즈", name_en="Robotis", slug="robotis")
 
 
 @pytest.fixture
-def other_company(db) -> Company:
+def other_company(db):
     return CompanyFactory(name_ko="팜스빌", name_en="Pharmsville", slug="pharmsville")
 
 
 @pytest.fixture
-def representative(company) -> User:
+def representative(company):
     return RepresentativeFactory(company=company, user__name="김대표").user
 
 
 @pytest.fixture
-def other_representative(other_company) -> User:
+def other_representative(other_company):
     return RepresentativeFactory(company=other_company, user__name="박대표").user
 
 
 @pytest.fixture
-def requester(db) -> User:
+def requester(db):
     return UserFactory(name="이신청", email="applicant@example.kr")
 
 
 @pytest.fixture
-def pending(requester, company) -> Membership:
+def pending(requester, company):
     return MembershipFactory(user=requester, company=company, status=Membership.Status.PENDING)
 
 

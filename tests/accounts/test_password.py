@@ -100,3 +100,20 @@ def test_password_change_requires_login(client):
     response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_resetting_the_password_lifts_a_lockout(client, settings):
+    user = UserFactory(email="kim@example.kr")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "kim@example.kr", "password": "wrong"})
+    assert (
+        client.post(reverse("accounts:login"), {"username": "kim@example.kr", "password": PASSWORD}).status_code == 429
+    )
+
+    client.post(reverse("accounts:password_reset"), {"email": "kim@example.kr"})
+    set_password_url = client.get(_reset_path(OutboundEmail.objects.get()))["Location"]
+    client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    response = client.post(reverse("accounts:login"), {"username": "kim@example.kr", "password": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
