@@ -9,8 +9,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import services
-from .forms import AdminUserAddForm, AdminUserChangeForm
+from .forms import AdminEmailAuthenticationForm, AdminUserAddForm, AdminUserChangeForm
 from .models import Membership, User
+
+admin.site.login_form = AdminEmailAuthenticationForm
 
 
 class MembershipInline(admin.TabularInline):

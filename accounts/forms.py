@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
@@ -37,6 +38,13 @@ class EmailAuthenticationForm(AuthenticationForm):
     def clean_username(self) -> str:
         # Addresses are stored in lower case; lower-casing here also makes the lockout
         # count "Kim@x.kr" and "kim@x.kr" as the same person.
+        return self.cleaned_data["username"].strip().lower()
+
+
+class AdminEmailAuthenticationForm(AdminAuthenticationForm):
+    """The admin's own login page, with the same case-insensitive e-mail as the site's."""
+
+    def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
 
 

@@ -51,11 +51,6 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-class LogoutView(auth_views.LogoutView):
-    # Django's LogoutView answers POST only; a GET gets 405.
-    pass
-
-
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
@@ -68,10 +63,6 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
 
-class PasswordResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "accounts/password_reset_done.html"
-
-
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
@@ -81,10 +72,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # The lockout page sends people here; a fresh password must let them in at once.
         services.user_lockout_clear(user=form.user)
         return response
-
-
-class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
-    template_name = "accounts/password_reset_complete.html"
 
 
 def signup(request: HttpRequest) -> HttpResponseBase:

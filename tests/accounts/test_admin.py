@@ -8,7 +8,7 @@ from accounts.admin import MembershipInline
 from accounts.models import Membership, User
 from companies.models import Company
 from notifications.models import OutboundEmail
-from tests.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,12 @@ def test_membership_inline_fits_a_company_admin():
         inlines = [MembershipInline]
 
     assert CompanyAdminWithMembers(Company, admin.site).check() == []
+
+
+def test_admin_login_takes_the_email_in_any_letter_case(client):
+    staff = StaffFactory(email="admin@sba.example.kr")
+    response = client.post(
+        reverse("admin:login"), {"username": "Admin@SBA.example.kr", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff.pk)

@@ -60,5 +60,14 @@ def test_home_page_on_a_phone_folds_the_menu(browser, live_server, screenshot_di
         assert page.get_by_role("link", name="로그인").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         page.screenshot(path=str(screenshot_dir / "accounts-home-375-menu-open.png"), full_page=True)
+
+        # Larger text, kept on the next page.
+        root_size = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+        before = page.evaluate(root_size)
+        page.get_by_role("button", name="글자 크게").click()
+        assert page.evaluate(root_size) > before
+        page.goto(f"{live_server.url}/accounts/login/")
+        assert page.evaluate(root_size) > before
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         context.close()
