@@ -13,6 +13,12 @@ def _korean_by_default(settings):
     settings.LANGUAGE_CODE = "ko"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # These tests log in hundreds of times; the production hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def company(db):
     return CompanyFactory(name_ko="로보티즈", name_en="Robotis", slug="robotis")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from axes.exceptions import AxesBackendRequestParameterRequired
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -72,3 +74,12 @@ def test_authenticate_needs_the_request_for_the_lockout_to_work():
     UserFactory(email="kim@example.kr")
     request = RequestFactory().post("/accounts/login/")
     assert authenticate(request, username="kim@example.kr", password=PASSWORD) is not None
+    with pytest.raises(AxesBackendRequestParameterRequired):
+        authenticate(username="kim@example.kr", password=PASSWORD)
+
+
+def test_the_test_client_logs_in_when_given_a_request(client):
+    """For tests: ``client.force_login(user)``, or ``client.login(request=HttpRequest(), ...)``."""
+    user = UserFactory(email="kim@example.kr")
+    assert client.login(request=HttpRequest(), username="kim@example.kr", password=PASSWORD)
+    assert client.session["_auth_user_id"] == str(user.pk)
