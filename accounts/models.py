@@ -48,11 +48,14 @@ class User(AbstractUser):
     phone = models.CharField(_("전화번호"), max_length=30, blank=True)
     position = models.CharField(_("직위"), max_length=100, blank=True)
     language = models.CharField(_("선호 언어"), max_length=2, choices=Language.choices, default=Language.KO)
+    # Which text of the personal-data consent (accounts.consent) the user agreed to, and when.
+    privacy_consent_version = models.CharField(_("개인정보 동의 버전"), max_length=40, blank=True)
+    privacy_consented_at = models.DateTimeField(_("개인정보 동의 일시"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["name"]
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("사용자")
@@ -123,9 +126,16 @@ class Membership(models.Model):
         verbose_name_plural = _("기업 소속")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "company"], name="membership_unique_user_company"),
             models.UniqueConstraint(
-                fields=["user"], condition=Q(status="approved"), name="membership_one_approved_company_per_user"
+                fields=["user", "company"],
+                name="membership_unique_user_company",
+                violation_error_message=_("이 사용자는 이미 이 기업에 소속 요청이 있습니다."),
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="approved"),
+                name="membership_one_approved_company_per_user",
+                violation_error_message=_("이 사용자는 이미 다른 기업에 소속되어 있습니다."),
             ),
         ]
 

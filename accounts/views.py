@@ -1,1 +1,220 @@
-# Create your views here.
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from companies.models import Company
+
+from . import services
+from .forms import EmailAuthenticationForm, JoinCompanyForm, OutboxPasswordResetForm, ProfileForm, SignupForm
+from .models import Membership, User
+
+
+def _remember_language(response: HttpResponseBase, user: User) -> HttpResponseBase:
+    """Show the site in the user's preferred language from the next page on."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        user.language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT}
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        _remember_language(response, form.get_user())
+        return response
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+    success_message = gettext_lazy("비밀번호를 바꿨습니다.")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = OutboxPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # The lockout page sends people here; a fresh password must let them in at once.
+        services.user_lockout_clear(user=form.user)
+        return response
+
+
+def signup(request: HttpRequest) -> HttpResponseBase:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_signup(
+                email=data["email"],
+                name=data["name"],
+                password=data["password1"],
+                phone=data["phone"],
+                position=data["position"],
+                language=data["language"],
+                consent=form.consent_text,
+            )
+        except services.EmailTakenError:
+            form.add_error("email", _("이미 가입된 이메일입니다. 로그인하거나 비밀번호를 재설정해 주세요."))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("가입을 환영합니다. 소속 기업이 있다면 소속 요청을 보내 주세요."))
+            return _remember_language(redirect("accounts:join"), user)
+    return render(request, "accounts/signup.html", {"form": form, "consent": form.consent_text})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.user_profile_update(
+            user=user, name=data["name"], phone=data["phone"], position=data["position"], language=data["language"]
+        )
+        messages.success(request, _("내 정보를 저장했습니다."))
+        return _remember_language(redirect("accounts:profile"), user)
+    memberships = user.memberships.select_related("company").order_by("-created_at")
+    return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+def join(request: HttpRequest) -> HttpResponseBase:
+    user: User = request.user  # type: ignore[assignment]
+    initial = {}
+    if request.method == "GET" and request.GET.get("company"):
+        initial["company"] = request.GET["company"]
+    form = JoinCompanyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_request(
+                user=user, company=form.cleaned_data["company"], message=form.cleaned_data["message"]
+            )
+        except services.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("소속 요청을 보냈습니다. 기업 대표자나 SBA 담당자가 승인하면 이메일로 알려 드립니다.")
+            )
+            return redirect("accounts:profile")
+    memberships = user.memberships.select_related("company").order_by("-created_at")
+    return render(request, "accounts/join.html", {"form": form, "memberships": memberships})
+
+
+@require_POST
+@login_required
+def membership_withdraw(request: HttpRequest, pk: int) -> HttpResponseBase:
+    membership = get_object_or_404(Membership, pk=pk, user=request.user, status=Membership.Status.PENDING)
+    services.membership_withdraw(membership=membership, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("소속 요청을 취소했습니다."))
+    return redirect("accounts:profile")
+
+
+def _representative_company(request: HttpRequest) -> Company:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.is_representative:
+        raise PermissionDenied
+    membership = user.membership
+    assert membership is not None
+    return membership.company
+
+
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    company = _representative_company(request)
+    memberships = list(
+        Membership.objects.filter(company=company)
+        .exclude(status=Membership.Status.REJECTED)
+        .select_related("user")
+        .order_by("status", "-created_at")
+    )
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "company": company,
+            "pending": [m for m in memberships if m.status == Membership.Status.PENDING],
+            "approved": [m for m in memberships if m.status == Membership.Status.APPROVED],
+        },
+    )
+
+
+def _company_membership(request: HttpRequest, pk: int, status: str) -> Membership:
+    company = _representative_company(request)
+    # Another company's request answers 404: its existence is not ours to reveal.
+    return get_object_or_404(Membership.objects.select_related("user"), pk=pk, company=company, status=status)
+
+
+@require_POST
+@login_required
+def membership_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
+    membership = _company_membership(request, pk, Membership.Status.PENDING)
+    try:
+        services.membership_approve(membership=membership, by=request.user)  # type: ignore[arg-type]
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s 님의 소속 요청을 승인했습니다.") % {"name": membership.user.name})
+    return redirect("accounts:members")
+
+
+@require_POST
+@login_required
+def membership_reject(request: HttpRequest, pk: int) -> HttpResponseBase:
+    membership = _company_membership(request, pk, Membership.Status.PENDING)
+    try:
+        services.membership_reject(membership=membership, by=request.user)  # type: ignore[arg-type]
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s 님의 소속 요청을 반려했습니다.") % {"name": membership.user.name})
+    return redirect("accounts:members")
+
+
+@require_POST
+@login_required
+def membership_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
+    membership = _company_membership(request, pk, Membership.Status.APPROVED)
+    try:
+        services.membership_remove(membership=membership, by=request.user)  # type: ignore[arg-type]
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s 님을 구성원에서 삭제했습니다.") % {"name": membership.user.name})
+    return redirect("accounts:members")

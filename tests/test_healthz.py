@@ -34,3 +34,23 @@ def test_healthz_503_when_broker_is_down(client, settings):
         app.conf.broker_url = original
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "error"
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_the_cache_is_down(client, monkeypatch):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(cache, "set", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "error"
+
+
+@pytest.mark.django_db
+def test_healthz_is_never_cached_and_needs_no_login(client):
+    response = client.get("/healthz")
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    assert response.status_code == 200

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    PasswordResetForm,
+    UserChangeForm,
+)
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from notifications.services import email_queue
+
+from .consent import SIGNUP_CONSENT
+from .models import User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Log in with the e-mail address, in any letter case."""
+
+    username = forms.EmailField(
+        label=_("이메일"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("이메일 또는 비밀번호가 올바르지 않습니다."),
+        "inactive": _("사용이 중지된 계정입니다."),
+    }
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; lower-casing here also makes the lockout
+        # count "Kim@x.kr" and "kim@x.kr" as the same person.
+        return self.cleaned_data["username"].strip().lower()
+
+
+class AdminEmailAuthenticationForm(AdminAuthenticationForm):
+    """The admin's own login page, with the same case-insensitive e-mail as the site's."""
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label=_("이메일"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    name = forms.CharField(label=_("이름"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password1 = forms.CharField(
+        label=_("비밀번호"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("8자 이상, 흔하지 않은 비밀번호를 사용해 주세요. 숫자만으로는 만들 수 없습니다."),
+    )
+    password2 = forms.CharField(
+        label=_("비밀번호 확인"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("확인을 위해 같은 비밀번호를 한 번 더 입력해 주세요."),
+    )
+    phone = forms.CharField(
+        label=_("전화번호 (선택)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    position = forms.CharField(
+        label=_("직위"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        help_text=_("예: 대표이사, 연구소장, 선임연구원"),
+    )
+    language = forms.ChoiceField(label=_("선호 언어"), choices=User.Language.choices, initial=User.Language.KO)
+    consent = forms.BooleanField(
+        label=_("위 개인정보 수집·이용에 동의합니다. (필수)"),
+        error_messages={"required": _("회원가입을 하려면 개인정보 수집·이용에 동의해야 합니다.")},
+    )
+
+    consent_text = SIGNUP_CONSENT
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("이미 가입된 이메일입니다. 로그인하거나 비밀번호를 재설정해 주세요."))
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        password1 = cleaned.get("password1")
+        password2 = cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("두 비밀번호가 일치하지 않습니다."))
+        elif password1:
+            # Validate against the attributes the user typed (the similarity check needs them).
+            candidate = User(email=cleaned.get("email", ""), name=cleaned.get("name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "phone", "position", "language"]
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "position": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        }
+
+
+class CompanyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Company) -> str:  # type: ignore[override]
+        return obj.name
+
+
+class JoinCompanyForm(forms.Form):
+    company = CompanyChoiceField(
+        label=_("기업"),
+        queryset=Company.objects.order_by("name_ko"),
+        empty_label=_("기업을 선택해 주세요"),
+        to_field_name="slug",
+    )
+    message = forms.CharField(
+        label=_("요청 메시지 (선택)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("대표자가 확인할 수 있도록 부서나 담당 업무를 적어 주세요."),
+    )
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Sends the reset link through the outbox, in the user's own language."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user: User = context["user"]
+        email_queue(
+            to=to_email,
+            template="accounts/emails/password_reset",
+            context={"user": user, "uid": context["uid"], "token": context["token"]},
+            language=user.language,
+        )
+
+
+class AdminUserAddForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "name")
+        field_classes: dict[str, Any] = {}
+
+
+class AdminUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes: dict[str, Any] = {}

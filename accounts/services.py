@@ -1,0 +1,210 @@
+"""Writes for accounts and company membership. Views, the admin and commands all call these."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies.models import Company
+from notifications.services import email_queue
+
+from .consent import ConsentText
+from .models import Membership, User
+
+
+class MembershipError(Exception):
+    """A membership change that the rules do not allow; the message is for the user."""
+
+
+class EmailTakenError(Exception):
+    """Another account already uses this e-mail address (compared case-insensitively)."""
+
+
+def user_signup(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    consent: ConsentText,
+    phone: str = "",
+    position: str = "",
+    language: str = User.Language.KO,
+) -> User:
+    """Create an account. The caller has shown ``consent`` and the person agreed to it."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise EmailTakenError(email)
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=email,
+                password=password,
+                name=name.strip(),
+                phone=phone.strip(),
+                position=position.strip(),
+                language=language,
+                privacy_consent_version=consent.version,
+                privacy_consented_at=timezone.now(),
+            )
+    except IntegrityError:
+        # Two sign-ups with the same address at once: the unique index decides.
+        raise EmailTakenError(email) from None
+
+
+def user_profile_update(*, user: User, name: str, phone: str, position: str, language: str) -> User:
+    user.name = name.strip()
+    user.phone = phone.strip()
+    user.position = position.strip()
+    user.language = language
+    user.save(update_fields=["name", "phone", "position", "language"])
+    return user
+
+
+def user_lockout_clear(*, user: User) -> int:
+    """Forget the failed logins of ``user`` (after they proved themselves by resetting the
+    password through their e-mail). Returns how many lockout records were removed."""
+    from axes.utils import reset
+
+    return reset(username=user.email)
+
+
+def _can_decide(*, membership: Membership, by: User) -> bool:
+    if by.is_staff:
+        return True
+    by_membership = by.membership
+    return bool(
+        by_membership
+        and by_membership.role == Membership.Role.REPRESENTATIVE
+        and by_membership.company_id == membership.company_id
+    )
+
+
+def _notify_requester(membership: Membership, template: str) -> None:
+    user = membership.user
+    email_queue(
+        to=user.email,
+        template=f"accounts/emails/{template}",
+        context={"user": user, "company": membership.company, "membership": membership},
+        language=user.language,
+        dedupe_key=f"membership-{membership.pk}-{template}-{membership.decided_at:%Y%m%d%H%M%S%f}",
+    )
+
+
+@transaction.atomic
+def membership_request(*, user: User, company: Company, message: str = "") -> Membership:
+    """Ask to join ``company`` as staff. The company's representatives are told by e-mail.
+
+    A user belongs to at most one company and has at most one open request; a request that
+    was rejected before may be made again.
+    """
+    # Lock the user's row so that two requests sent at once cannot both pass the checks.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    existing = list(Membership.objects.select_related("company").filter(user=user))
+    for membership in existing:
+        if membership.status == Membership.Status.APPROVED:
+            raise MembershipError(
+                _("이미 %(company)s 소속입니다. 소속을 바꾸려면 SBA에 문의해 주세요.")
+                % {"company": membership.company.name}
+            )
+        if membership.status == Membership.Status.PENDING:
+            raise MembershipError(
+                _(
+                    "%(company)s에 보낸 소속 요청이 승인 대기 중입니다. "
+                    "다른 기업으로 요청하려면 먼저 그 요청을 취소해 주세요."
+                )
+                % {"company": membership.company.name}
+            )
+    previous = next((m for m in existing if m.company_id == company.pk), None)
+    if previous is not None:
+        previous.status = Membership.Status.PENDING
+        previous.role = Membership.Role.STAFF
+        previous.message = message.strip()
+        previous.decided_by = None
+        previous.decided_at = None
+        previous.created_at = timezone.now()
+        previous.save()
+        membership = previous
+    else:
+        membership = Membership.objects.create(user=user, company=company, message=message.strip())
+    representatives = User.objects.filter(
+        memberships__company=company,
+        memberships__status=Membership.Status.APPROVED,
+        memberships__role=Membership.Role.REPRESENTATIVE,
+        is_active=True,
+    )
+    for representative in representatives:
+        email_queue(
+            to=representative.email,
+            template="accounts/emails/membership_requested",
+            context={"representative": representative, "requester": user, "company": company, "membership": membership},
+            language=representative.language,
+            dedupe_key=f"membership-{membership.pk}-requested-{membership.created_at:%Y%m%d%H%M%S%f}-{representative.pk}",
+        )
+    return membership
+
+
+def _locked_pending(membership: Membership, by: User) -> Membership:
+    locked = Membership.objects.select_for_update().select_related("user", "company").get(pk=membership.pk)
+    if not _can_decide(membership=locked, by=by):
+        raise MembershipError(_("이 요청을 처리할 권한이 없습니다."))
+    if locked.status != Membership.Status.PENDING:
+        raise MembershipError(_("이미 처리된 요청입니다."))
+    return locked
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, by: User) -> Membership:
+    """Approve a pending request (by the company's representative or SBA staff) and tell the requester."""
+    locked = _locked_pending(membership, by)
+    if Membership.objects.filter(user_id=locked.user_id, status=Membership.Status.APPROVED).exists():
+        raise MembershipError(_("이 사용자는 이미 다른 기업에 소속되어 있습니다."))
+    locked.status = Membership.Status.APPROVED
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["status", "decided_by", "decided_at"])
+    except IntegrityError:
+        raise MembershipError(_("이 사용자는 이미 다른 기업에 소속되어 있습니다.")) from None
+    _notify_requester(locked, "membership_approved")
+    return locked
+
+
+@transaction.atomic
+def membership_reject(*, membership: Membership, by: User) -> Membership:
+    """Reject a pending request and tell the requester."""
+    locked = _locked_pending(membership, by)
+    locked.status = Membership.Status.REJECTED
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    _notify_requester(locked, "membership_rejected")
+    return locked
+
+
+@transaction.atomic
+def membership_withdraw(*, membership: Membership, by: User) -> None:
+    """The requester takes back their own pending request."""
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.user_id != by.pk:
+        raise MembershipError(_("이 요청을 취소할 권한이 없습니다."))
+    if locked.status != Membership.Status.PENDING:
+        raise MembershipError(_("이미 처리된 요청입니다."))
+    locked.delete()
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    """A representative (or SBA staff) removes a staff member from the company.
+
+    Representatives are changed by SBA staff only, so a representative cannot remove one.
+    """
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not _can_decide(membership=locked, by=by):
+        raise MembershipError(_("이 구성원을 삭제할 권한이 없습니다."))
+    if locked.status != Membership.Status.APPROVED:
+        raise MembershipError(_("승인된 구성원만 삭제할 수 있습니다."))
+    if locked.role == Membership.Role.REPRESENTATIVE and not by.is_staff:
+        raise MembershipError(_("대표자는 SBA 담당자만 변경할 수 있습니다."))
+    locked.delete()
