@@ -232,6 +232,8 @@ TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "magok_language"
+# Dates with the weekday: 2019년 12월 11일 (수).
+FORMAT_MODULE_PATH = ["magok.formats"]
 
 # --- Static and uploaded files --------------------------------------------------------
 STATIC_URL = "/static/"
