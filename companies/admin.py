@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -70,6 +71,7 @@ class CompanyAdmin(admin.ModelAdmin):
     search_fields = ["name_ko", "name_en", "slug", "keywords", "business_registration_number", "parcel_code"]
     prepopulated_fields = {"slug": ["name_en"]}
     filter_horizontal = ["sectors"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [MembershipInline]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["export_selected_xlsx", "export_selected_csv"]

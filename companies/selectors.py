@@ -93,9 +93,11 @@ def company_search(
         similarity: Any = Greatest(TrigramSimilarity("name_ko", query), TrigramSimilarity("name_en", query))
     else:
         similarity = Value(0.0, output_field=FloatField())
+    # Similarity orders only the fuzzy matches; substring matches of one rank go by name.
+    fuzzy_order = Case(When(contains | keyword, then=Value(0.0)), default=similarity, output_field=FloatField())
     return (
         companies.filter(matches)
-        .annotate(search_rank=rank, search_similarity=similarity)
+        .annotate(search_rank=rank, search_similarity=fuzzy_order)
         .order_by("search_rank", "-search_similarity", "name_ko", "pk")
     )
 

@@ -50,15 +50,18 @@ def profile_change_submit(
     """Propose new profile values for SBA approval. A pending request of the company is
     replaced by the new proposal (one pending request per company: a database constraint).
 
-    ``data`` holds cleaned values of ``ProfileChangeRequest.EDITABLE_FIELDS`` and ``sectors``
-    (sector slugs); ``logo`` a validated image.
+    ``data`` holds cleaned values of some of ``ProfileChangeRequest.EDITABLE_FIELDS`` and
+    ``sectors`` (sector slugs); ``logo`` a validated image.
     """
     if not company_can_edit_profile(company=company, user=by):
         raise PermissionDenied
     # Lock the company row so that two submissions cannot both create a pending request.
     Company.objects.select_for_update().filter(pk=company.pk).first()
-    proposed = {name: data.get(name) for name in ProfileChangeRequest.EDITABLE_FIELDS}
-    proposed["sectors"] = sorted(str(slug) for slug in data.get("sectors", []))
+    # Fields left out of ``data`` keep their current values.
+    proposed = profile_data_of(company=company)
+    proposed.update({name: data[name] for name in ProfileChangeRequest.EDITABLE_FIELDS if name in data})
+    if "sectors" in data:
+        proposed["sectors"] = sorted(str(slug) for slug in data["sectors"])
     request = profile_change_pending(company=company) or ProfileChangeRequest(company=company)
     request.submitted_by = by
     request.data = proposed

@@ -172,6 +172,8 @@ def companies_read(*, filename: str, content: bytes) -> list[dict[str, Any]]:
 class CompanyImportForm(forms.ModelForm):
     """Validates one spreadsheet row with the model's own rules (validators, choices, uniqueness)."""
 
+    homepage = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Company
         fields = [c for c in COLUMNS if c != "sectors"]

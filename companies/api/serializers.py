@@ -12,7 +12,9 @@ class SectorSerializer(serializers.ModelSerializer):
 
 
 class CompanySerializer(serializers.ModelSerializer):
-    """The public profile. Never add business_registration_number here."""
+    """A tenant company's public profile."""
+
+    # The business registration number is deliberately absent: it is never public.
 
     url = serializers.HyperlinkedIdentityField(view_name="api-company-detail", lookup_field="slug")
     page_url = serializers.CharField(source="get_absolute_url", read_only=True)

@@ -3,12 +3,19 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from companies.models import Company
 from companies.selectors import company_search
 
 from .serializers import CompanySearchParamsSerializer, CompanySerializer
+
+
+class CompanyPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
 
 
 @extend_schema_view(
@@ -25,6 +32,7 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CompanySerializer
     permission_classes = [permissions.AllowAny]
     lookup_field = "slug"
+    pagination_class = CompanyPagination
     filter_backends: list = []
     throttle_classes = [AnonRateThrottle, UserRateThrottle]
 
