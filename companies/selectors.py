@@ -12,6 +12,7 @@ from django.db.models.functions import Greatest
 from .models import Company, ComplexProfile, Sector
 
 # Rank of a match, best first (see ``company_search``).
+TRIGRAM_MIN_QUERY = 3
 RANK_EXACT_NAME, RANK_NAME_PREFIX, RANK_NAME_CONTAINS, RANK_KEYWORD, RANK_SIMILAR = range(5)
 
 
@@ -61,7 +62,7 @@ def company_search(
     keywords; also near spellings on PostgreSQL) and the filters, best match first.
 
     Rank: exact name, then name prefix, then name contains, then keyword contains, then
-    trigram similarity (PostgreSQL only); ties by Korean name. Without a query the list is in
+    trigram similarity (PostgreSQL only, queries of 3+ characters); ties by Korean name. Without a query the list is in
     Korean name order. ``sector`` is a sector slug.
     """
     companies = Company.objects.filter(is_public=True).prefetch_related("sectors")
@@ -86,7 +87,9 @@ def company_search(
         default=Value(RANK_SIMILAR),
         output_field=IntegerField(),
     )
-    if connection.vendor == "postgresql":
+    # Near spellings: a query of one or two characters has no trigram of its own (only padded
+    # ones shared by every name starting alike), so similarity would match noise and scan a lot.
+    if connection.vendor == "postgresql" and len(query) >= TRIGRAM_MIN_QUERY:
         from django.contrib.postgres.search import TrigramSimilarity
 
         matches |= Q(name_ko__trigram_similar=query) | Q(name_en__trigram_similar=query)
