@@ -1,12 +1,19 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Company, Sector
 from .validators import validate_logo_image
+
+
+class SearchArguments(TypedDict):
+    query: str
+    size: str | None
+    sector: str | None
+    move_in_status: str | None
 
 
 class CompanySearchForm(forms.Form):
@@ -23,11 +30,15 @@ class CompanySearchForm(forms.Form):
         self.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "placeholder": _("예: 로보, 바이오, LG"), "autocomplete": "off"}
         )
-        self.fields["size"].choices = everything + list(Company.SizeClass.choices)
-        self.fields["sector"].choices = everything + [(sector.slug, sector.name) for sector in sectors]
-        self.fields["move_in_status"].choices = everything + list(Company.MoveInStatus.choices)
+        choices: dict[str, list[tuple[str, Any]]] = {
+            "size": everything + list(Company.SizeClass.choices),
+            "sector": everything + [(sector.slug, sector.name) for sector in sectors],
+            "move_in_status": everything + list(Company.MoveInStatus.choices),
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
 
-    def search_arguments(self) -> dict[str, str]:
+    def search_arguments(self) -> SearchArguments:
         """Keyword arguments for ``company_search`` from the valid fields only."""
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})

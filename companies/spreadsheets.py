@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -203,7 +203,7 @@ def _cell_to_form_value(column: str, value: Any) -> Any:
     return _text(value)
 
 
-def _row_errors(number: int, errors: dict[str, list[str]]) -> list[RowError]:
+def _row_errors(number: int, errors: Mapping[str, Iterable[Any]]) -> list[RowError]:
     return [
         RowError(row=number, column=column if column != "__all__" else "", message=str(message))
         for column, messages in errors.items()

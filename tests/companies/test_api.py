@@ -68,7 +68,8 @@ def test_pagination(client):
 def _make(count: int) -> None:
     sectors = [SectorFactory(), SectorFactory()]
     for _ in range(count):
-        CompanyFactory(keywords="로봇").sectors.set(sectors)
+        company = CompanyFactory(keywords="로봇")
+        company.sectors.set(sectors)
 
 
 @pytest.mark.parametrize("params", [{}, {"search": "로봇"}])
