@@ -219,9 +219,9 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
         for change in queryset:
             try:
                 if approve:
-                    profile_change_approve(request=change, by=request.user)  # type: ignore[arg-type]
+                    profile_change_approve(change=change, by=request.user)  # type: ignore[arg-type]
                 else:
-                    profile_change_reject(request=change, by=request.user)  # type: ignore[arg-type]
+                    profile_change_reject(change=change, by=request.user)  # type: ignore[arg-type]
                 done += 1
             except ProfileChangeError:
                 skipped += 1
@@ -246,10 +246,10 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
             return super().response_change(request, obj)
         try:
             if decision == "approve":
-                profile_change_approve(request=obj, by=request.user, note=obj.note)  # type: ignore[arg-type]
+                profile_change_approve(change=obj, by=request.user, note=obj.note)  # type: ignore[arg-type]
                 self.message_user(request, gettext("변경 요청을 승인했습니다."), messages.SUCCESS)
             else:
-                profile_change_reject(request=obj, by=request.user, note=obj.note)  # type: ignore[arg-type]
+                profile_change_reject(change=obj, by=request.user, note=obj.note)  # type: ignore[arg-type]
                 self.message_user(request, gettext("변경 요청을 반려했습니다."), messages.SUCCESS)
         except ProfileChangeError:
             self.message_user(request, gettext("이미 처리된 요청입니다."), messages.WARNING)

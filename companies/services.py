@@ -62,70 +62,70 @@ def profile_change_submit(
     proposed.update({name: data[name] for name in ProfileChangeRequest.EDITABLE_FIELDS if name in data})
     if "sectors" in data:
         proposed["sectors"] = sorted(str(slug) for slug in data["sectors"])
-    request = profile_change_pending(company=company) or ProfileChangeRequest(company=company)
-    request.submitted_by = by
-    request.data = proposed
-    request.remove_logo = remove_logo and not logo
+    change = profile_change_pending(company=company) or ProfileChangeRequest(company=company)
+    change.submitted_by = by
+    change.data = proposed
+    change.remove_logo = remove_logo and not logo
     if logo:
-        request.logo = logo
-    elif remove_logo and request.logo:
-        request.logo = ""
-    request.save()
-    return request
+        change.logo = logo
+    elif remove_logo and change.logo:
+        change.logo = ""
+    change.save()
+    return change
 
 
-def _lock_pending(request: ProfileChangeRequest) -> ProfileChangeRequest:
-    locked = ProfileChangeRequest.objects.select_for_update().select_related("company").get(pk=request.pk)
+def _lock_pending(change: ProfileChangeRequest) -> ProfileChangeRequest:
+    locked = ProfileChangeRequest.objects.select_for_update().select_related("company").get(pk=change.pk)
     if locked.status != ProfileChangeRequest.Status.PENDING:
         raise ProfileChangeError("already decided")
     return locked
 
 
-def _notify_decision(request: ProfileChangeRequest) -> None:
-    submitter = request.submitted_by
+def _notify_decision(change: ProfileChangeRequest) -> None:
+    submitter = change.submitted_by
     if submitter is None or not submitter.email:
         return
     email_queue(
         to=submitter.email,
         template="companies/emails/profile_change_decided",
-        context={"request": request, "company": request.company, "user": submitter},
+        context={"change": change, "company": change.company, "user": submitter},
         language=submitter.language or "ko",
-        dedupe_key=f"profile-change-{request.pk}-{request.status}",
+        dedupe_key=f"profile-change-{change.pk}-{change.status}",
     )
 
 
 @transaction.atomic
-def profile_change_approve(*, request: ProfileChangeRequest, by: User, note: str = "") -> ProfileChangeRequest:
+def profile_change_approve(*, change: ProfileChangeRequest, by: User, note: str = "") -> ProfileChangeRequest:
     """Publish the proposed values on the company and notify the representative."""
-    request = _lock_pending(request)
-    company = request.company
+    change = _lock_pending(change)
+    company = change.company
     for name in ProfileChangeRequest.EDITABLE_FIELDS:
-        if name in request.data:
-            setattr(company, name, request.data[name])
-    if request.logo:
-        company.logo.save(request.logo.name.rsplit("/", 1)[-1], request.logo.file, save=False)
-    elif request.remove_logo:
+        if name in change.data:
+            setattr(company, name, change.data[name])
+    if change.logo:
+        company.logo.save(change.logo.name.rsplit("/", 1)[-1], change.logo.file, save=False)
+    elif change.remove_logo:
         company.logo = ""
     company.save()
-    if "sectors" in request.data:
-        company.sectors.set(Sector.objects.filter(slug__in=request.data["sectors"]))
-    request.status = ProfileChangeRequest.Status.APPROVED
-    request.reviewed_by = by
-    request.reviewed_at = timezone.now()
-    request.note = note or request.note
-    request.save()
-    _notify_decision(request)
-    return request
+    if "sectors" in change.data:
+        company.sectors.set(Sector.objects.filter(slug__in=change.data["sectors"]))
+    change.status = ProfileChangeRequest.Status.APPROVED
+    change.reviewed_by = by
+    change.reviewed_at = timezone.now()
+    change.note = note or change.note
+    change.save()
+    _notify_decision(change)
+    return change
 
 
 @transaction.atomic
-def profile_change_reject(*, request: ProfileChangeRequest, by: User, note: str = "") -> ProfileChangeRequest:
+def profile_change_reject(*, change: ProfileChangeRequest, by: User, note: str = "") -> ProfileChangeRequest:
     """Turn the proposal down (the company keeps its data) and tell the representative why."""
-    request = _lock_pending(request)
-    request.status = ProfileChangeRequest.Status.REJECTED
-    request.reviewed_by = by
-    request.reviewed_at = timezone.now()
-    request.note = note or request.note
-    request.save()
-    _notify_decision(request)
-    return request
+    change = _lock_pending(change)
+    change.status = ProfileChangeRequest.Status.REJECTED
+    change.reviewed_by = by
+    change.reviewed_at = timezone.now()
+    change.note = note or change.note
+    change.save()
+    _notify_decision(change)
+    return change

@@ -112,7 +112,7 @@ def test_approval_publishes_and_notifies(client, representative, robotis, bio, d
     assert change.logo
     reviewer = StaffFactory()
     with django_capture_on_commit_callbacks():
-        profile_change_approve(request=change, by=reviewer, note="확인했습니다.")
+        profile_change_approve(change=change, by=reviewer, note="확인했습니다.")
     robotis.refresh_from_db()
     assert robotis.name_en == "ROBOTIS Co., Ltd."
     assert robotis.employee_count == 180
@@ -134,7 +134,7 @@ def test_approval_publishes_and_notifies(client, representative, robotis, bio, d
 
 def test_rejection_keeps_the_data_and_notifies(representative, robotis):
     change = profile_change_submit(company=robotis, by=representative, data={"name_en": "Wrong"})
-    profile_change_reject(request=change, by=StaffFactory(), note="영문명이 등록 정보와 다릅니다.")
+    profile_change_reject(change=change, by=StaffFactory(), note="영문명이 등록 정보와 다릅니다.")
     robotis.refresh_from_db()
     assert robotis.name_en == "Robotis"
     email = OutboundEmail.objects.get(to=representative.email)
@@ -145,7 +145,7 @@ def test_notification_is_in_the_representatives_language(representative, robotis
     representative.language = "en"
     representative.save()
     change = profile_change_submit(company=robotis, by=representative, data={"name_en": "Robotis"})
-    profile_change_approve(request=change, by=StaffFactory())
+    profile_change_approve(change=change, by=StaffFactory())
     email = OutboundEmail.objects.get(to=representative.email)
     assert email.language == "en"
     assert "approved" in email.subject
@@ -154,11 +154,11 @@ def test_notification_is_in_the_representatives_language(representative, robotis
 def test_a_request_is_decided_only_once(representative, robotis):
     change = profile_change_submit(company=robotis, by=representative, data={"name_en": "Once"})
     staff = StaffFactory()
-    profile_change_approve(request=change, by=staff)
+    profile_change_approve(change=change, by=staff)
     with pytest.raises(ProfileChangeError):
-        profile_change_approve(request=change, by=staff)
+        profile_change_approve(change=change, by=staff)
     with pytest.raises(ProfileChangeError):
-        profile_change_reject(request=change, by=staff)
+        profile_change_reject(change=change, by=staff)
     assert OutboundEmail.objects.count() == 1
 
 

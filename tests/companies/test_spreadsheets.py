@@ -200,3 +200,18 @@ def test_admin_import_needs_staff(client, representative):
     client.force_login(representative)
     response = client.get(reverse("admin:companies_company_import"))
     assert response.status_code == 302  # to the admin login
+
+
+def test_demo_companies_round_trip_through_admin_xlsx(client):
+    from companies.demo import load_demo
+
+    load_demo()
+    before = snapshot()
+    client.force_login(StaffFactory())
+    exported = client.get(reverse("admin:companies_company_export", args=["xlsx"])).content
+    Company.objects.all().delete()
+    response = client.post(
+        reverse("admin:companies_company_import"), {"file": SimpleUploadedFile("demo.xlsx", exported)}, follow=True
+    )
+    assert "150" in response.content.decode()
+    assert snapshot() == before
