@@ -105,14 +105,13 @@ def test_staff_member_cannot_submit_through_the_service(company_staff, robotis):
         profile_change_submit(company=robotis, by=company_staff, data={"name_en": "X"})
 
 
-def test_approval_publishes_and_notifies(client, representative, robotis, bio, django_capture_on_commit_callbacks):
+def test_approval_publishes_and_notifies(client, representative, robotis, bio):
     client.force_login(representative)
     client.post(edit_url(robotis), {**FORM, "logo": image_upload()})
     change = ProfileChangeRequest.objects.get()
     assert change.logo
     reviewer = StaffFactory()
-    with django_capture_on_commit_callbacks():
-        profile_change_approve(change=change, by=reviewer, note="확인했습니다.")
+    profile_change_approve(change=change, by=reviewer, note="확인했습니다.")
     robotis.refresh_from_db()
     assert robotis.name_en == "ROBOTIS Co., Ltd."
     assert robotis.employee_count == 180

@@ -30,7 +30,7 @@ def drop_trigram_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("companies", "0002_profile_change_request_logo_validation"),
+        ("companies", "0003_profilechangerequest"),
     ]
 
     operations = [
