@@ -12,13 +12,20 @@ from playwright.sync_api import expect
 from accounts.models import Membership
 from companies.demo import load_demo
 from companies.models import Company, ProfileChangeRequest
-from tests.factories import RepresentativeFactory
+from tests.browser.conftest import login
+from tests.factories import PASSWORD, RepresentativeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def log_in_with_session_cookie(page, user) -> None:
-    """Log in without the login form (built in the accounts branch): a real session, set as a cookie."""
+def log_in(page, user) -> None:
+    """Through the real login form when it is there (the accounts work builds it); otherwise
+    with a real session set as a cookie."""
+    page.goto(f"{page.base_url}/accounts/login/")
+    if page.locator("form.login-form").count():
+        login(page, user.email, PASSWORD)
+        expect(page.locator("form.login-form")).to_have_count(0)
+        return
     client = Client()
     client.force_login(user)
     cookie = client.cookies["sessionid"]
@@ -59,7 +66,7 @@ def test_representative_edits_the_profile_and_sees_pending_approval(page, screen
     load_demo()
     robotis = Company.objects.get(slug="robotis")
     representative = RepresentativeFactory(company=robotis, role=Membership.Role.REPRESENTATIVE).user
-    log_in_with_session_cookie(page, representative)
+    log_in(page, representative)
 
     page.goto(f"{page.base_url}/companies/robotis/")
     page.get_by_role("link", name="기업정보 수정 요청").click()
