@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from magok.i18n import localized
 
-from .validators import validate_business_registration_number
+from .validators import validate_business_registration_number, validate_logo_image
 
 
 class Sector(models.Model):
@@ -63,7 +65,7 @@ class Company(models.Model):
         _("로고"),
         upload_to="logos/",
         blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "gif", "webp"])],
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "gif", "webp"]), validate_logo_image],
     )
     employee_count = models.PositiveIntegerField(
         _("임직원 수"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(1_000_000)]
@@ -89,6 +91,13 @@ class Company(models.Model):
         indexes = [
             models.Index(fields=["size_class"], name="company_size_idx"),
             models.Index(fields=["move_in_status"], name="company_move_in_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_registration_number"],
+                condition=~Q(business_registration_number=""),
+                name="company_unique_business_registration_number",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,3 +145,64 @@ class ComplexProfile(models.Model):
     def load(cls) -> ComplexProfile:
         profile, _created = cls.objects.get_or_create(pk=1)
         return profile
+
+
+class ProfileChangeRequest(models.Model):
+    """A representative's proposed edit of the company profile, published only when SBA staff
+    approve it. The public page keeps showing the approved data meanwhile."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("승인 대기")
+        APPROVED = "approved", _("승인")
+        REJECTED = "rejected", _("반려")
+
+    # The fields a representative may change; names, size, parcel and move-in status are
+    # official records that SBA staff keep.
+    EDITABLE_FIELDS = ("name_en", "keywords", "homepage", "employee_count", "description_ko", "description_en")
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="change_requests", verbose_name=_("기업")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("요청자"),
+    )
+    # The proposed values of EDITABLE_FIELDS plus "sectors" (a list of sector slugs).
+    data = models.JSONField(_("변경 내용"), default=dict)
+    # A new logo waits here (not on the company) until approval.
+    logo = models.ImageField(
+        _("새 로고"),
+        upload_to="logos/pending/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "gif", "webp"]), validate_logo_image],
+    )
+    remove_logo = models.BooleanField(_("로고 삭제"), default=False)
+    status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("검토자"),
+    )
+    reviewed_at = models.DateTimeField(_("검토 일시"), null=True, blank=True)
+    note = models.TextField(_("검토 의견"), blank=True)
+    created_at = models.DateTimeField(_("요청 일시"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("기업정보 변경 요청")
+        verbose_name_plural = _("기업정보 변경 요청")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company"], condition=Q(status="pending"), name="change_request_one_pending_per_company"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} ({self.get_status_display()})"

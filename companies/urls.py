@@ -4,5 +4,9 @@ from . import views
 
 app_name = "companies"
 
-# Placeholder until the app's pages are built; replace with the real list view.
-urlpatterns = [path("", views.placeholder_list, name="list")]
+urlpatterns = [
+    path("", views.company_list, name="list"),
+    path("my/edit/", views.my_profile_edit, name="my_profile_edit"),
+    path("<slug:slug>/", views.company_detail, name="detail"),
+    path("<slug:slug>/edit/", views.profile_edit, name="profile_edit"),
+]

@@ -1,10 +1,96 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .forms import CompanySearchForm, ProfileEditForm
+from .models import Company, ProfileChangeRequest
+from .selectors import company_search, complex_statistics, sector_choices
+from .services import company_can_edit_profile, profile_change_pending, profile_change_submit, profile_data_of
+
+PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    return render(request, "companies/home.html", {"stats": complex_statistics()})
 
 
-def placeholder_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+def company_list(request: HttpRequest) -> HttpResponse:
+    form = CompanySearchForm(request.GET or None, sectors=sector_choices())
+    search = form.search_arguments()
+    page = Paginator(company_search(**search), PAGE_SIZE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "companies/company_list.html",
+        {
+            "form": form,
+            "page": page,
+            "companies": page.object_list,
+            "searching": any(search.values()),
+            "query_without_page": query_without_page.urlencode(),
+            "stats": complex_statistics(),
+        },
+    )
+
+
+def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    company = get_object_or_404(Company.objects.prefetch_related("sectors"), slug=slug, is_public=True)
+    can_edit = request.user.is_authenticated and company_can_edit_profile(company=company, user=request.user)
+    return render(request, "companies/company_detail.html", {"company": company, "can_edit": can_edit})
+
+
+@login_required
+def my_profile_edit(request: HttpRequest) -> HttpResponse:
+    company = request.user.company  # type: ignore[union-attr]
+    if company is None:
+        raise Http404
+    return redirect("companies:profile_edit", slug=company.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The company's own people see the profile form; only the representative may submit it.
+    Anyone else gets 404, so that the page does not reveal which companies exist."""
+    membership = request.user.membership  # type: ignore[union-attr]
+    if membership is None or membership.company.slug != slug:
+        raise Http404
+    company = get_object_or_404(Company.objects.prefetch_related("sectors"), pk=membership.company_id)
+    can_edit = company_can_edit_profile(company=company, user=request.user)  # type: ignore[arg-type]
+    pending = profile_change_pending(company=company)
+    last_decision = (
+        company.change_requests.exclude(status=ProfileChangeRequest.Status.PENDING).order_by("-reviewed_at").first()
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = ProfileEditForm(request.POST, request.FILES)
+        if form.is_valid():
+            profile_change_submit(
+                company=company,
+                by=request.user,  # type: ignore[arg-type]
+                data=form.proposed_data(),
+                logo=form.cleaned_data.get("logo"),
+                remove_logo=form.cleaned_data.get("remove_logo", False),
+            )
+            messages.success(request, _("변경 요청을 보냈습니다. SBA 담당자가 승인하면 공개 페이지에 반영됩니다."))
+            return redirect("companies:profile_edit", slug=company.slug)
+    else:
+        initial = pending.data if pending else profile_data_of(company=company)
+        form = ProfileEditForm(initial=initial)
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "companies/profile_edit.html",
+        {"company": company, "form": form, "pending": pending, "last_decision": last_decision, "can_edit": can_edit},
+    )

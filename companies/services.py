@@ -1,0 +1,131 @@
+"""Writes for companies: profile change requests from representatives, reviewed by SBA staff."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.services import email_queue
+
+from .models import Company, ProfileChangeRequest, Sector
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class ProfileChangeError(Exception):
+    """A change request cannot be decided (it was decided before)."""
+
+
+def company_can_edit_profile(*, company: Company, user: User) -> bool:
+    """Only the company's approved representative proposes profile changes."""
+    membership = user.membership if user.is_authenticated else None
+    return bool(membership and membership.company_id == company.pk and user.is_representative)
+
+
+def profile_change_pending(*, company: Company) -> ProfileChangeRequest | None:
+    return company.change_requests.filter(status=ProfileChangeRequest.Status.PENDING).first()
+
+
+def profile_data_of(*, company: Company) -> dict[str, Any]:
+    """The company's current values in the shape of ``ProfileChangeRequest.data``."""
+    data: dict[str, Any] = {name: getattr(company, name) for name in ProfileChangeRequest.EDITABLE_FIELDS}
+    data["sectors"] = sorted(sector.slug for sector in company.sectors.all())
+    return data
+
+
+@transaction.atomic
+def profile_change_submit(
+    *,
+    company: Company,
+    by: User,
+    data: dict[str, Any],
+    logo: UploadedFile | None = None,
+    remove_logo: bool = False,
+) -> ProfileChangeRequest:
+    """Propose new profile values for SBA approval. A pending request of the company is
+    replaced by the new proposal (one pending request per company: a database constraint).
+
+    ``data`` holds cleaned values of some of ``ProfileChangeRequest.EDITABLE_FIELDS`` and
+    ``sectors`` (sector slugs); ``logo`` a validated image.
+    """
+    if not company_can_edit_profile(company=company, user=by):
+        raise PermissionDenied
+    # Lock the company row so that two submissions cannot both create a pending request.
+    Company.objects.select_for_update().filter(pk=company.pk).first()
+    # Fields left out of ``data`` keep their current values.
+    proposed = profile_data_of(company=company)
+    proposed.update({name: data[name] for name in ProfileChangeRequest.EDITABLE_FIELDS if name in data})
+    if "sectors" in data:
+        proposed["sectors"] = sorted(str(slug) for slug in data["sectors"])
+    change = profile_change_pending(company=company) or ProfileChangeRequest(company=company)
+    change.submitted_by = by
+    change.data = proposed
+    change.remove_logo = remove_logo and not logo
+    if logo:
+        change.logo = logo
+    elif remove_logo and change.logo:
+        change.logo = ""
+    change.save()
+    return change
+
+
+def _lock_pending(change: ProfileChangeRequest) -> ProfileChangeRequest:
+    locked = ProfileChangeRequest.objects.select_for_update().select_related("company").get(pk=change.pk)
+    if locked.status != ProfileChangeRequest.Status.PENDING:
+        raise ProfileChangeError("already decided")
+    return locked
+
+
+def _notify_decision(change: ProfileChangeRequest) -> None:
+    submitter = change.submitted_by
+    if submitter is None or not submitter.email:
+        return
+    email_queue(
+        to=submitter.email,
+        template="companies/emails/profile_change_decided",
+        context={"change": change, "company": change.company, "user": submitter},
+        language=submitter.language or "ko",
+        dedupe_key=f"profile-change-{change.pk}-{change.status}",
+    )
+
+
+@transaction.atomic
+def profile_change_approve(*, change: ProfileChangeRequest, by: User, note: str = "") -> ProfileChangeRequest:
+    """Publish the proposed values on the company and notify the representative."""
+    change = _lock_pending(change)
+    company = change.company
+    for name in ProfileChangeRequest.EDITABLE_FIELDS:
+        if name in change.data:
+            setattr(company, name, change.data[name])
+    if change.logo:
+        company.logo.save(change.logo.name.rsplit("/", 1)[-1], change.logo.file, save=False)
+    elif change.remove_logo:
+        company.logo = ""
+    company.save()
+    if "sectors" in change.data:
+        company.sectors.set(Sector.objects.filter(slug__in=change.data["sectors"]))
+    change.status = ProfileChangeRequest.Status.APPROVED
+    change.reviewed_by = by
+    change.reviewed_at = timezone.now()
+    change.note = note or change.note
+    change.save()
+    _notify_decision(change)
+    return change
+
+
+@transaction.atomic
+def profile_change_reject(*, change: ProfileChangeRequest, by: User, note: str = "") -> ProfileChangeRequest:
+    """Turn the proposal down (the company keeps its data) and tell the representative why."""
+    change = _lock_pending(change)
+    change.status = ProfileChangeRequest.Status.REJECTED
+    change.reviewed_by = by
+    change.reviewed_at = timezone.now()
+    change.note = note or change.note
+    change.save()
+    _notify_decision(change)
+    return change

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from companies.models import ComplexProfile
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(StaffFactory())
+    return client
+
+
+def test_changelist_searches_and_filters(staff_client, robotis, robotics):
+    url = reverse("admin:companies_company_changelist")
+    page = staff_client.get(url, {"q": "로보", "sectors__id__exact": robotics.pk, "size_class": "sme"})
+    assert page.status_code == 200
+    assert "로보티즈" in page.content.decode()
+    assert staff_client.get(url, {"q": "없는기업"}).context["cl"].result_count == 0
+
+
+def test_company_change_page_shows_members_inline(staff_client, representative, robotis):
+    page = staff_client.get(reverse("admin:companies_company_change", args=[robotis.pk]))
+    assert page.status_code == 200
+    assert representative.email in page.content.decode() or str(representative.pk) in page.content.decode()
+    assert "memberships-TOTAL_FORMS" in page.content.decode()
+
+
+def test_staff_edit_complex_figures(staff_client):
+    profile = ComplexProfile.load()
+    url = reverse("admin:companies_complexprofile_change", args=[profile.pk])
+    assert staff_client.get(url).status_code == 200
+    assert staff_client.get(reverse("admin:companies_complexprofile_add")).status_code == 403
+    response = staff_client.post(
+        url,
+        {
+            "name_ko": "마곡산업단지",
+            "name_en": "Magok Industrial Complex",
+            "area_m2": 1_120_000,
+            "designated_on": "2008-12-01",
+            "allotted_company_target": 151,
+            "move_in_target_year": 2025,
+        },
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert (profile.allotted_company_target, profile.move_in_target_year) == (151, 2025)
+
+
+def test_export_selected_action(staff_client, robotis):
+    response = staff_client.post(
+        reverse("admin:companies_company_changelist"),
+        {"action": "export_selected_csv", "_selected_action": [robotis.pk]},
+    )
+    assert response.status_code == 200
+    assert "로보티즈" in response.content.decode("utf-8-sig")
+
+
+def test_import_page_renders(staff_client):
+    page = staff_client.get(reverse("admin:companies_company_import"))
+    assert page.status_code == 200
+    assert "business_registration_number" in page.content.decode()
