@@ -49,14 +49,15 @@ def test_home_page_on_a_phone_folds_the_menu(browser, live_server, screenshot_di
         assert page.evaluate("location.hash") == "#main"
         toggle = page.get_by_role("button", name="메뉴")
         assert toggle.is_visible()
-        assert not page.get_by_role("link", name="입주기업").is_visible()
+        main_nav = page.get_by_role("navigation", name="주 메뉴")
+        assert not main_nav.get_by_role("link", name="입주기업").is_visible()
         # Nothing sticks out sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         page.screenshot(path=str(screenshot_dir / "accounts-home-375.png"), full_page=True)
 
         toggle.click()
         assert toggle.get_attribute("aria-expanded") == "true"
-        assert page.get_by_role("link", name="입주기업").is_visible()
+        assert main_nav.get_by_role("link", name="입주기업").is_visible()
         assert page.get_by_role("link", name="로그인").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         page.screenshot(path=str(screenshot_dir / "accounts-home-375-menu-open.png"), full_page=True)
