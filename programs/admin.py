@@ -4,16 +4,19 @@ bulk status actions, reviewer assignment, the score table and ranking, exports a
 from __future__ import annotations
 
 import io
+import shutil
 import tempfile
 import zipfile
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -235,7 +238,7 @@ class CallAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="call-{call.pk}-applications.xlsx"'
         return response
 
-    def attachments_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def attachments_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         """All documents of a call in one zip, one folder per company. Built in a temporary file
         so that a large call does not sit in memory."""
         call = self._call(request, pk)
@@ -256,8 +259,7 @@ class CallAdmin(admin.ModelAdmin):
                 try:
                     with attachment.file.open("rb") as handle:
                         with archive.open(name, "w") as target:
-                            for chunk in iter(lambda h=handle: h.read(64 * 1024), b""):
-                                target.write(chunk)
+                            shutil.copyfileobj(handle, target, 64 * 1024)
                 except FileNotFoundError:
                     continue
         spool.seek(0)
@@ -275,8 +277,7 @@ class ApplicationEventInline(admin.TabularInline):
     model = ApplicationEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "from_status", "to_status", "by", "message"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "from_status", "to_status", "by", "message")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -286,8 +287,15 @@ class ApplicationAttachmentInline(admin.TabularInline):
     model = ApplicationAttachment
     extra = 0
     can_delete = False
-    fields = ["download", "document", "question", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "download",
+        "document",
+        "question",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -301,8 +309,7 @@ class ReviewInline(admin.TabularInline):
     model = Review
     extra = 0
     can_delete = False
-    fields = ["reviewer", "scores", "comment", "assigned_at", "submitted_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("reviewer", "scores", "comment", "assigned_at", "submitted_at")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -331,14 +338,16 @@ class AssignReviewersForm(forms.Form):
         super().__init__(*args, **kwargs)
         user_model = get_user_model()
         # Staff, plus accounts that are not members of any company (external reviewers).
-        self.fields["reviewers"].queryset = (
+        field = self.fields["reviewers"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = (
             user_model.objects.filter(is_active=True)
             .exclude(memberships__status="approved", is_staff=False)
             .order_by("-is_staff", "name")
         )
 
 
-def _bulk_transition_action(to: str, label: str) -> Any:
+def _bulk_transition_action(to: str, label: Any) -> Any:
     def action(modeladmin: ApplicationAdmin, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
         return modeladmin.bulk_transition(request, queryset, to=to, label=label)
 
@@ -365,6 +374,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "answers_display",
+        "consent_version",
+        "consented_at",
     ]
     fields = [
         "call",
@@ -376,6 +387,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         "employee_count",
         "business_registration_number",
         "answers_display",
+        "consent_version",
+        "consented_at",
         "created_by",
         "submitted_by",
         "submitted_at",
@@ -420,7 +433,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         return format_html("<dl>{}</dl>", format_html("".join(str(r) for r in rows))) if rows else "-"
 
     def bulk_transition(
-        self, request: HttpRequest, queryset: QuerySet[Application], *, to: str, label: str
+        self, request: HttpRequest, queryset: QuerySet[Application], *, to: str, label: Any
     ) -> HttpResponse | None:
         """Ask for the message on an intermediate page, then move each selected application
         through the service (which checks the transition table and records it)."""
@@ -455,7 +468,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             "form": form,
             "queryset": queryset.select_related("company", "call"),
             "action": request.POST.get("action"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "submit_label": label,
         }
         return TemplateResponse(request, "admin/programs/application_action.html", context)
@@ -484,7 +497,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             "form": form,
             "queryset": queryset.select_related("company", "call"),
             "action": "assign_reviewers",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "submit_label": _("배정"),
         }
         return TemplateResponse(request, "admin/programs/application_action.html", context)

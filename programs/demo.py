@@ -10,6 +10,7 @@ not send e-mail.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from companies.models import Company
 
+from .consent import PROGRAM_CONSENT_VERSION
 from .models import (
     Application,
     ApplicationEvent,
@@ -90,7 +92,7 @@ CRITERIA = [
 ]
 
 # slug -> (status, scores per criterion, outcome values)
-CLOSED_CALL_APPLICATIONS = {
+CLOSED_CALL_APPLICATIONS: dict[str, tuple[str, list[int] | None, dict[str, Any] | None]] = {
     "pharmsville": (S.SELECTED, [9, 8, 10], {"mous_signed": 1, "joint_rnd": 1, "partners": "이화의료원", "hires": 2}),
     "wellsbio": (S.SELECTED, [8, 9, 9], {"mous_signed": 1, "joint_rnd": 1, "partners": "이화의료원", "hires": 1}),
     "robotis": (S.SELECTED, [9, 7, 7], {"joint_rnd": 1, "investment_krw": 500_000_000, "hires": 4}),
@@ -199,13 +201,15 @@ def load_demo() -> str:
                     str(questions[1].pk): 1200,
                     str(questions[2].pk): "시제품",
                 },
+                "consent_version": PROGRAM_CONSENT_VERSION,
+                "consented_at": submitted_at,
                 "submitted_at": submitted_at,
                 "decided_at": decided_at,
             },
         )
         applications += 1
         if created:
-            history = [("", S.DRAFT), (S.DRAFT, S.SUBMITTED)]
+            history: list[tuple[str, str]] = [("", S.DRAFT), (S.DRAFT, S.SUBMITTED)]
             if status == S.WITHDRAWN:
                 history.append((S.SUBMITTED, S.WITHDRAWN))
             else:

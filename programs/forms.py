@@ -36,9 +36,15 @@ class ApplicationForm(forms.ModelForm):
         fields = ["contact_name", "contact_email", "contact_phone", "employee_count", "business_registration_number"]
 
     def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
-        super().__init__(*args, instance=application, **kwargs)
+        kwargs["instance"] = application
+        super().__init__(*args, **kwargs)
         for name in self.Meta.fields:
             self.fields[name].required = False
+        self.fields["consent"] = forms.BooleanField(
+            label=_("위 내용을 확인했으며 개인정보 수집·이용에 동의합니다."),
+            required=False,
+            initial=application.consented_at is not None,
+        )
         self.application = application
         self.question_fields: list[tuple[CallQuestion, str]] = []
         self.document_fields: list[tuple[Any, str]] = []
@@ -72,6 +78,9 @@ class ApplicationForm(forms.ModelForm):
 
     def contact_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+    def consent_given(self) -> bool:
+        return bool(self.cleaned_data.get("consent"))
 
     def answer_values(self) -> dict[int, Any]:
         return {

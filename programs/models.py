@@ -3,6 +3,7 @@ staff review and the outcomes SBA counts afterwards."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -99,12 +100,12 @@ class Call(models.Model):
     def description(self) -> str:
         return localized(self, "description")
 
-    def is_open(self, now: timezone.datetime | None = None) -> bool:
+    def is_open(self, now: datetime | None = None) -> bool:
         """Open for new applications and submissions: opens_at <= now < closes_at."""
         now = now or timezone.now()
         return self.opens_at <= now < self.closes_at
 
-    def has_closed(self, now: timezone.datetime | None = None) -> bool:
+    def has_closed(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.closes_at
 
 
@@ -235,6 +236,8 @@ class Application(models.Model):
     business_registration_number = models.CharField(_("사업자등록번호"), max_length=12, blank=True)
     # {"<question id>": value}; file questions live in ApplicationAttachment.
     answers = models.JSONField(_("답변"), default=dict, blank=True)
+    consent_version = models.CharField(_("개인정보 동의 버전"), max_length=20, blank=True)
+    consented_at = models.DateTimeField(_("개인정보 동의 일시"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("제출 일시"), null=True, blank=True)
     decided_at = models.DateTimeField(_("결정 일시"), null=True, blank=True)
     created_at = models.DateTimeField(_("작성 일시"), auto_now_add=True)
@@ -372,7 +375,10 @@ class Review(models.Model):
         total_weight = sum(c.weight for c in criteria)
         if not total_weight or self.submitted_at is None:
             return None
-        weighted = sum(Decimal(str(self.scores.get(str(c.pk), 0))) / c.max_score * 100 * c.weight for c in criteria)
+        weighted = sum(
+            (Decimal(str(self.scores.get(str(c.pk), 0))) / c.max_score * 100 * c.weight for c in criteria),
+            Decimal(0),
+        )
         return (weighted / total_weight).quantize(Decimal("0.01"))
 
 

@@ -112,7 +112,7 @@ def call_ranking(*, call: Call) -> tuple[list[ReviewCriterion], list[RankedAppli
             if score is not None:
                 row.scores.append(score)
         if row.scores:
-            row.average = (sum(row.scores) / len(row.scores)).quantize(Decimal("0.01"))
+            row.average = (sum(row.scores, Decimal(0)) / len(row.scores)).quantize(Decimal("0.01"))
         rows.append(row)
     ranked = sorted((r for r in rows if r.average is not None), key=lambda r: r.average, reverse=True)  # type: ignore[arg-type, return-value]
     previous: Decimal | None = None

@@ -12,6 +12,7 @@ Who may do what (decided here, documented in the README of the app):
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from notifications.services import email_queue
 
+from .consent import PROGRAM_CONSENT_VERSION
 from .eligibility import eligibility_check
 from .formatting import format_datetime_seconds
 from .models import (
@@ -202,10 +204,19 @@ def _clean_answer(question: CallQuestion, value: Any) -> Any:
 
 @transaction.atomic
 def application_update(
-    *, application: Application, by: User, fields: dict[str, Any] | None = None, answers: dict[int, Any] | None = None
+    *,
+    application: Application,
+    by: User,
+    fields: dict[str, Any] | None = None,
+    answers: dict[int, Any] | None = None,
+    consent: bool = False,
 ) -> Application:
-    """Save a draft (or an answer to an information request): contact fields and answers."""
+    """Save a draft (or an answer to an information request): contact fields, answers and the
+    personal-data consent (recorded with its version and time the first time it is given)."""
     _check_editable(application=application, user=by)
+    if consent and application.consent_version != PROGRAM_CONSENT_VERSION:
+        application.consent_version = PROGRAM_CONSENT_VERSION
+        application.consented_at = timezone.now()
     allowed = {"contact_name", "contact_email", "contact_phone", "employee_count", "business_registration_number"}
     for name, value in (fields or {}).items():
         if name in allowed:
@@ -263,7 +274,7 @@ def application_attach(
     for old in previous:
         stored_name = old.file.name
         old.delete()
-        transaction.on_commit(lambda name=stored_name: private_storage.delete(name))
+        transaction.on_commit(functools.partial(private_storage.delete, stored_name))
     return attachment
 
 
@@ -272,6 +283,8 @@ def application_missing_items(*, application: Application) -> list[str]:
     missing: list[str] = []
     if not application.contact_name or not application.contact_email:
         missing.append(_("담당자 이름과 이메일을 입력하세요."))
+    if application.consented_at is None:
+        missing.append(_("개인정보 수집·이용에 동의해 주세요."))
     attachments = list(application.attachments.all())
     uploaded_documents = {a.document_id for a in attachments if a.document_id}
     uploaded_questions = {a.question_id for a in attachments if a.question_id}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .consent import PROGRAM_CONSENT
 from .eligibility import eligibility_check, eligibility_rules
 from .forms import ApplicationForm, OutcomeReportForm, ReviewForm, TransitionMessageForm
 from .models import Application, ApplicationAttachment, Outcome, Review
@@ -105,6 +106,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": services.application_missing_items(application=application) if application.is_editable else [],
         "now": timezone.now(),
         "withdraw_form": TransitionMessageForm(),
+        "consent": PROGRAM_CONSENT,
     }
     return render(request, "programs/application_detail.html", context)
 
@@ -117,6 +119,7 @@ def _save_application_form(request: HttpRequest, application: Application, form:
             by=request.user,  # type: ignore[arg-type]
             fields=form.contact_values(),
             answers=form.answer_values(),
+            consent=form.consent_given(),
         )
     except services.ProgramError as exc:
         return [str(exc)]

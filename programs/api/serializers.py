@@ -34,9 +34,11 @@ class ReviewCriterionSerializer(serializers.ModelSerializer):
 
 
 class CallSerializer(serializers.ModelSerializer):
-    program = serializers.PrimaryKeyRelatedField(read_only=True)
+    program: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     program_name = serializers.CharField(source="program.name", read_only=True)
-    eligible_sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    eligible_sectors: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     eligibility = serializers.SerializerMethodField(help_text="The eligibility rules in plain words.")
     questions = CallQuestionSerializer(many=True, read_only=True)
     documents = RequiredDocumentSerializer(many=True, read_only=True)
@@ -84,6 +86,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
     call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.filter(is_published=True))
     company = serializers.CharField(source="company.slug", read_only=True)
     events = ApplicationEventSerializer(many=True, read_only=True)
+    consent = serializers.BooleanField(
+        write_only=True, required=False, default=False, help_text="Consent to the personal-data notice."
+    )
     answers = serializers.DictField(
         child=serializers.JSONField(), required=False, help_text="Answers keyed by question id."
     )
@@ -101,12 +106,15 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "employee_count",
             "business_registration_number",
             "answers",
+            "consent",
+            "consent_version",
+            "consented_at",
             "submitted_at",
             "decided_at",
             "created_at",
             "events",
         ]
-        read_only_fields = ["status", "submitted_at", "decided_at", "created_at"]
+        read_only_fields = ["status", "consent_version", "consented_at", "submitted_at", "decided_at", "created_at"]
 
     def validate_answers(self, value: dict[str, Any]) -> dict[str, Any]:
         if not all(str(k).isdigit() for k in value):

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from .. import selectors, services
 from ..models import Application, ApplicationEvent, Program
@@ -59,18 +60,20 @@ class ApplicationViewSet(
             .order_by("-created_at")
         )
 
-    def perform_create(self, serializer: ApplicationSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data: dict[str, Any] = dict(serializer.validated_data)
         call = data.pop("call")
         answers = data.pop("answers", None)
+        consent = data.pop("consent", False)
         try:
             application = services.application_create(call=call, user=self.request.user)  # type: ignore[arg-type]
-            if data or answers:
+            if data or answers or consent:
                 services.application_update(
                     application=application,
                     by=self.request.user,  # type: ignore[arg-type]
                     fields=data,
                     answers={int(k): v for k, v in (answers or {}).items()},
+                    consent=consent,
                 )
         except services.ProgramError as exc:
             raise ValidationError({"detail": str(exc)}) from None

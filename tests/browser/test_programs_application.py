@@ -47,6 +47,7 @@ def test_apply_request_information_resubmit_select(page, browser, screenshot_dir
     page.click("text=신청서 작성")
     page.fill(f"textarea[name=q_{question.pk}]", "다관절 로봇 액추에이터")
     page.set_input_files("input[type=file]", str(plan))
+    page.check("input[name=consent]")
     page.click("button[value=submit]")
     page.wait_for_selector("[data-status=submitted]")
     assert page.locator("a", has_text="사업계획서.pdf").count() == 1

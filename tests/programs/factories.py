@@ -88,6 +88,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     contact_name = "홍길동"
     contact_email = factory.Sequence(lambda n: f"contact{n}@example.kr")
     status = Application.Status.DRAFT
+    consent_version = "2027-01"
+    consented_at = factory.LazyFunction(timezone.now)
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

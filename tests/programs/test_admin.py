@@ -8,7 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from programs.models import Application, ApplicationEvent, Review
-from programs.services import application_attach, application_create, application_submit, review_assign, review_submit
+from programs.services import (
+    application_attach,
+    application_create,
+    application_submit,
+    application_update,
+    review_assign,
+    review_submit,
+)
 from tests.factories import CompanyFactory, RepresentativeFactory, UserFactory
 
 from .factories import (
@@ -27,6 +34,7 @@ S = Application.Status
 @pytest.fixture
 def submitted(open_call, representative):
     application = application_create(call=open_call, user=representative)
+    application_update(application=application, by=representative, consent=True)
     application_attach(
         application=application,
         upload=SimpleUploadedFile("사업계획서.pdf", PDF_BYTES),

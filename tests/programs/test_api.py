@@ -49,7 +49,12 @@ def test_create_makes_a_draft_then_submit(client, representative, open_call):
     client.force_login(representative)
     response = client.post(
         "/api/v1/applications/",
-        {"call": open_call.pk, "answers": {str(question.pk): "로봇 기술"}, "contact_phone": "02-000-0000"},
+        {
+            "call": open_call.pk,
+            "answers": {str(question.pk): "로봇 기술"},
+            "contact_phone": "02-000-0000",
+            "consent": True,
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
@@ -57,6 +62,7 @@ def test_create_makes_a_draft_then_submit(client, representative, open_call):
     assert data["status"] == "draft" and data["answers"] == {str(question.pk): "로봇 기술"}
     application = Application.objects.get(pk=data["id"])
     assert application.contact_phone == "02-000-0000"
+    assert application.consent_version == "2027-01" and application.consented_at is not None
 
     refused = client.post(f"/api/v1/applications/{application.pk}/submit/")
     assert refused.status_code == 400 and "사업계획서" in refused.json()["detail"]

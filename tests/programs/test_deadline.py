@@ -85,7 +85,7 @@ def test_page_shows_a_clear_message_after_the_deadline(client, ready, representa
     client.force_login(representative)
     response = client.post(
         ready.get_absolute_url(),
-        {"action": "submit", "contact_name": "홍길동", "contact_email": "a@example.kr"},
+        {"action": "submit", "contact_name": "홍길동", "contact_email": "a@example.kr", "consent": "on"},
         follow=True,
         HTTP_ACCEPT_LANGUAGE="ko",
     )

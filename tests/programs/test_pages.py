@@ -64,18 +64,24 @@ def test_apply_submit_info_request_resubmit_via_pages(client, representative, st
     application.refresh_from_db()
     assert application.status == S.DRAFT and application.answers == {str(question.pk): "다관절 로봇"}
 
-    client.post(
-        application.get_absolute_url(),
-        {
-            "action": "submit",
-            "contact_name": "대표",
-            "contact_email": representative.email,
-            f"q_{question.pk}": "다관절 로봇",
-            f"doc_{document.pk}": SimpleUploadedFile("plan.pdf", PDF_BYTES),
-        },
-    )
+    submit = {
+        "action": "submit",
+        "contact_name": "대표",
+        "contact_email": representative.email,
+        f"q_{question.pk}": "다관절 로봇",
+        f"doc_{document.pk}": SimpleUploadedFile("plan.pdf", PDF_BYTES),
+    }
+    refused = client.post(application.get_absolute_url(), submit, follow=True).content.decode()
+    assert "개인정보 수집·이용에 동의해 주세요." in refused
+    application.refresh_from_db()
+    assert application.status == S.DRAFT and application.consented_at is None
+
+    # The document uploaded with the refused attempt was kept; now only the consent is added.
+    del submit[f"doc_{document.pk}"]
+    client.post(application.get_absolute_url(), {**submit, "consent": "on"})
     application.refresh_from_db()
     assert application.status == S.SUBMITTED
+    assert application.consent_version == "2027-01"
 
     application_transition(application=application, to=S.INFO_REQUESTED, by=staff, message="특허 목록을 적어 주세요.")
     page = client.get(application.get_absolute_url()).content.decode()

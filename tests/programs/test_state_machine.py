@@ -13,6 +13,7 @@ from programs.services import (
     application_create,
     application_submit,
     application_transition,
+    application_update,
 )
 from tests.factories import UserFactory
 
@@ -23,6 +24,7 @@ S = Application.Status
 
 
 def _attach_plan(application, user):
+    application_update(application=application, by=user, consent=True)
     document = application.call.documents.get()
     application_attach(
         application=application,
