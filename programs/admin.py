@@ -220,12 +220,12 @@ class CallAdmin(admin.ModelAdmin):
             sheet.append(
                 [
                     row.rank,
-                    app.company.name_ko,
+                    _xlsx_safe(app.company.name_ko),
                     app.get_status_display(),
                     format_datetime(app.submitted_at),
-                    app.contact_name,
-                    app.contact_email,
-                    app.contact_phone,
+                    _xlsx_safe(app.contact_name),
+                    _xlsx_safe(app.contact_email),
+                    _xlsx_safe(app.contact_phone),
                 ]
                 + [_xlsx_safe(app.answers.get(str(q.pk), "")) for q in questions]
                 + [row.submitted_reviews, float(row.average) if row.average is not None else None]
@@ -363,10 +363,17 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["company__name_ko", "company__name_en", "contact_name", "contact_email"]
     list_select_related = ["company", "call"]
     date_hierarchy = "submitted_at"
+    # Everything is read-only: staff change applications only through the actions, which call
+    # the services (the company owns its answers).
     readonly_fields = [
         "call",
         "company",
         "status",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "employee_count",
+        "business_registration_number",
         "created_by",
         "submitted_by",
         "submitted_at",

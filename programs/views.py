@@ -23,7 +23,15 @@ Status = Application.Status
 
 def program_list(request: HttpRequest) -> HttpResponse:
     programs = selectors.program_list_public()
-    return render(request, "programs/program_list.html", {"programs": programs, "now": timezone.now()})
+    for program in programs:
+        for call in program.open_calls:  # type: ignore[attr-defined]
+            call.rules = eligibility_rules(call=call)
+    has_reviews = request.user.is_authenticated and Review.objects.filter(reviewer_id=request.user.pk).exists()
+    return render(
+        request,
+        "programs/program_list.html",
+        {"programs": programs, "now": timezone.now(), "has_reviews": has_reviews},
+    )
 
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:

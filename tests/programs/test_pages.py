@@ -157,3 +157,22 @@ def test_pages_render_in_english(client, open_call, representative):
     assert client.get(open_call.get_absolute_url()).status_code == 200
     assert client.get("/programs/applications/").status_code == 200
     assert client.get("/programs/reviews/").status_code == 200
+
+
+def test_public_list_shows_eligibility_in_plain_words(client):
+    CallFactory(eligible_size_classes=["startup"])
+    page = client.get("/programs/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "기업 규모: 스타트업" in page
+
+
+def test_xlsx_export_neutralises_formulas(client, staff, representative, open_call):
+    import io
+
+    from openpyxl import load_workbook
+
+    from .factories import ApplicationFactory
+
+    ApplicationFactory(call=open_call, contact_name='=HYPERLINK("http://evil")', status=S.SUBMITTED)
+    client.force_login(staff)
+    sheet = load_workbook(io.BytesIO(client.get(f"/admin/programs/call/{open_call.pk}/export.xlsx").content)).active
+    assert sheet.cell(row=2, column=5).value == '\'=HYPERLINK("http://evil")'
