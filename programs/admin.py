@@ -114,7 +114,6 @@ class CallAdmin(admin.ModelAdmin):
     list_display = [
         "title_ko",
         "program",
-        "opens_at",
         "closes_at",
         "n_total_col",
         "n_draft_col",

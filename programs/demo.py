@@ -246,7 +246,7 @@ def load_demo() -> str:
     # A draft on the open call for 로보티즈, so the demo representative sees one in progress.
     robotis_ceo = user_model.objects.filter(email="ceo@robotis.example.kr").first()
     if robotis_ceo is not None and robotis_ceo.company is not None:
-        Application.objects.get_or_create(
+        draft, created = Application.objects.get_or_create(
             call=open_call,
             company=robotis_ceo.company,
             defaults={
@@ -256,6 +256,8 @@ def load_demo() -> str:
                 "answers": {str(open_call.questions.first().pk): "스마트 액추에이터 다이나믹셀 기반 협동 로봇"},  # type: ignore[union-attr]
             },
         )
+        if created:
+            ApplicationEvent.objects.create(application=draft, from_status="", to_status=S.DRAFT, by=robotis_ceo)
     return (
         f"programs: {len(programs)} programmes, 2 calls, {applications} applications, "
         f"{reviews} reviews, {outcomes} outcomes"

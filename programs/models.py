@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from magok.i18n import localized
 
@@ -40,8 +41,8 @@ class Program(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
 
     class Meta:
-        verbose_name = _("지원사업")
-        verbose_name_plural = _("지원사업")
+        verbose_name = pgettext_lazy("model", "지원사업")
+        verbose_name_plural = pgettext_lazy("models", "지원사업")
         ordering = ["order", "name_ko"]
 
     def __str__(self) -> str:
@@ -78,8 +79,8 @@ class Call(models.Model):
     created_at = models.DateTimeField(_("등록 일시"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("모집 공고")
-        verbose_name_plural = _("모집 공고")
+        verbose_name = pgettext_lazy("model", "모집 공고")
+        verbose_name_plural = pgettext_lazy("models", "모집 공고")
         ordering = ["-closes_at"]
         constraints = [
             models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="call_closes_after_opening"),
@@ -131,8 +132,8 @@ class CallQuestion(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
 
     class Meta:
-        verbose_name = _("신청서 질문")
-        verbose_name_plural = _("신청서 질문")
+        verbose_name = pgettext_lazy("model", "신청서 질문")
+        verbose_name_plural = pgettext_lazy("models", "신청서 질문")
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:
@@ -157,8 +158,8 @@ class RequiredDocument(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
 
     class Meta:
-        verbose_name = _("제출 서류")
-        verbose_name_plural = _("제출 서류")
+        verbose_name = pgettext_lazy("model", "제출 서류")
+        verbose_name_plural = pgettext_lazy("models", "제출 서류")
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:
@@ -178,8 +179,8 @@ class ReviewCriterion(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
 
     class Meta:
-        verbose_name = _("평가 항목")
-        verbose_name_plural = _("평가 항목")
+        verbose_name = pgettext_lazy("model", "평가 항목")
+        verbose_name_plural = pgettext_lazy("models", "평가 항목")
         ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
@@ -244,8 +245,8 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:
-        verbose_name = _("신청서")
-        verbose_name_plural = _("신청서")
+        verbose_name = pgettext_lazy("model", "신청서")
+        verbose_name_plural = pgettext_lazy("models", "신청서")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["call", "company"], name="application_one_per_company_per_call"),
@@ -287,8 +288,8 @@ class ApplicationEvent(models.Model):
     created_at = models.DateTimeField(_("일시"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("신청 상태 이력")
-        verbose_name_plural = _("신청 상태 이력")
+        verbose_name = pgettext_lazy("model", "신청 상태 이력")
+        verbose_name_plural = pgettext_lazy("models", "신청 상태 이력")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -326,8 +327,8 @@ class ApplicationAttachment(models.Model):
     uploaded_at = models.DateTimeField(_("올린 일시"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("첨부 파일")
-        verbose_name_plural = _("첨부 파일")
+        verbose_name = pgettext_lazy("model", "첨부 파일")
+        verbose_name_plural = pgettext_lazy("models", "첨부 파일")
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
@@ -357,8 +358,8 @@ class Review(models.Model):
     submitted_at = models.DateTimeField(_("제출 일시"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("심사")
-        verbose_name_plural = _("심사")
+        verbose_name = pgettext_lazy("model", "심사")
+        verbose_name_plural = pgettext_lazy("models", "심사")
         ordering = ["assigned_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["application", "reviewer"], name="review_one_per_reviewer"),
@@ -423,8 +424,8 @@ class Outcome(models.Model):
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:
-        verbose_name = _("사업 성과")
-        verbose_name_plural = _("사업 성과")
+        verbose_name = pgettext_lazy("model", "사업 성과")
+        verbose_name_plural = pgettext_lazy("models", "사업 성과")
         ordering = ["-year", "program__order", "company__name_ko"]
         constraints = [
             models.UniqueConstraint(fields=["company", "program", "year"], name="outcome_one_per_company_program_year"),
