@@ -182,13 +182,16 @@ class CallAdmin(admin.ModelAdmin):
         ]
         return urls + super().get_urls()
 
-    def _call(self, request: HttpRequest, pk: int) -> Call:
+    def _call(self, request: HttpRequest, pk: int, *, scores: bool = False) -> Call:
         if not self.has_view_permission(request):
+            raise PermissionDenied
+        # Score tables would break blind review for staff who review without the manager right.
+        if scores and not services.review_can_see_all(user=request.user):  # type: ignore[arg-type]
             raise PermissionDenied
         return get_object_or_404(Call.objects.select_related("program"), pk=pk)
 
     def ranking_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        call = self._call(request, pk)
+        call = self._call(request, pk, scores=True)
         criteria, rows = selectors.call_ranking(call=call)
         context = {
             **self.admin_site.each_context(request),
@@ -203,7 +206,7 @@ class CallAdmin(admin.ModelAdmin):
     def export_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         from openpyxl import Workbook
 
-        call = self._call(request, pk)
+        call = self._call(request, pk, scores=True)
         criteria, rows = selectors.call_ranking(call=call)
         workbook = Workbook()
         sheet = workbook.active
@@ -308,6 +311,14 @@ class ReviewInline(admin.TabularInline):
     model = Review
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Review]:
+        # Blind review holds here too: without the manager right, staff see only their own review.
+        queryset = super().get_queryset(request).select_related("reviewer")
+        if services.review_can_see_all(user=request.user):  # type: ignore[arg-type]
+            return queryset
+        return queryset.filter(reviewer=request.user)
+
     fields = readonly_fields = ("reviewer", "scores", "comment", "assigned_at", "submitted_at")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -123,3 +123,24 @@ def test_admin_review_list_is_blind_for_staff_without_manager_right(client, call
     page = client.get("/admin/programs/review/").content.decode()
     assert f"/admin/programs/review/{mine.pk}/change/" in page
     assert f"/admin/programs/review/{hidden.pk}/change/" not in page
+
+
+def test_staff_reviewer_without_manager_right_cannot_see_scores_in_admin(client, call, staff):
+    application = ApplicationFactory(call=call, status=Application.Status.SCREENING)
+    other = UserFactory(name="다른심사위원")
+    review_submit(
+        review=review_assign(application=application, reviewer=other, by=staff), by=other, scores=_scores(call, 7, 13)
+    )
+    limited = UserFactory(is_staff=True)
+    limited.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_application", "change_application", "view_call"])
+    )
+    review_assign(application=application, reviewer=limited, by=staff)
+    client.force_login(limited)
+    page = client.get(f"/admin/programs/application/{application.pk}/change/").content.decode()
+    assert "다른심사위원" not in page
+    assert client.get(f"/admin/programs/call/{call.pk}/ranking/").status_code == 403
+    assert client.get(f"/admin/programs/call/{call.pk}/export.xlsx").status_code == 403
+    client.force_login(staff)  # a superuser sees everything
+    assert "다른심사위원" in client.get(f"/admin/programs/application/{application.pk}/change/").content.decode()
+    assert client.get(f"/admin/programs/call/{call.pk}/ranking/").status_code == 200
