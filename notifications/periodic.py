@@ -19,4 +19,5 @@ class Schedule:
 
 SCHEDULES: list[Schedule] = [
     Schedule(name="이메일 미발송분 재발송 (outbox sweeper)", task="notifications.tasks.sweep_outbox", every_minutes=2),
+    Schedule(name="지원사업 미제출 신청서 알림", task="programs.tasks.remind_unsubmitted_drafts", every_minutes=60),
 ]

@@ -1,6 +1,262 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Public programme pages, the company's application pages and the reviewer area."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .consent import PROGRAM_CONSENT
+from .eligibility import eligibility_check, eligibility_rules
+from .forms import ApplicationForm, OutcomeReportForm, ReviewForm, TransitionMessageForm
+from .models import Application, ApplicationAttachment, Outcome, Review
+
+Status = Application.Status
 
 
-def placeholder_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = selectors.program_list_public()
+    for program in programs:
+        for call in program.open_calls:  # type: ignore[attr-defined]
+            call.rules = eligibility_rules(call=call)
+    has_reviews = request.user.is_authenticated and Review.objects.filter(reviewer_id=request.user.pk).exists()
+    return render(
+        request,
+        "programs/program_list.html",
+        {"programs": programs, "now": timezone.now(), "has_reviews": has_reviews},
+    )
+
+
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        call = selectors.call_detail_public(pk=pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    context: dict = {"call": call, "rules": eligibility_rules(call=call), "now": timezone.now()}
+    company = request.user.company if request.user.is_authenticated else None  # type: ignore[union-attr]
+    if company is not None:
+        context["company"] = company
+        context["reasons"] = eligibility_check(call=call, company=company)
+        context["existing"] = Application.objects.filter(call=call, company=company).first()
+    return render(request, "programs/call_detail.html", context)
+
+
+@login_required
+@require_POST
+def call_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(selectors.call_queryset_public(), pk=pk)
+    try:
+        application = services.application_create(call=call, user=request.user)  # type: ignore[arg-type]
+    except services.ProgramError as exc:
+        messages.error(request, str(exc))
+        return redirect(call)
+    return redirect(application)
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    company = request.user.company  # type: ignore[union-attr]
+    applications = selectors.application_list_for_company(company_id=company.pk) if company else []
+    return render(request, "programs/application_list.html", {"applications": applications, "company": company})
+
+
+def _member_application(request: HttpRequest, pk: int) -> Application:
+    try:
+        return selectors.application_for_member(user=request.user, pk=pk)  # type: ignore[arg-type]
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _member_application(request, pk)
+    user = request.user
+    form = ApplicationForm(application=application) if application.is_editable else None
+    if request.method == "POST":
+        if not application.is_editable:
+            messages.error(request, _("이 신청서는 더 이상 수정할 수 없습니다."))
+            return redirect(application)
+        form = ApplicationForm(request.POST, request.FILES, application=application)
+        action = request.POST.get("action", "save")
+        if form.is_valid():
+            errors = _save_application_form(request, application, form)
+            if not errors and action == "submit":
+                try:
+                    services.application_submit(application=application, by=user)  # type: ignore[arg-type]
+                except services.ProgramError as exc:
+                    messages.error(request, str(exc))
+                    return redirect(application)
+                messages.success(request, _("신청서를 제출했습니다. 진행 상황은 이 페이지와 이메일로 알려 드립니다."))
+                return redirect(application)
+            if not errors:
+                messages.success(request, _("저장했습니다."))
+                return redirect(application)
+            for error in errors:
+                messages.error(request, error)
+            return redirect(application)
+    attachments = list(application.attachments.all())
+    context = {
+        "application": application,
+        "form": form,
+        "attachments": attachments,
+        "attachments_by_document": {a.document_id: a for a in attachments if a.document_id},
+        "attachments_by_question": {a.question_id: a for a in attachments if a.question_id},
+        "events": list(application.events.all()),
+        "can_submit": services.application_can_submit(application=application, user=user),  # type: ignore[arg-type]
+        "can_withdraw": Status.WITHDRAWN in services.allowed_transitions(application=application, user=user),  # type: ignore[arg-type]
+        "missing": services.application_missing_items(application=application) if application.is_editable else [],
+        "now": timezone.now(),
+        "withdraw_form": TransitionMessageForm(),
+        "consent": PROGRAM_CONSENT,
+    }
+    return render(request, "programs/application_detail.html", context)
+
+
+def _save_application_form(request: HttpRequest, application: Application, form: ApplicationForm) -> list[str]:
+    errors: list[str] = []
+    try:
+        services.application_update(
+            application=application,
+            by=request.user,  # type: ignore[arg-type]
+            fields=form.contact_values(),
+            answers=form.answer_values(),
+            consent=form.consent_given(),
+        )
+    except services.ProgramError as exc:
+        return [str(exc)]
+    for slot, upload in form.uploads():
+        try:
+            services.application_attach(application=application, upload=upload, by=request.user, **slot)  # type: ignore[arg-type]
+        except services.ProgramError as exc:
+            errors.append(f"{upload.name}: {exc}")
+    return errors
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _member_application(request, pk)
+    form = TransitionMessageForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        services.application_transition(
+            application=application,
+            to=Status.WITHDRAWN,
+            by=request.user,  # type: ignore[arg-type]
+            message=message,
+        )
+    except services.ProgramError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("신청을 취소했습니다."))
+    return redirect(application)
+
+
+@login_required
+def outcome_report(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _member_application(request, pk)
+    if application.status != Status.SELECTED:
+        raise Http404
+    year = timezone.localdate().year
+    instance = Outcome.objects.filter(
+        company=application.company, program=application.call.program, year=request.GET.get("year") or year
+    ).first()
+    form = OutcomeReportForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_report(
+                application=application,
+                by=request.user,  # type: ignore[arg-type]
+                year=form.cleaned_data["year"],
+                values=form.values(),
+            )
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("성과를 보고했습니다. 감사합니다."))
+            return redirect(application)
+    return render(request, "programs/outcome_form.html", {"application": application, "form": form})
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Only the company's members, SBA staff and the application's reviewers get the file."""
+    attachment = get_object_or_404(ApplicationAttachment.objects.select_related("application"), pk=pk)
+    user = request.user
+    allowed = (
+        user.is_staff
+        or services.application_can_edit(application=attachment.application, user=user)  # type: ignore[arg-type]
+        or Review.objects.filter(application_id=attachment.application_id, reviewer_id=user.pk).exists()
+    )
+    if not allowed:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- reviewer area --------------------------------------------------------------------------
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    reviews = selectors.review_list_for_reviewer(user=request.user)  # type: ignore[arg-type]
+    return render(request, "programs/review_list.html", {"reviews": reviews})
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(
+        Review.objects.select_related("application__call__program", "application__company"),
+        pk=pk,
+        reviewer=request.user,
+    )
+    application = review.application
+    criteria = list(application.call.criteria.all())
+    form = ReviewForm(request.POST or None, review=review, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.review_submit(
+                    review=review,
+                    by=request.user,  # type: ignore[arg-type]
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                )
+        except services.ProgramError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("심사를 제출했습니다."))
+        return redirect(review)
+    # Blind review: the others' scores only once this reviewer has submitted.
+    see_others = review.submitted_at is not None or services.review_can_see_all(user=request.user)  # type: ignore[arg-type]
+    others = (
+        [r for r in application.reviews.select_related("reviewer") if r.pk != review.pk and r.submitted_at]
+        if see_others
+        else []
+    )
+    context = {
+        "review": review,
+        "application": application,
+        "questions": list(application.call.questions.all()),
+        "attachments": list(application.attachments.select_related("document", "question")),
+        "criteria": criteria,
+        "form": form if review.submitted_at is None else None,
+        "see_others": see_others,
+        "others": [(r, r.weighted_score(criteria)) for r in others],
+        "own_score": review.weighted_score(criteria),
+    }
+    return render(request, "programs/review_detail.html", context)

@@ -1,0 +1,514 @@
+"""Every write in the programmes app goes through these functions.
+
+The application's life is an explicit transition table (``TRANSITIONS``); each change is
+recorded as an ``ApplicationEvent`` and e-mailed to the applicant through the outbox.
+
+Who may do what (decided here, documented in the README of the app):
+- Any approved member of a company may start and edit its drafts and upload documents.
+- Submitting, resubmitting and withdrawing need the company's representative or the member
+  who started the application.
+- Staff (``is_staff``) move applications through screening and decide them.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Literal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership
+from notifications.services import email_queue
+
+from .consent import PROGRAM_CONSENT_VERSION
+from .eligibility import eligibility_check
+from .formatting import format_datetime_seconds
+from .models import (
+    Application,
+    ApplicationAttachment,
+    ApplicationEvent,
+    Call,
+    CallQuestion,
+    Outcome,
+    RequiredDocument,
+    Review,
+)
+from .uploads import UploadRejected, private_storage, upload_check
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+Status = Application.Status
+Actor = Literal["company", "staff"]
+
+
+class ProgramError(Exception):
+    """A business rule refused the action; ``str(exc)`` is a message for the user."""
+
+
+class IllegalTransition(ProgramError):
+    pass
+
+
+# from status -> {to status: who may make that move}
+TRANSITIONS: dict[str, dict[str, Actor]] = {
+    Status.DRAFT: {Status.SUBMITTED: "company", Status.WITHDRAWN: "company"},
+    Status.SUBMITTED: {
+        Status.SCREENING: "staff",
+        Status.INFO_REQUESTED: "staff",
+        Status.REJECTED: "staff",
+        Status.WITHDRAWN: "company",
+    },
+    Status.SCREENING: {
+        Status.INFO_REQUESTED: "staff",
+        Status.SELECTED: "staff",
+        Status.REJECTED: "staff",
+        Status.WITHDRAWN: "company",
+    },
+    Status.INFO_REQUESTED: {Status.RESUBMITTED: "company", Status.REJECTED: "staff", Status.WITHDRAWN: "company"},
+    Status.RESUBMITTED: {
+        Status.SCREENING: "staff",
+        Status.INFO_REQUESTED: "staff",
+        Status.SELECTED: "staff",
+        Status.REJECTED: "staff",
+        Status.WITHDRAWN: "company",
+    },
+    Status.SELECTED: {},
+    Status.REJECTED: {},
+    Status.WITHDRAWN: {},
+}
+
+# Kept short: one mail per change, the message from staff is the substance.
+EMAILED_STATUSES = {
+    Status.SUBMITTED,
+    Status.SCREENING,
+    Status.INFO_REQUESTED,
+    Status.RESUBMITTED,
+    Status.SELECTED,
+    Status.REJECTED,
+    Status.WITHDRAWN,
+}
+REMINDER_OFFSETS = (timedelta(days=3), timedelta(days=1))
+
+
+# --- who may act -------------------------------------------------------------------------------
+
+
+def company_membership(*, user: User, company_id: int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    membership = user.membership
+    return membership if membership and membership.company_id == company_id else None
+
+
+def application_can_edit(*, application: Application, user: User) -> bool:
+    return company_membership(user=user, company_id=application.company_id) is not None
+
+
+def application_can_submit(*, application: Application, user: User) -> bool:
+    membership = company_membership(user=user, company_id=application.company_id)
+    if membership is None:
+        return False
+    return membership.role == Membership.Role.REPRESENTATIVE or application.created_by_id == user.pk
+
+
+def allowed_transitions(*, application: Application, user: User) -> list[str]:
+    """The statuses ``user`` may move ``application`` to now (for buttons and admin actions)."""
+    result = []
+    for to, actor in TRANSITIONS[application.status].items():
+        if actor == "staff" and user.is_staff:
+            result.append(to)
+        elif actor == "company" and application_can_submit(application=application, user=user):
+            result.append(to)
+    return result
+
+
+# --- applications ------------------------------------------------------------------------------
+
+
+def application_prefill(*, company: Any, user: User) -> dict[str, Any]:
+    return {
+        "contact_name": user.name,
+        "contact_email": user.email,
+        "contact_phone": user.phone,
+        "employee_count": company.employee_count,
+        "business_registration_number": company.business_registration_number,
+    }
+
+
+@transaction.atomic
+def application_create(*, call: Call, user: User, now: datetime | None = None) -> Application:
+    """Start a draft for the user's company, pre-filled from the company profile.
+
+    Returns the existing application when the company already has one for this call.
+    """
+    membership = user.membership if user.is_authenticated else None
+    if membership is None:
+        raise ProgramError(_("승인된 입주기업 소속 회원만 신청할 수 있습니다."))
+    company = membership.company
+    existing = Application.objects.filter(call=call, company=company).first()
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    if not call.is_published or now < call.opens_at:
+        raise ProgramError(_("아직 접수가 시작되지 않은 공고입니다."))
+    if call.has_closed(now):
+        raise ProgramError(
+            _("접수가 마감되었습니다. 마감 시각: %(deadline)s") % {"deadline": format_datetime_seconds(call.closes_at)}
+        )
+    reasons = eligibility_check(call=call, company=company)
+    if reasons:
+        raise ProgramError(" ".join(reasons))
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                call=call, company=company, created_by=user, **application_prefill(company=company, user=user)
+            )
+    except IntegrityError:
+        # Another member of the same company started one at the same moment.
+        return Application.objects.get(call=call, company=company)
+    ApplicationEvent.objects.create(application=application, from_status="", to_status=Status.DRAFT, by=user)
+    return application
+
+
+def _check_editable(*, application: Application, user: User) -> None:
+    if not application_can_edit(application=application, user=user):
+        raise ProgramError(_("이 신청서를 수정할 권한이 없습니다."))
+    if not application.is_editable:
+        raise ProgramError(_("작성 중이거나 보완 요청을 받은 신청서만 수정할 수 있습니다."))
+
+
+def _clean_answer(question: CallQuestion, value: Any) -> Any:
+    if value in (None, ""):
+        return None
+    if question.kind == CallQuestion.Kind.NUMBER:
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise ProgramError(_("'%(question)s'에는 숫자를 입력하세요.") % {"question": question.label}) from None
+        return int(number) if number == number.to_integral_value() else float(number)
+    if question.kind == CallQuestion.Kind.CHOICE:
+        if value not in question.choices:
+            raise ProgramError(_("'%(question)s'의 선택지에 없는 값입니다.") % {"question": question.label})
+        return value
+    return str(value).strip()[:20000]
+
+
+@transaction.atomic
+def application_update(
+    *,
+    application: Application,
+    by: User,
+    fields: dict[str, Any] | None = None,
+    answers: dict[int, Any] | None = None,
+    consent: bool = False,
+) -> Application:
+    """Save a draft (or an answer to an information request): contact fields, answers and the
+    personal-data consent (recorded with its version and time the first time it is given)."""
+    _check_editable(application=application, user=by)
+    if consent and application.consent_version != PROGRAM_CONSENT_VERSION:
+        application.consent_version = PROGRAM_CONSENT_VERSION
+        application.consented_at = timezone.now()
+    allowed = {"contact_name", "contact_email", "contact_phone", "employee_count", "business_registration_number"}
+    for name, value in (fields or {}).items():
+        if name in allowed:
+            setattr(application, name, value if value is not None or name == "employee_count" else "")
+    if answers:
+        questions = {q.pk: q for q in application.call.questions.all()}
+        merged = dict(application.answers)
+        for question_id, value in answers.items():
+            question = questions.get(int(question_id))
+            if question is None or question.kind == CallQuestion.Kind.FILE:
+                continue
+            cleaned = _clean_answer(question, value)
+            if cleaned is None:
+                merged.pop(str(question.pk), None)
+            else:
+                merged[str(question.pk)] = cleaned
+        application.answers = merged
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_attach(
+    *,
+    application: Application,
+    upload: Any,
+    by: User,
+    document: RequiredDocument | None = None,
+    question: CallQuestion | None = None,
+) -> ApplicationAttachment:
+    """Store an uploaded file for a required document or a file question, replacing the
+    previous file for the same slot. Raises ProgramError (including rejected uploads)."""
+    _check_editable(application=application, user=by)
+    if document is not None and document.call_id != application.call_id:
+        raise ProgramError(_("이 공고의 제출 서류가 아닙니다."))
+    if question is not None and (question.call_id != application.call_id or question.kind != CallQuestion.Kind.FILE):
+        raise ProgramError(_("이 공고의 파일 질문이 아닙니다."))
+    try:
+        checked = upload_check(upload)
+    except UploadRejected as exc:
+        raise ProgramError(str(exc)) from None
+    previous = list(application.attachments.filter(document=document, question=question))
+    attachment = ApplicationAttachment(
+        application=application,
+        document=document,
+        question=question,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=by,
+    )
+    upload.seek(0)
+    attachment.file.save(checked.name, upload, save=False)
+    attachment.save()
+    for old in previous:
+        stored_name = old.file.name
+        old.delete()
+        transaction.on_commit(functools.partial(private_storage.delete, stored_name))
+    return attachment
+
+
+def application_missing_items(*, application: Application) -> list[str]:
+    """What still has to be filled in or uploaded before the application can be (re)submitted."""
+    missing: list[str] = []
+    if not application.contact_name or not application.contact_email:
+        missing.append(_("담당자 이름과 이메일을 입력하세요."))
+    if application.consented_at is None:
+        missing.append(_("개인정보 수집·이용에 동의해 주세요."))
+    attachments = list(application.attachments.all())
+    uploaded_documents = {a.document_id for a in attachments if a.document_id}
+    uploaded_questions = {a.question_id for a in attachments if a.question_id}
+    for question in application.call.questions.all():
+        if not question.required:
+            continue
+        if question.kind == CallQuestion.Kind.FILE:
+            answered = question.pk in uploaded_questions
+        else:
+            answered = application.answers.get(str(question.pk)) not in (None, "")
+        if not answered:
+            missing.append(_("답변이 필요합니다: %(question)s") % {"question": question.label})
+    for document in application.call.documents.all():
+        if document.required and document.pk not in uploaded_documents:
+            missing.append(_("서류를 올려야 합니다: %(document)s") % {"document": document.name})
+    return missing
+
+
+def _check_actor(*, application: Application, actor: Actor, by: User) -> None:
+    if actor == "staff" and not by.is_staff:
+        raise IllegalTransition(_("SBA 담당자만 할 수 있는 처리입니다."))
+    if actor == "company" and not application_can_submit(application=application, user=by):
+        raise IllegalTransition(_("기업 대표자 또는 신청서를 작성한 회원만 제출하거나 취소할 수 있습니다."))
+
+
+@transaction.atomic
+def application_transition(
+    *, application: Application, to: str, by: User, message: str = "", now: datetime | None = None
+) -> Application:
+    """Move the application to status ``to`` if the table allows it for ``by``; record the change
+    and e-mail the applicant. Raises IllegalTransition / ProgramError with a message for the user."""
+    now = now or timezone.now()
+    # Lock the row so that two staff members (or staff and the company) cannot both decide.
+    locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    from_status = locked.status
+    actor = TRANSITIONS[from_status].get(to)
+    if actor is None:
+        raise IllegalTransition(
+            _("'%(from)s' 상태에서 '%(to)s' 상태로 바꿀 수 없습니다.")
+            % {"from": Status(from_status).label, "to": Status(to).label}
+        )
+    _check_actor(application=locked, actor=actor, by=by)
+    if to == Status.SUBMITTED:
+        if not locked.call.is_open(now):
+            raise ProgramError(
+                _("접수 마감 시각(%(deadline)s)이 지나 제출할 수 없습니다.")
+                % {"deadline": format_datetime_seconds(locked.call.closes_at)}
+                if locked.call.has_closed(now)
+                else _("아직 접수가 시작되지 않은 공고입니다.")
+            )
+    if to in {Status.SUBMITTED, Status.RESUBMITTED}:
+        missing = application_missing_items(application=locked)
+        if missing:
+            raise ProgramError(" ".join(missing))
+        locked.submitted_at = now
+        locked.submitted_by = by
+    if to == Status.INFO_REQUESTED and not message.strip():
+        raise ProgramError(_("보완 요청에는 요청 내용을 적어야 합니다."))
+    if to in {Status.SELECTED, Status.REJECTED, Status.WITHDRAWN}:
+        locked.decided_at = now
+    locked.status = to
+    locked.save(update_fields=["status", "submitted_at", "submitted_by", "decided_at", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=locked, from_status=from_status, to_status=to, by=by, message=message.strip()
+    )
+    if to in EMAILED_STATUSES:
+        _email_status_change(application=locked, message=message.strip())
+    for field in ("status", "submitted_at", "submitted_by_id", "decided_at", "updated_at"):
+        setattr(application, field, getattr(locked, field))
+    return application
+
+
+def application_submit(*, application: Application, by: User, now: datetime | None = None) -> Application:
+    """Submit a draft, or resubmit after an information request."""
+    to = Status.RESUBMITTED if application.status == Status.INFO_REQUESTED else Status.SUBMITTED
+    return application_transition(application=application, to=to, by=by, now=now)
+
+
+def _email_status_change(*, application: Application, message: str) -> None:
+    applicant = application.applicant
+    to = application.contact_email or (applicant.email if applicant else "")
+    if not to:
+        return
+    email_queue(
+        to=to,
+        template="programs/emails/status_changed",
+        context={
+            "application": application,
+            "call": application.call,
+            "company": application.company,
+            "message": message,
+            "url": f"{settings.SITE_URL}{application.get_absolute_url()}",
+        },
+        language=applicant.language if applicant else "ko",
+    )
+
+
+# --- draft reminders ----------------------------------------------------------------------------
+
+
+def draft_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind companies with an unsubmitted draft 3 days and 1 day before the deadline.
+
+    Safe to run as often as wanted: each (application, offset) is queued once (dedupe key).
+    Returns how many reminders were queued now.
+    """
+    now = now or timezone.now()
+    queued = 0
+    longest = max(REMINDER_OFFSETS)
+    drafts = (
+        Application.objects.filter(status=Status.DRAFT, call__closes_at__gt=now, call__closes_at__lte=now + longest)
+        .select_related("call", "company", "created_by")
+        .order_by("pk")
+    )
+    for application in drafts:
+        remaining = application.call.closes_at - now
+        # The smallest offset already reached: 1 day before wins over 3 days before.
+        due = [offset for offset in REMINDER_OFFSETS if remaining <= offset]
+        if not due:
+            continue
+        offset = min(due)
+        user = application.created_by
+        to = application.contact_email or (user.email if user else "")
+        if not to:
+            continue
+        with transaction.atomic():
+            row = email_queue(
+                to=to,
+                template="programs/emails/draft_reminder",
+                context={
+                    "application": application,
+                    "call": application.call,
+                    "company": application.company,
+                    "days": offset.days,
+                    "url": f"{settings.SITE_URL}{application.get_absolute_url()}",
+                },
+                language=user.language if user else "ko",
+                dedupe_key=f"programs:draft-reminder:{application.pk}:{offset.days}d",
+            )
+        queued += row is not None
+    return queued
+
+
+# --- reviews ----------------------------------------------------------------------------------
+
+
+def review_can_see_all(*, user: User) -> bool:
+    return user.is_superuser or user.has_perm("programs.manage_reviews")
+
+
+@transaction.atomic
+def review_assign(*, application: Application, reviewer: User, by: User) -> Review:
+    if not by.is_staff:
+        raise ProgramError(_("SBA 담당자만 심사위원을 배정할 수 있습니다."))
+    if company_membership(user=reviewer, company_id=application.company_id) is not None:
+        raise ProgramError(_("신청 기업의 소속 회원은 그 기업의 심사위원이 될 수 없습니다."))
+    review, _created = Review.objects.get_or_create(
+        application=application, reviewer=reviewer, defaults={"assigned_by": by}
+    )
+    return review
+
+
+@transaction.atomic
+def review_submit(
+    *, review: Review, by: User, scores: dict[int, Any], comment: str = "", now: datetime | None = None
+) -> Review:
+    """Record a reviewer's scores for every criterion. A submitted review cannot be changed."""
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.reviewer_id != by.pk:
+        raise ProgramError(_("배정된 심사위원만 점수를 입력할 수 있습니다."))
+    if locked.submitted_at is not None:
+        raise ProgramError(_("이미 제출한 심사입니다."))
+    cleaned: dict[str, int | float] = {}
+    for criterion in review.application.call.criteria.all():
+        raw = scores.get(criterion.pk, scores.get(str(criterion.pk)))  # type: ignore[call-overload]
+        try:
+            value = Decimal(str(raw))
+        except InvalidOperation:
+            raise ProgramError(_("모든 평가 항목에 점수를 입력하세요.")) from None
+        if not value.is_finite() or value < 0 or value > criterion.max_score:
+            raise ProgramError(
+                _("'%(criterion)s' 점수는 0점에서 %(max)d점 사이여야 합니다.")
+                % {"criterion": criterion.name, "max": criterion.max_score}
+            )
+        cleaned[str(criterion.pk)] = int(value) if value == value.to_integral_value() else float(value)
+    locked.scores = cleaned
+    locked.comment = comment.strip()
+    locked.submitted_at = now or timezone.now()
+    locked.save(update_fields=["scores", "comment", "submitted_at"])
+    review.scores, review.comment, review.submitted_at = locked.scores, locked.comment, locked.submitted_at
+    return review
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+OUTCOME_FIELDS = (
+    "patents_filed",
+    "export_contracts",
+    "export_amount_krw",
+    "mous_signed",
+    "joint_rnd",
+    "investment_krw",
+    "hires",
+    "partners",
+    "note",
+)
+
+
+@transaction.atomic
+def outcome_report(*, application: Application, by: User, year: int, values: dict[str, Any]) -> Outcome:
+    """A selected company reports what the programme led to (one row per company, programme and year)."""
+    if application.status != Status.SELECTED:
+        raise ProgramError(_("선정된 신청서에 대해서만 성과를 보고할 수 있습니다."))
+    if not application_can_edit(application=application, user=by) and not by.is_staff:
+        raise ProgramError(_("이 신청서의 성과를 보고할 권한이 없습니다."))
+    outcome, _created = Outcome.objects.update_or_create(
+        company_id=application.company_id,
+        program_id=application.call.program_id,
+        year=year,
+        defaults={
+            **{k: v for k, v in values.items() if k in OUTCOME_FIELDS},
+            "application": application,
+            "source": Outcome.Source.STAFF if by.is_staff else Outcome.Source.COMPANY,
+            "reported_by": by,
+        },
+    )
+    return outcome
