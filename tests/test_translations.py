@@ -23,6 +23,7 @@ def _catalogs() -> list[Path]:
 @dataclass
 class Entry:
     msgid: str = ""
+    msgctxt: str | None = None
     msgid_plural: str | None = None
     msgstrs: list[str] = field(default_factory=list)
     fuzzy: bool = False
@@ -54,7 +55,8 @@ def _parse_po(path: Path) -> list[Entry]:
         elif line.startswith("msgctxt "):
             if entry.line:
                 finish()
-            target = None
+            entry.msgctxt = ast.literal_eval(line[len("msgctxt ") :])
+            target = ("msgctxt", 0)
         elif line.startswith("msgid_plural "):
             entry.msgid_plural = ast.literal_eval(line[len("msgid_plural ") :])
             target = ("msgid_plural", 0)
@@ -73,6 +75,8 @@ def _parse_po(path: Path) -> list[Entry]:
             kind, index = target
             if kind == "msgid":
                 entry.msgid += value
+            elif kind == "msgctxt":
+                entry.msgctxt = (entry.msgctxt or "") + value
             elif kind == "msgid_plural":
                 entry.msgid_plural = (entry.msgid_plural or "") + value
             else:
@@ -113,7 +117,15 @@ def test_compiled_catalog_matches_the_po(po: Path):
         if not entry.msgid or entry.fuzzy or not all(entry.msgstrs):
             continue
         if entry.msgid_plural is None:
-            if compiled.gettext(entry.msgid) != entry.msgstrs[0]:
+            if entry.msgctxt is not None:
+                translated = compiled.pgettext(entry.msgctxt, entry.msgid)
+            else:
+                translated = compiled.gettext(entry.msgid)
+            if translated != entry.msgstrs[0]:
+                stale.append(entry.msgid)
+        elif entry.msgctxt is not None:
+            plurals = [compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n) for n in (1, 2)]
+            if plurals != entry.msgstrs[:2]:
                 stale.append(entry.msgid)
         elif [compiled.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)] != entry.msgstrs[:2]:
             stale.append(entry.msgid)
@@ -150,3 +162,20 @@ def test_browser_asking_for_english_gets_english(client):
 def test_korean_browser_gets_korean_even_with_english_as_a_second_choice(client):
     html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9,en;q=0.8").content.decode()
     assert '<html lang="ko">' in html
+
+
+def test_a_korean_string_has_one_english_translation_across_catalogs():
+    """Django merges every catalog into one, so when two catalogs translate the same Korean
+    string differently, the page shows whichever catalog wins, not the one its app wrote."""
+    seen: dict[tuple[str | None, str], tuple[str, str]] = {}
+    conflicts = []
+    for po in CATALOGS:
+        for entry in _parse_po(po):
+            if not entry.msgid or entry.msgid_plural is not None or not entry.msgstrs or not entry.msgstrs[0]:
+                continue
+            key = (entry.msgctxt, entry.msgid)
+            where = str(po.relative_to(BASE_DIR).parts[0])
+            if key in seen and seen[key][1] != entry.msgstrs[0]:
+                conflicts.append(f"{entry.msgid!r}: {seen[key][0]}={seen[key][1]!r} vs {where}={entry.msgstrs[0]!r}")
+            seen.setdefault(key, (where, entry.msgstrs[0]))
+    assert not conflicts, "\n".join(conflicts)
