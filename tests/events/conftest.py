@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from events.models import Audience
+from tests.factories import CompanyFactory, EventFactory, MembershipFactory, RepresentativeFactory, UserFactory
+
+
+@pytest.fixture
+def company():
+    return CompanyFactory()
+
+
+@pytest.fixture
+def representative(company):
+    return RepresentativeFactory(company=company, user=UserFactory(name="대표자", email="ceo@test.example.kr")).user
+
+
+@pytest.fixture
+def member(company):
+    return MembershipFactory(company=company, user=UserFactory(name="직원", email="staff@test.example.kr")).user
+
+
+@pytest.fixture
+def other_member():
+    return MembershipFactory(user=UserFactory(name="다른회사직원", email="other@other.example.kr")).user
+
+
+@pytest.fixture
+def event():
+    return EventFactory(capacity=3, audience=Audience.TENANTS)
+
+
+@pytest.fixture
+def public_event():
+    return EventFactory(capacity=5, audience=Audience.PUBLIC, starts_at=timezone.now() + timedelta(days=7))
