@@ -279,7 +279,7 @@ class EventAdmin(admin.ModelAdmin):
                 event_cancel(event=event, by=request.user, message=form.cleaned_data["message"])
             self.message_user(request, _("%(n)s개 행사를 취소했습니다.") % {"n": queryset.count()}, messages.SUCCESS)
             return None
-        return self._intermediate(request, queryset, form, _("행사 취소"), "cancel_events")
+        return self._intermediate(request, queryset, form, _("행사 취소하기"), "cancel_events")
 
 
 @admin.register(Registration)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from magok.i18n import current_language
@@ -93,7 +94,15 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
             "next_month": next_month,
             "kind": kind,
             "kinds": EventKind.objects.filter(is_active=True),
-            "weekdays": [_("일"), _("월"), _("화"), _("수"), _("목"), _("금"), _("토")],
+            "weekdays": [
+                pgettext("weekday", "일"),
+                pgettext("weekday", "월"),
+                pgettext("weekday", "화"),
+                pgettext("weekday", "수"),
+                pgettext("weekday", "목"),
+                pgettext("weekday", "금"),
+                pgettext("weekday", "토"),
+            ],
         },
     )
 
