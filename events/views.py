@@ -63,7 +63,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "events/event_list.html",
-        {"form": form, "upcoming": upcoming, "past_page": past_page, "kinds": EventKind.objects.filter(is_active=True)},
+        {"form": form, "upcoming": upcoming, "past_page": past_page},
     )
 
 
