@@ -77,7 +77,7 @@ EXPORT_COLUMNS = [
 
 
 def _export_rows(queryset: QuerySet[Event]) -> list[list[Any]]:
-    rows: list[list[Any]] = [[str(_("행사")), *(str(label) for label, _field in EXPORT_COLUMNS)]]
+    rows: list[list[Any]] = [[str(_("행사명")), *(str(label) for label, _field in EXPORT_COLUMNS)]]
     registrations = (
         Registration.objects.filter(event__in=queryset)
         .exclude(status=Registration.Status.CANCELLED)
@@ -116,6 +116,7 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "audience"]
     search_fields = ["title_ko", "title_en", "venue_ko"]
     date_hierarchy = "starts_at"
+    ordering = ["-starts_at"]
     filter_horizontal = ["invited_companies"]
     inlines = [SpeakerInline, AgendaItemInline, RegistrationInline]
     actions = ["duplicate_events", "export_csv", "export_xlsx", "send_message", "cancel_events"]

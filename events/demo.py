@@ -135,8 +135,8 @@ def _past_events() -> list[DemoEvent]:
         ),
         DemoEvent(
             "startup-tech-fair",
-            "LG 스타트업 테크페어",
-            "LG Startup Tech Fair",
+            "2019 LG 스타트업 테크페어",
+            "2019 LG Startup Tech Fair",
             date(2019, 9, 19),
             time(10),
             7,

@@ -64,6 +64,10 @@ def event_registration_refusal(*, event: Event, user: User | None, now: datetime
     by e-mail); every other audience needs an account with an approved company membership.
     """
     now = now or timezone.now()
+    if event.status == Event.Status.CANCELLED:
+        return _("취소된 행사입니다.")
+    if event.status == Event.Status.FINISHED or event.ends_at <= now:
+        return _("종료된 행사입니다.")
     if event.status != Event.Status.PUBLISHED:
         return _("이 행사는 신청을 받지 않습니다.")
     if event.starts_at <= now or (event.registration_closes_at and event.registration_closes_at <= now):

@@ -9,6 +9,12 @@ from events.models import Audience
 from tests.factories import CompanyFactory, EventFactory, MembershipFactory, RepresentativeFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Factories set a password on every user; the real hasher makes the 50-user race test slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def company():
     return CompanyFactory()
