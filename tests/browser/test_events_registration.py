@@ -18,7 +18,7 @@ def log_in_as(page, user) -> None:
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}])
 
 
-@pytest.mark.usefixtures("transactional_db")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_register_colleagues_waitlist_promotion_and_check_in(page, screenshot_dir):
     representative = RepresentativeFactory(user=UserFactory(name="김대표", email="ceo@robotis.test")).user
     event = EventFactory(

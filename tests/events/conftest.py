@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,14 @@ from tests.factories import CompanyFactory, EventFactory, MembershipFactory, Rep
 def _fast_password_hasher(settings):
     # Factories set a password on every user; the real hasher makes the 50-user race test slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def event_kinds():
+    """The kinds of the data migration (a transactional test elsewhere may have flushed them)."""
+    from django.apps import apps
+
+    importlib.import_module("events.migrations.0002_event_kinds").create_kinds(apps, None)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from events.demo import load_demo
 from events.models import Event, Registration
 from tests.factories import CompanyFactory, MembershipFactory, RepresentativeFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("event_kinds")]
 
 
 def test_demo_loads_2019_events_and_is_idempotent():
@@ -35,3 +35,20 @@ def test_demo_loads_2019_events_and_is_idempotent():
 def test_demo_without_accounts_still_loads_events():
     assert "0 demo accounts" in load_demo()
     assert Event.objects.filter(title_ko="CEO비즈포럼 네트워킹 데이").exists()
+
+
+def test_kind_migration_creates_the_seven_shared_kinds():
+    from events.models import EventKind
+
+    slugs = {
+        "tech-exchange": "마곡기술교류회",
+        "ceo-biz-forum": "CEO비즈포럼",
+        "tech-concert": "마곡 테크콘서트",
+        "hiring-camp": "M-밸리 기업 채용캠프",
+        "mvalley-forum": "M-밸리포럼",
+        "magok-salon": "마곡살롱",
+        "startup-tech-fair": "LG 스타트업 테크페어",
+    }
+    kinds = {k.slug: k for k in EventKind.objects.filter(slug__in=slugs)}
+    assert {slug: kinds[slug].name_ko for slug in slugs} == slugs
+    assert all(k.name_en and k.description_ko and k.description_en for k in kinds.values())
