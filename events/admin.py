@@ -5,6 +5,7 @@ import io
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,10 +16,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from accounts.models import User
+
 from . import selectors
 from .forms import EventCancelForm, EventMessageForm
 from .models import AgendaItem, Event, EventKind, Registration, Speaker
 from .services import event_cancel, event_duplicate, event_message_send, event_update
+
+
+def _staff(request: HttpRequest) -> User:
+    """The admin only lets staff in; this narrows the type for the services."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 @admin.register(EventKind)
@@ -37,7 +46,6 @@ class SpeakerInline(admin.TabularInline):
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 0
-    autocomplete_fields: list[str] = []
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "speaker":
@@ -54,7 +62,16 @@ class RegistrationInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     fields = ["attendee_name", "company", "email", "phone", "position", "status", "created_at", "checked_in_at"]
-    readonly_fields = fields
+    readonly_fields = [
+        "attendee_name",
+        "company",
+        "email",
+        "phone",
+        "position",
+        "status",
+        "created_at",
+        "checked_in_at",
+    ]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -121,7 +138,7 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [SpeakerInline, AgendaItemInline, RegistrationInline]
     actions = ["duplicate_events", "export_csv", "export_xlsx", "send_message", "cancel_events"]
     readonly_fields = ["series", "occurrence_date", "created_at", "updated_at"]
-    fieldsets = [
+    fieldsets = [  # type: ignore[assignment]
         (None, {"fields": ["kind", "title_ko", "title_en", "description_ko", "description_en", "format", "status"]}),
         (_("일시·장소"), {"fields": ["starts_at", "ends_at", "venue_ko", "venue_en", "venue_address"]}),
         (
@@ -183,7 +200,7 @@ class EventAdmin(admin.ModelAdmin):
         # is announced, setting "cancelled" notifies everyone.
         m2m = {f.name for f in Event._meta.many_to_many}
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name not in m2m}
-        updated = event_update(event=Event.objects.get(pk=obj.pk), by=request.user, **changes)
+        updated = event_update(event=Event.objects.get(pk=obj.pk), by=_staff(request), **changes)
         obj.__dict__.update({k: v for k, v in updated.__dict__.items() if not k.startswith("_")})
 
     def get_urls(self) -> list[Any]:
@@ -217,7 +234,7 @@ class EventAdmin(admin.ModelAdmin):
     @admin.action(description=_("선택한 행사 복제 (작성 중 상태로)"))
     def duplicate_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         for event in queryset:
-            event_duplicate(event=event, by=request.user)
+            event_duplicate(event=event, by=_staff(request))
         self.message_user(request, _("%(n)s개 행사를 복제했습니다.") % {"n": queryset.count()}, messages.SUCCESS)
 
     @admin.action(description=_("참가자 명단 내려받기 (CSV)"))
@@ -254,7 +271,7 @@ class EventAdmin(admin.ModelAdmin):
             "form": form,
             "events": queryset,
             "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/events/event/action_form.html", context)
 
@@ -262,12 +279,14 @@ class EventAdmin(admin.ModelAdmin):
     def send_message(self, request: HttpRequest, queryset: QuerySet[Event]) -> TemplateResponse | None:
         form = EventMessageForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
-            total = sum(
-                event_message_send(
-                    event=event, by=request.user, subject=form.cleaned_data["subject"], body=form.cleaned_data["body"]
+            total = 0
+            for event in queryset:
+                total += event_message_send(
+                    event=event,
+                    by=_staff(request),
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
                 )
-                for event in queryset
-            )
             self.message_user(request, _("%(n)s명에게 메시지를 보냈습니다.") % {"n": total}, messages.SUCCESS)
             return None
         return self._intermediate(request, queryset, form, _("확정 참가자에게 메시지 보내기"), "send_message")
@@ -277,7 +296,7 @@ class EventAdmin(admin.ModelAdmin):
         form = EventCancelForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             for event in queryset:
-                event_cancel(event=event, by=request.user, message=form.cleaned_data["message"])
+                event_cancel(event=event, by=_staff(request), message=form.cleaned_data["message"])
             self.message_user(request, _("%(n)s개 행사를 취소했습니다.") % {"n": queryset.count()}, messages.SUCCESS)
             return None
         return self._intermediate(request, queryset, form, _("행사 취소하기"), "cancel_events")

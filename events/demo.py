@@ -9,8 +9,10 @@ Upcoming CEO Biz Forum and Magok Salon occurrences come from their series (Celer
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -18,6 +20,10 @@ from django.utils import timezone
 
 from .consent import REGISTRATION_CONSENT_VERSION
 from .models import AgendaItem, Audience, Event, EventKind, Registration, Speaker
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from companies.models import Company
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DEMO_ACCOUNTS = ["ceo@robotis.example.kr", "staff@robotis.example.kr", "ceo@pharmsville.example.kr"]
@@ -425,7 +431,7 @@ def _upcoming_events(today: date) -> list[DemoEvent]:
     ]
 
 
-def _save(spec: DemoEvent, *, past: bool, users: dict[str, object], companies: dict[str, object]) -> int:
+def _save(spec: DemoEvent, *, past: bool, users: Mapping[str, User], companies: Mapping[str, Company]) -> int:
     starts_at = datetime.combine(spec.day, spec.start, tzinfo=SEOUL)
     ends_at = starts_at + timedelta(hours=spec.hours)
     kind = EventKind.objects.get(slug=spec.kind)
@@ -490,12 +496,12 @@ def _save(spec: DemoEvent, *, past: bool, users: dict[str, object], companies: d
             event=event,
             user=user,
             registered_by=user,
-            company=user.company,  # type: ignore[attr-defined]
-            attendee_name=user.name,  # type: ignore[attr-defined]
+            company=user.company,
+            attendee_name=user.name,
             email=email,
-            phone=user.phone,  # type: ignore[attr-defined]
-            position=user.position,  # type: ignore[attr-defined]
-            language=user.language,  # type: ignore[attr-defined]
+            phone=user.phone,
+            position=user.position,
+            language=user.language,
             status=Registration.Status.CONFIRMED if confirmed < event.capacity else Registration.Status.WAITLISTED,
             consent_version=REGISTRATION_CONSENT_VERSION,
             consented_at=min(timezone.now(), starts_at - timedelta(days=7)),
@@ -516,8 +522,11 @@ def load_demo() -> str:
     today = timezone.localdate()
     past = _past_events()
     upcoming = _upcoming_events(today)
-    registrations = sum(_save(spec, past=True, users=users, companies=companies) for spec in past)
-    registrations += sum(_save(spec, past=False, users=users, companies=companies) for spec in upcoming)
+    registrations = 0
+    for spec in past:
+        registrations += _save(spec, past=True, users=users, companies=companies)
+    for spec in upcoming:
+        registrations += _save(spec, past=False, users=users, companies=companies)
     return (
         f"{len(past)} past (2019) and {len(upcoming)} upcoming events, {registrations} new registrations"
         f" ({len(users)} demo accounts found)"

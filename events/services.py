@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from notifications.services import Attachment, email_queue
 
@@ -24,8 +24,6 @@ from .consent import REGISTRATION_CONSENT_VERSION
 from .models import AgendaItem, Audience, Event, Registration, Speaker
 
 if TYPE_CHECKING:
-    from django.utils.functional import Promise
-
     from accounts.models import User
 
 LIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
@@ -34,8 +32,8 @@ LIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
 class RegistrationError(Exception):
     """A business rule refused a registration change; ``message`` is shown to the user."""
 
-    def __init__(self, message: str | Promise, code: str) -> None:
-        super().__init__(str(message))
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
         self.message = message
         self.code = code
 
@@ -57,7 +55,7 @@ class CheckInResult:
 # --- Eligibility ----------------------------------------------------------------------
 
 
-def event_registration_refusal(*, event: Event, user: User | None, now: datetime | None = None) -> Promise | None:
+def event_registration_refusal(*, event: Event, user: User | None, now: datetime | None = None) -> str | None:
     """Why ``user`` (None: an anonymous visitor) may not register for ``event``, or None if they may.
 
     Anonymous visitors may register for PUBLIC events only (with the same consent, confirmed
@@ -209,7 +207,8 @@ def registration_create(
                 raise RegistrationError(
                     _("이미 신청한 참석자입니다: %(emails)s") % {"emails": email}, "duplicate"
                 ) from None
-            registration.waitlist_position = waitlisted if status == Registration.Status.WAITLISTED else None
+            # Shown on the confirmation page and in the e-mail without another query.
+            setattr(registration, "waitlist_position", waitlisted if status == Registration.Status.WAITLISTED else None)  # noqa: B010
             created.append(registration)
         for registration in created:
             _notify_registration(registration)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import User
 from magok.i18n import current_language
 
 from . import selectors
@@ -41,6 +42,17 @@ from .tickets import ticket_qr_data_uri, ticket_qr_png
 LAST_REGISTRATIONS_KEY = "events_last_registrations"
 
 
+def _user(request: HttpRequest) -> User | None:
+    """The logged-in user, or None for an anonymous visitor."""
+    return request.user if isinstance(request.user, User) else None
+
+
+def _logged_in(request: HttpRequest) -> User:
+    """Precondition: the view is behind login_required / staff_member_required."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 def _parse_month(value: str | None) -> date | None:
     try:
         year, month = (int(part) for part in (value or "").split("-"))
@@ -56,10 +68,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         kind = form.cleaned_data["kind"].slug if form.cleaned_data["kind"] else None
         month = form.cleaned_data["month"]
-    upcoming = list(selectors.event_list(user=request.user, kind=kind, month=month, upcoming=True)[:100])
-    past_page = Paginator(selectors.event_list(user=request.user, kind=kind, month=month, upcoming=False), 20).get_page(
-        request.GET.get("page")
-    )
+    upcoming = list(selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=True)[:100])
+    past_page = Paginator(
+        selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=False), 20
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "events/event_list.html",
@@ -72,7 +84,7 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     month = _parse_month(request.GET.get("month")) or today.replace(day=1)
     kind = request.GET.get("kind") or None
-    events = selectors.event_calendar(user=request.user, month=month, kind=kind)
+    events = selectors.event_calendar(user=_user(request), month=month, kind=kind)
     by_day: dict[date, list[Event]] = {}
     for event in events:
         by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
@@ -109,7 +121,7 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
 
 def _get_event(request: HttpRequest, pk: int) -> Event:
     try:
-        return selectors.event_detail(user=request.user, pk=pk)
+        return selectors.event_detail(user=_user(request), pk=pk)
     except Event.DoesNotExist:
         raise Http404 from None
 
@@ -117,7 +129,7 @@ def _get_event(request: HttpRequest, pk: int) -> Event:
 @require_GET
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _get_event(request, pk)
-    user = request.user if request.user.is_authenticated else None
+    user = _user(request)
     refusal = event_registration_refusal(event=event, user=user)
     own: list[Registration] = []
     if user is not None:
@@ -153,7 +165,7 @@ def _consent_context() -> dict[str, object]:
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     """Register yourself and/or colleagues; anonymous visitors may register for PUBLIC events."""
     event = _get_event(request, pk)
-    user = request.user if request.user.is_authenticated else None
+    user = _user(request)
     if user is None and event.audience != Audience.PUBLIC:
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
     refusal = event_registration_refusal(event=event, user=user)
@@ -162,6 +174,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(event)
     company = user.company if user is not None else None
     post = request.POST if request.method == "POST" else None
+    form: PublicRegistrationForm | SelfRegistrationForm
     if user is None:
         form = PublicRegistrationForm(post)
         formset = None
@@ -246,7 +259,7 @@ def events_feed(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_registrations(request: HttpRequest) -> HttpResponse:
-    upcoming, past = selectors.registration_list_for_user(user=request.user)
+    upcoming, past = selectors.registration_list_for_user(user=_logged_in(request))
     return render(
         request,
         "events/my_registrations.html",
@@ -256,7 +269,7 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
 
 def _get_registration(request: HttpRequest, pk: int) -> Registration:
     return get_object_or_404(
-        selectors.registrations_with_position(selectors.registration_visible_queryset(user=request.user)), pk=pk
+        selectors.registrations_with_position(selectors.registration_visible_queryset(user=_logged_in(request))), pk=pk
     )
 
 
@@ -282,7 +295,7 @@ def registration_qr(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _get_registration(request, pk)
     try:
-        registration_cancel(registration=registration, by=request.user)
+        registration_cancel(registration=registration, by=_logged_in(request))
     except RegistrationError as error:
         messages.error(request, error.message)
     else:
@@ -330,7 +343,7 @@ def event_check_in(request: HttpRequest, pk: int) -> HttpResponse:
                 .first()
             )
         outcome = registration_check_in(
-            by=request.user, event=event, registration=registration, ticket_code=request.POST.get("code")
+            by=_logged_in(request), event=event, registration=registration, ticket_code=request.POST.get("code")
         )
         result = _check_in_payload(outcome.status, outcome.registration)
     query = request.GET.get("q", "") or request.POST.get("q", "")
@@ -361,7 +374,7 @@ def event_check_in_scan(request: HttpRequest, pk: int) -> JsonResponse:
             Registration.objects.select_related("company").filter(pk=data["registration"], event=event).first()
         )
     outcome = registration_check_in(
-        by=request.user, event=event, registration=registration, ticket_code=str(data.get("code") or "")
+        by=_logged_in(request), event=event, registration=registration, ticket_code=str(data.get("code") or "")
     )
     return JsonResponse(
         {

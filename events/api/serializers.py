@@ -20,7 +20,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    kind = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    kind = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
     seats_left = serializers.SerializerMethodField()
     waitlist_open = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -82,7 +82,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
-    company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    company = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
     waitlist_position = serializers.IntegerField(read_only=True, allow_null=True, default=None)
 
     class Meta:

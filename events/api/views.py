@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from magok.i18n import current_language
 
 from .. import selectors
@@ -71,6 +72,7 @@ class EventRegistrationCreateView(APIView):
         serializer = RegistrationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user
+        assert isinstance(user, User)  # IsAuthenticated
         attendees = [AttendeeData(**a) for a in serializer.validated_data.get("attendees") or []] or [
             AttendeeData(name=user.name or user.email, email=user.email, phone=user.phone, position=user.position)
         ]
@@ -100,7 +102,7 @@ class RegistrationViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Registration.objects.none()
         return selectors.registrations_with_position(
-            selectors.registration_own_queryset(user=self.request.user)
+            selectors.registration_own_queryset(user=self.request.user)  # type: ignore[arg-type]
         ).order_by("-created_at", "-id")
 
     @extend_schema(
@@ -110,6 +112,7 @@ class RegistrationViewSet(
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
         registration = self.get_object()
         try:
+            assert isinstance(request.user, User)  # IsAuthenticated
             registration_cancel(registration=registration, by=request.user)
         except RegistrationError as error:
             raise ValidationError({"detail": str(error.message), "code": error.code}) from None
