@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .models import EventKind
+from .models import Event, EventKind
 from .services import AttendeeData
 
 
@@ -62,7 +62,10 @@ class ColleagueForm(forms.Form):
         return AttendeeData(name=data["name"], email=data["email"], phone=data["phone"], position=data["position"])
 
 
-ColleagueFormSet = formset_factory(ColleagueForm, extra=3, max_num=20)
+def colleague_formset(*, event: Event, data: Any = None) -> BaseFormSet:
+    """As many colleague rows as the seat cap allows (besides yourself), three when uncapped."""
+    rows = min(max((event.seat_cap_per_company or 4) - 1, 1), 10)
+    return formset_factory(ColleagueForm, extra=rows, max_num=20)(data, prefix="colleagues")
 
 
 class PublicRegistrationForm(ConsentMixin):

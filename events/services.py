@@ -155,6 +155,14 @@ def registration_create(
         )
     now = timezone.now()
     attendee_users = [_attendee_user(email, user) for email in emails]
+    for attendee_user in attendee_users:
+        other = attendee_user.company if attendee_user is not None and attendee_user != user else None
+        if other is not None and (company is None or other.pk != company.pk):
+            raise RegistrationError(
+                _("%(email)s 님은 다른 기업 소속입니다. 같은 기업의 동료만 함께 신청할 수 있습니다.")
+                % {"email": attendee_user.email},  # type: ignore[union-attr]
+                "other_company",
+            )
 
     created: list[Registration] = []
     with transaction.atomic():

@@ -26,7 +26,7 @@ from .consent import (
     REGISTRATION_CONSENT_REFUSAL,
     REGISTRATION_CONSENT_RETENTION,
 )
-from .forms import ColleagueFormSet, EventFilterForm, PublicRegistrationForm, SelfRegistrationForm
+from .forms import EventFilterForm, PublicRegistrationForm, SelfRegistrationForm, colleague_formset
 from .ics import event_ics, events_feed_ics
 from .models import Audience, Event, EventKind, Registration
 from .services import (
@@ -180,7 +180,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
         formset = None
     else:
         form = SelfRegistrationForm(post, initial={"phone": user.phone, "position": user.position})
-        formset = ColleagueFormSet(post, prefix="colleagues") if company is not None else None
+        formset = colleague_formset(event=event, data=post) if company is not None else None
     if post is not None and form.is_valid() and (formset is None or formset.is_valid()):
         attendees: list[AttendeeData] = []
         if user is None:

@@ -96,3 +96,25 @@ def test_concurrent_cancellations_promote_exactly_one_each():
     assert [statuses[r.pk] for r in waitlisted] == [Registration.Status.CONFIRMED] * 10 + [
         Registration.Status.WAITLISTED
     ] * 5
+
+
+def test_control_without_the_lock_cancellations_promote_the_same_registration(monkeypatch):
+    """Without the lock, concurrent cancellations each see one free seat and all pick the same
+    first waitlisted registration: seats stay empty while people wait."""
+    n = 10
+    barrier = threading.Barrier(n, timeout=30)
+
+    def unlocked_event(event_id: int) -> Event:
+        event = Event.objects.get(pk=event_id)
+        barrier.wait()
+        return event
+
+    monkeypatch.setattr(services, "_locked_event", unlocked_event)
+    event = EventFactory(capacity=n, audience=Audience.PUBLIC)
+    staff = StaffFactory()
+    confirmed = [RegistrationFactory(event=event) for _ in range(n)]
+    for _ in range(n):
+        RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    errors = run_in_threads([(lambda r=r: registration_cancel(registration=r, by=staff)) for r in confirmed])
+    assert errors == []
+    assert Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).count() < n

@@ -185,3 +185,19 @@ def test_database_forbids_two_live_registrations_of_one_attendee(event):
     with pytest.raises(IntegrityError), transaction.atomic():
         RegistrationFactory(event=event, email="SAME@example.kr")
     RegistrationFactory(event=event, email="same@example.kr", status=Registration.Status.CANCELLED)
+
+
+def test_cannot_register_another_companys_employee_as_colleague(event, representative, other_member):
+    from events.services import AttendeeData
+
+    with pytest.raises(RegistrationError) as error:
+        register(event, representative, AttendeeData(name="남의 직원", email=other_member.email))
+    assert error.value.code == "other_company"
+
+
+def test_form_offers_as_many_colleague_rows_as_the_seat_cap(client, representative):
+    from django.urls import reverse
+
+    client.force_login(representative)
+    response = client.get(reverse("events:register", args=[EventFactory(seat_cap_per_company=3).pk]))
+    assert len(response.context["formset"].forms) == 2
