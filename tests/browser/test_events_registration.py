@@ -89,6 +89,8 @@ def test_register_colleagues_waitlist_promotion_and_check_in(page, screenshot_di
     result.get_by_text("입장 확인 완료").wait_for()
     assert "최개발" in result.inner_text()
     assert page.locator("[data-count=checked_in]").inner_text() == "1"
+    assert page.locator("#scan-video").is_visible()
+    assert not page.get_by_role("button", name="카메라 켜기").is_visible()
     page.screenshot(path=str(screenshot_dir / "events-check-in.png"), full_page=True)
 
     # Entering the same ticket again says so clearly.
