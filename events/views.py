@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +41,14 @@ from .services import (
 from .tickets import ticket_qr_data_uri, ticket_qr_png
 
 LAST_REGISTRATIONS_KEY = "events_last_registrations"
+# Registering without an account sends an e-mail to any address: limit it per client address.
+ANONYMOUS_REGISTRATIONS_PER_HOUR = 10
+
+
+def _anonymous_registration_allowed(request: HttpRequest) -> bool:
+    key = f"events:anonymous-registrations:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) <= ANONYMOUS_REGISTRATIONS_PER_HOUR
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -181,7 +190,9 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = SelfRegistrationForm(post, initial={"phone": user.phone, "position": user.position})
         formset = colleague_formset(event=event, data=post) if company is not None else None
-    if post is not None and form.is_valid() and (formset is None or formset.is_valid()):
+    if post is not None and user is None and not _anonymous_registration_allowed(request):
+        form.add_error(None, _("신청이 너무 많습니다. 잠시 후 다시 시도하세요."))
+    elif post is not None and form.is_valid() and (formset is None or formset.is_valid()):
         attendees: list[AttendeeData] = []
         if user is None:
             attendees.append(form.attendee())  # type: ignore[union-attr]

@@ -183,3 +183,15 @@ def test_ticket_page_shows_qr_for_confirmed(client, member, event):
     assert "data:image/png;base64," in html and registration.ticket_code in html
     png = client.get(reverse("events:ticket_qr", args=[registration.pk]))
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
+
+
+def test_anonymous_registrations_are_rate_limited(client, settings):
+    event = EventFactory(capacity=100, audience=Audience.PUBLIC)
+    url = reverse("events:register", args=[event.pk])
+    for i in range(10):
+        response = client.post(url, {"name": f"방문자{i}", "email": f"v{i}@visitor.example.kr", "consent": "on"})
+        assert response.status_code == 302
+    response = client.post(url, {"name": "방문자", "email": "v99@visitor.example.kr", "consent": "on"})
+    assert response.status_code == 200
+    assert "신청이 너무 많습니다" in response.content.decode()
+    assert Registration.objects.filter(event=event).count() == 10

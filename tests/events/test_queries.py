@@ -66,3 +66,23 @@ def test_api_list_constant(client):
     one = count_queries(client, "/api/v1/events/")
     EventFactory.create_batch(10)
     assert count_queries(client, "/api/v1/events/") == one
+
+
+def test_api_registrations_constant(representative, company):
+    from rest_framework.test import APIClient
+
+    from accounts.models import User
+
+    api = APIClient()
+    RegistrationFactory(event=EventFactory(), user=representative, company=company)
+
+    def api_queries() -> int:
+        api.force_authenticate(User.objects.get(pk=representative.pk))  # fresh: no cached membership
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get("/api/v1/registrations/").status_code == 200
+        return len(ctx.captured_queries)
+
+    one = api_queries()
+    for _ in range(8):
+        RegistrationFactory(event=EventFactory(), user=representative, company=company)
+    assert api_queries() == one
