@@ -41,14 +41,25 @@ from .services import (
 from .tickets import ticket_qr_data_uri, ticket_qr_png
 
 LAST_REGISTRATIONS_KEY = "events_last_registrations"
-# Registering without an account sends an e-mail to any address: limit it per client address.
-ANONYMOUS_REGISTRATIONS_PER_HOUR = 10
+# Registering without an account sends an e-mail to any address: limit the attempts per
+# recipient (behind a proxy many visitors share one address, so that limit is generous).
+ANONYMOUS_ATTEMPTS_PER_EMAIL_HOUR = 5
+ANONYMOUS_ATTEMPTS_PER_CLIENT_HOUR = 60
 
 
-def _anonymous_registration_allowed(request: HttpRequest) -> bool:
-    key = f"events:anonymous-registrations:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    return cache.incr(key) <= ANONYMOUS_REGISTRATIONS_PER_HOUR
+def _anonymous_registration_allowed(request: HttpRequest, email: str) -> bool:
+    limits = (
+        (f"events:anonymous-registrations:email:{email.strip().lower()}", ANONYMOUS_ATTEMPTS_PER_EMAIL_HOUR),
+        (
+            f"events:anonymous-registrations:client:{request.META.get('REMOTE_ADDR', '')}",
+            ANONYMOUS_ATTEMPTS_PER_CLIENT_HOUR,
+        ),
+    )
+    allowed = True
+    for key, limit in limits:
+        cache.add(key, 0, timeout=3600)
+        allowed = cache.incr(key) <= limit and allowed
+    return allowed
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -190,9 +201,7 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = SelfRegistrationForm(post, initial={"phone": user.phone, "position": user.position})
         formset = colleague_formset(event=event, data=post) if company is not None else None
-    if post is not None and user is None and not _anonymous_registration_allowed(request):
-        form.add_error(None, _("신청이 너무 많습니다. 잠시 후 다시 시도하세요."))
-    elif post is not None and form.is_valid() and (formset is None or formset.is_valid()):
+    if post is not None and form.is_valid() and (formset is None or formset.is_valid()):
         attendees: list[AttendeeData] = []
         if user is None:
             attendees.append(form.attendee())  # type: ignore[union-attr]
@@ -211,6 +220,8 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
                 if attendee is not None:
                     attendees.append(attendee)
         try:
+            if user is None and not _anonymous_registration_allowed(request, attendees[0].email):
+                raise RegistrationError(_("신청이 너무 많습니다. 잠시 후 다시 시도하세요."), "throttled")
             created = registration_create(
                 event=event,
                 by=user,
