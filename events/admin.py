@@ -137,9 +137,23 @@ class EventAdmin(admin.ModelAdmin):
     filter_horizontal = ["invited_companies"]
     inlines = [SpeakerInline, AgendaItemInline, RegistrationInline]
     actions = ["duplicate_events", "export_csv", "export_xlsx", "send_message", "cancel_events"]
-    readonly_fields = ["series", "occurrence_date", "created_at", "updated_at"]
+    readonly_fields = ["links", "series", "occurrence_date", "created_at", "updated_at"]
     fieldsets = [  # type: ignore[assignment]
-        (None, {"fields": ["kind", "title_ko", "title_en", "description_ko", "description_en", "format", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "links",
+                    "kind",
+                    "title_ko",
+                    "title_en",
+                    "description_ko",
+                    "description_en",
+                    "format",
+                    "status",
+                ]
+            },
+        ),
         (_("일시·장소"), {"fields": ["starts_at", "ends_at", "venue_ko", "venue_en", "venue_address"]}),
         (
             _("신청"),
@@ -168,6 +182,20 @@ class EventAdmin(admin.ModelAdmin):
                 n_cancelled=Count("registrations", filter=Q(registrations__status=Registration.Status.CANCELLED)),
                 n_checked_in=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
             )
+        )
+
+    @admin.display(description=_("바로가기"))
+    def links(self, obj: Event) -> str:
+        if not obj.pk:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            obj.get_absolute_url(),
+            _("행사 페이지"),
+            reverse("events:check_in", args=[obj.pk]),
+            _("입장 확인 페이지"),
+            reverse("admin:events_event_attendance", args=[obj.pk]),
+            _("출석 현황"),
         )
 
     @admin.display(description=_("확정"), ordering="n_confirmed")

@@ -120,6 +120,7 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         "events/event_calendar.html",
         {
             "month": month,
+            "events": events,
             "weeks": weeks,
             "today": today,
             "previous_month": previous_month,

@@ -131,3 +131,10 @@ def test_kind_and_registration_admin_pages(admin_client, event, member):
     register(event, member)
     assert admin_client.get(reverse("admin:events_eventkind_add")).status_code == 200
     assert admin_client.get(reverse("admin:events_registration_changelist"), {"q": member.email}).status_code == 200
+
+
+def test_change_page_links_to_check_in_and_attendance(admin_client, event):
+    html = admin_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+    assert reverse("events:check_in", args=[event.pk]) in html
+    assert reverse("admin:events_event_attendance", args=[event.pk]) in html
+    assert admin_client.get(reverse("admin:events_event_add")).status_code == 200
