@@ -58,7 +58,12 @@ def _anonymous_registration_allowed(request: HttpRequest, email: str) -> bool:
     allowed = True
     for key, limit in limits:
         cache.add(key, 0, timeout=3600)
-        allowed = cache.incr(key) <= limit and allowed
+        try:
+            attempts = cache.incr(key)
+        except ValueError:  # expired (or cleared) between add and incr
+            cache.set(key, 1, timeout=3600)
+            attempts = 1
+        allowed = attempts <= limit and allowed
     return allowed
 
 

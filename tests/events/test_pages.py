@@ -185,7 +185,9 @@ def test_ticket_page_shows_qr_for_confirmed(client, member, event):
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
 
 
-def test_anonymous_registrations_are_rate_limited_per_recipient(client):
+def test_anonymous_registrations_are_rate_limited_per_recipient(client, settings):
+    # A cache of its own: parallel test workers clear the shared Redis cache at any time.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}}
     url = reverse("events:register", args=[EventFactory(capacity=100, audience=Audience.PUBLIC).pk])
     data = {"name": "방문자", "email": "target@visitor.example.kr", "consent": "on"}
     assert client.post(url, data).status_code == 302
