@@ -354,7 +354,8 @@ def event_update(*, event: Event, by: User, **changes: Any) -> Event:
             setattr(locked, field, value)
         locked.full_clean(exclude=["kind", "series"])
         locked.save()
-        _promote_from_waitlist(locked)
+        if locked.status == Event.Status.PUBLISHED:
+            _promote_from_waitlist(locked)
         changed = [field for field in NOTIFY_ON_CHANGE if before[field] != getattr(locked, field)]
         if changed and locked.status == Event.Status.PUBLISHED:
             from .ics import event_ics
