@@ -10,7 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import AgendaItem, Event, Registration
+from .models import AgendaItem, Audience, Event, Registration
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -19,7 +19,7 @@ SEOUL = ZoneInfo("Asia/Seoul")
 VISIBLE = (Event.Status.PUBLISHED, Event.Status.FINISHED, Event.Status.CANCELLED)
 
 
-def _with_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
+def events_with_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
     return queryset.select_related("kind").annotate(
         confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
         waitlisted_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
@@ -27,7 +27,7 @@ def _with_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def seats_left(event: Event) -> int:
-    """Needs ``confirmed_count`` from ``_with_counts``."""
+    """Needs ``confirmed_count`` from ``events_with_counts``."""
     return max(event.capacity - event.confirmed_count, 0)  # type: ignore[attr-defined]
 
 
@@ -62,7 +62,7 @@ def event_list(
     if month:
         start, end = month_bounds(month)
         queryset = queryset.filter(starts_at__gte=start, starts_at__lt=end)
-    return _with_counts(queryset)
+    return events_with_counts(queryset)
 
 
 def event_calendar(*, user: User | None, month: date, kind: str | None = None) -> list[Event]:
@@ -70,11 +70,11 @@ def event_calendar(*, user: User | None, month: date, kind: str | None = None) -
     queryset = event_visible_queryset(user=user).filter(starts_at__gte=start, starts_at__lt=end)
     if kind:
         queryset = queryset.filter(kind__slug=kind)
-    return list(_with_counts(queryset).order_by("starts_at"))
+    return list(events_with_counts(queryset).order_by("starts_at"))
 
 
 def event_detail(*, user: User | None, pk: int) -> Event:
-    queryset = _with_counts(event_visible_queryset(user=user)).prefetch_related(
+    queryset = events_with_counts(event_visible_queryset(user=user)).prefetch_related(
         "speakers", Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("speaker"))
     )
     return queryset.get(pk=pk)
@@ -83,7 +83,7 @@ def event_detail(*, user: User | None, pk: int) -> Event:
 def event_feed() -> QuerySet[Event]:
     """Public events for the subscribable calendar: published (or cancelled, so calendars drop them)."""
     return (
-        Event.objects.filter(audience="public", status__in=VISIBLE)
+        Event.objects.filter(audience=Audience.PUBLIC, status__in=VISIBLE)
         .select_related("kind")
         .filter(starts_at__gte=timezone.now() - timedelta(days=365))
         .order_by("starts_at")

@@ -42,7 +42,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = EventFilter
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        queryset = selectors._with_counts(selectors.event_visible_queryset()).order_by("starts_at", "id")
+        queryset = selectors.events_with_counts(selectors.event_visible_queryset()).order_by("starts_at", "id")
         if self.action == "retrieve":
             from django.db.models import Prefetch
 
