@@ -4,5 +4,19 @@ from . import views
 
 app_name = "events"
 
-# Placeholder until the app's pages are built; replace with the real list view.
-urlpatterns = [path("", views.placeholder_list, name="list")]
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("calendar/", views.event_calendar, name="calendar"),
+    path("feed.ics", views.events_feed, name="feed"),
+    path("my/", views.my_registrations, name="my"),
+    path("<int:pk>/", views.event_detail, name="detail"),
+    path("<int:pk>/event.ics", views.event_ics_view, name="ics"),
+    path("<int:pk>/register/", views.event_register, name="register"),
+    path("<int:pk>/registered/", views.event_registered, name="registered"),
+    path("<int:pk>/check-in/", views.event_check_in, name="check_in"),
+    path("<int:pk>/check-in/scan/", views.event_check_in_scan, name="check_in_scan"),
+    path("<int:pk>/check-in/counts/", views.event_check_in_counts, name="check_in_counts"),
+    path("registrations/<int:pk>/ticket/", views.registration_ticket, name="ticket"),
+    path("registrations/<int:pk>/qr.png", views.registration_qr, name="ticket_qr"),
+    path("registrations/<int:pk>/cancel/", views.registration_cancel_view, name="cancel"),
+]

@@ -1,6 +1,419 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
+
+import calendar
+import json
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from magok.i18n import current_language
+
+from . import selectors
+from .consent import (
+    REGISTRATION_CONSENT_ITEMS,
+    REGISTRATION_CONSENT_PURPOSE,
+    REGISTRATION_CONSENT_REFUSAL,
+    REGISTRATION_CONSENT_RETENTION,
+)
+from .forms import EventFilterForm, PublicRegistrationForm, SelfRegistrationForm, colleague_formset
+from .ics import event_ics, events_feed_ics
+from .models import Audience, Event, EventKind, Registration
+from .services import (
+    AttendeeData,
+    RegistrationError,
+    event_registration_refusal,
+    registration_cancel,
+    registration_check_in,
+    registration_create,
+)
+from .tickets import ticket_qr_data_uri, ticket_qr_png
+
+LAST_REGISTRATIONS_KEY = "events_last_registrations"
+# Registering without an account sends an e-mail to any address: limit the attempts per
+# recipient (behind a proxy many visitors share one address, so that limit is generous).
+ANONYMOUS_ATTEMPTS_PER_EMAIL_HOUR = 5
+ANONYMOUS_ATTEMPTS_PER_CLIENT_HOUR = 60
 
 
-def placeholder_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+def _anonymous_registration_allowed(request: HttpRequest, email: str) -> bool:
+    limits = (
+        (f"events:anonymous-registrations:email:{email.strip().lower()}", ANONYMOUS_ATTEMPTS_PER_EMAIL_HOUR),
+        (
+            f"events:anonymous-registrations:client:{request.META.get('REMOTE_ADDR', '')}",
+            ANONYMOUS_ATTEMPTS_PER_CLIENT_HOUR,
+        ),
+    )
+    allowed = True
+    for key, limit in limits:
+        cache.add(key, 0, timeout=3600)
+        try:
+            attempts = cache.incr(key)
+        except ValueError:  # expired (or cleared) between add and incr
+            cache.set(key, 1, timeout=3600)
+            attempts = 1
+        allowed = attempts <= limit and allowed
+    return allowed
+
+
+def _user(request: HttpRequest) -> User | None:
+    """The logged-in user, or None for an anonymous visitor."""
+    return request.user if isinstance(request.user, User) else None
+
+
+def _logged_in(request: HttpRequest) -> User:
+    """Precondition: the view is behind login_required / staff_member_required."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _parse_month(value: str | None) -> date | None:
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return None
+
+
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    form = EventFilterForm(request.GET or None)
+    kind = month = None
+    if form.is_valid():
+        kind = form.cleaned_data["kind"].slug if form.cleaned_data["kind"] else None
+        month = form.cleaned_data["month"]
+    upcoming = list(selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=True)[:100])
+    past_page = Paginator(
+        selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=False), 20
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/event_list.html",
+        {"form": form, "upcoming": upcoming, "past_page": past_page},
+    )
+
+
+@require_GET
+def event_calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    month = _parse_month(request.GET.get("month")) or today.replace(day=1)
+    kind = request.GET.get("kind") or None
+    events = selectors.event_calendar(user=_user(request), month=month, kind=kind)
+    by_day: dict[date, list[Event]] = {}
+    for event in events:
+        by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
+    # Sunday-first, as Korean calendars are.
+    weeks = [
+        [{"date": day, "in_month": day.month == month.month, "events": by_day.get(day, [])} for day in week]
+        for week in calendar.Calendar(firstweekday=6).monthdatescalendar(month.year, month.month)
+    ]
+    previous_month = (month.replace(day=1) - date.resolution).replace(day=1)
+    next_month = (month.replace(day=28) + 4 * date.resolution).replace(day=1)
+    return render(
+        request,
+        "events/event_calendar.html",
+        {
+            "month": month,
+            "events": events,
+            "weeks": weeks,
+            "today": today,
+            "previous_month": previous_month,
+            "next_month": next_month,
+            "kind": kind,
+            "kinds": EventKind.objects.filter(is_active=True),
+            "weekdays": [
+                pgettext("weekday", "일"),
+                pgettext("weekday", "월"),
+                pgettext("weekday", "화"),
+                pgettext("weekday", "수"),
+                pgettext("weekday", "목"),
+                pgettext("weekday", "금"),
+                pgettext("weekday", "토"),
+            ],
+        },
+    )
+
+
+def _get_event(request: HttpRequest, pk: int) -> Event:
+    try:
+        return selectors.event_detail(user=_user(request), pk=pk)
+    except Event.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _get_event(request, pk)
+    user = _user(request)
+    refusal = event_registration_refusal(event=event, user=user)
+    own: list[Registration] = []
+    if user is not None:
+        own = list(
+            selectors.registrations_with_position(
+                selectors.registration_own_queryset(user=user)
+                .filter(event=event)
+                .exclude(status=Registration.Status.CANCELLED)
+            )
+        )
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "seats_left": selectors.seats_left(event),
+            "refusal": refusal,
+            "needs_login": refusal is not None and user is None and event.audience != Audience.PUBLIC,
+            "own_registrations": own,
+        },
+    )
+
+
+def _consent_context() -> dict[str, object]:
+    return {
+        "consent_purpose": REGISTRATION_CONSENT_PURPOSE,
+        "consent_items": REGISTRATION_CONSENT_ITEMS,
+        "consent_retention": REGISTRATION_CONSENT_RETENTION,
+        "consent_refusal": REGISTRATION_CONSENT_REFUSAL,
+    }
+
+
+def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register yourself and/or colleagues; anonymous visitors may register for PUBLIC events."""
+    event = _get_event(request, pk)
+    user = _user(request)
+    if user is None and event.audience != Audience.PUBLIC:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    refusal = event_registration_refusal(event=event, user=user)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(event)
+    company = user.company if user is not None else None
+    post = request.POST if request.method == "POST" else None
+    form: PublicRegistrationForm | SelfRegistrationForm
+    if user is None:
+        form = PublicRegistrationForm(post)
+        formset = None
+    else:
+        form = SelfRegistrationForm(post, initial={"phone": user.phone, "position": user.position})
+        formset = colleague_formset(event=event, data=post) if company is not None else None
+    if post is not None and form.is_valid() and (formset is None or formset.is_valid()):
+        attendees: list[AttendeeData] = []
+        if user is None:
+            attendees.append(form.attendee())  # type: ignore[union-attr]
+        else:
+            if form.cleaned_data["include_self"]:
+                attendees.append(
+                    AttendeeData(
+                        name=user.name or user.email,
+                        email=user.email,
+                        phone=form.cleaned_data["phone"],
+                        position=form.cleaned_data["position"],
+                    )
+                )
+            for colleague in formset or []:
+                attendee = colleague.attendee()
+                if attendee is not None:
+                    attendees.append(attendee)
+        try:
+            if user is None and not _anonymous_registration_allowed(request, attendees[0].email):
+                raise RegistrationError(_("신청이 너무 많습니다. 잠시 후 다시 시도하세요."), "throttled")
+            created = registration_create(
+                event=event,
+                by=user,
+                attendees=attendees,
+                consent=form.cleaned_data["consent"],
+                language=user.language if user is not None else current_language(),
+            )
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session[LAST_REGISTRATIONS_KEY] = [r.pk for r in created]
+            return redirect("events:registered", pk=event.pk)
+    return render(
+        request,
+        "events/event_register.html",
+        {
+            "event": event,
+            "form": form,
+            "formset": formset,
+            "company": company,
+            "seats_left": selectors.seats_left(event),
+            **_consent_context(),
+        },
+    )
+
+
+@require_GET
+def event_registered(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation page right after registering (also for anonymous visitors)."""
+    event = _get_event(request, pk)
+    ids = request.session.get(LAST_REGISTRATIONS_KEY) or []
+    registrations = list(selectors.registrations_with_position(Registration.objects.filter(pk__in=ids, event=event)))
+    if not registrations:
+        return redirect(event)
+    return render(request, "events/event_registered.html", {"event": event, "registrations": registrations})
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def event_ics_view(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _get_event(request, pk)
+    return _ics_response(event_ics(event=event), f"magok-event-{event.pk}.ics")
+
+
+@require_GET
+def events_feed(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(events_feed_ics(events=selectors.event_feed()), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="magok-events.ics"'
+    return response
+
+
+@login_required
+@require_GET
+def my_registrations(request: HttpRequest) -> HttpResponse:
+    upcoming, past = selectors.registration_list_for_user(user=_logged_in(request))
+    return render(
+        request,
+        "events/my_registrations.html",
+        {"upcoming": upcoming, "past": past, "now": timezone.now()},
+    )
+
+
+def _get_registration(request: HttpRequest, pk: int) -> Registration:
+    return get_object_or_404(
+        selectors.registrations_with_position(selectors.registration_visible_queryset(user=_logged_in(request))), pk=pk
+    )
+
+
+@login_required
+@require_GET
+def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _get_registration(request, pk)
+    qr = ticket_qr_data_uri(registration=registration) if registration.status == Registration.Status.CONFIRMED else None
+    return render(request, "events/registration_ticket.html", {"registration": registration, "qr": qr})
+
+
+@login_required
+@require_GET
+def registration_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _get_registration(request, pk)
+    if registration.status != Registration.Status.CONFIRMED:
+        raise Http404
+    return HttpResponse(ticket_qr_png(registration=registration), content_type="image/png")
+
+
+@login_required
+@require_POST
+def registration_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _get_registration(request, pk)
+    try:
+        registration_cancel(registration=registration, by=_logged_in(request))
+    except RegistrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s 님의 신청을 취소했습니다.") % {"name": registration.attendee_name})
+    return redirect("events:my")
+
+
+# --- Check-in at the door (SBA staff) --------------------------------------------------
+
+
+def _check_in_payload(result_status: str, registration: Registration | None) -> dict[str, object]:
+    labels = {
+        "checked_in": _("입장 확인 완료"),
+        "already_checked_in": _("이미 입장 확인됨"),
+        "not_confirmed": _("대기 중인 신청입니다 (참가 미확정)"),
+        "cancelled": _("취소된 신청입니다"),
+        "not_found": _("이 행사의 티켓이 아닙니다"),
+    }
+    payload: dict[str, object] = {"status": result_status, "message": labels[result_status]}
+    if registration is not None:
+        payload.update(
+            {
+                "id": registration.pk,
+                "name": registration.attendee_name,
+                "company": registration.company.name if registration.company else "",
+                "checked_in_at": timezone.localtime(registration.checked_in_at).strftime("%H:%M")
+                if registration.checked_in_at
+                else None,
+            }
+        )
+    return payload
+
+
+@staff_member_required
+def event_check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """The door page: camera scan (JS), search by name/company and one-tap check-in (works without JS)."""
+    event = get_object_or_404(Event.objects.select_related("kind"), pk=pk)
+    result = None
+    if request.method == "POST":
+        registration = None
+        if request.POST.get("registration"):
+            registration = (
+                Registration.objects.select_related("company")
+                .filter(pk=request.POST["registration"], event=event)
+                .first()
+            )
+        outcome = registration_check_in(
+            by=_logged_in(request), event=event, registration=registration, ticket_code=request.POST.get("code")
+        )
+        result = _check_in_payload(outcome.status, outcome.registration)
+    query = request.GET.get("q", "") or request.POST.get("q", "")
+    return render(
+        request,
+        "events/check_in.html",
+        {
+            "event": event,
+            "query": query,
+            "matches": selectors.event_check_in_search(event=event, query=query),
+            "counts": selectors.event_check_in_counts(event=event),
+            "result": result,
+        },
+    )
+
+
+@staff_member_required
+@require_POST
+def event_check_in_scan(request: HttpRequest, pk: int) -> JsonResponse:
+    event = get_object_or_404(Event, pk=pk)
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        data = {}
+    registration = None
+    if data.get("registration"):
+        registration = (
+            Registration.objects.select_related("company").filter(pk=data["registration"], event=event).first()
+        )
+    outcome = registration_check_in(
+        by=_logged_in(request), event=event, registration=registration, ticket_code=str(data.get("code") or "")
+    )
+    return JsonResponse(
+        {
+            **_check_in_payload(outcome.status, outcome.registration),
+            "counts": selectors.event_check_in_counts(event=event),
+        }
+    )
+
+
+@staff_member_required
+@require_GET
+def event_check_in_counts(request: HttpRequest, pk: int) -> JsonResponse:
+    event = get_object_or_404(Event, pk=pk)
+    return JsonResponse(selectors.event_check_in_counts(event=event))

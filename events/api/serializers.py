@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import AgendaItem, Event, Registration, Speaker
+
+
+class SpeakerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Speaker
+        fields = ["name_ko", "name_en", "affiliation_ko", "affiliation_en", "topic_ko", "topic_en"]
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    speaker = serializers.CharField(source="speaker.name_ko", default=None, read_only=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["starts_at", "title_ko", "title_en", "speaker"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    kind = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
+    seats_left = serializers.SerializerMethodField()
+    waitlist_open = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "kind",
+            "title_ko",
+            "title_en",
+            "venue_ko",
+            "venue_en",
+            "venue_address",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "seat_cap_per_company",
+            "registration_opens_at",
+            "registration_closes_at",
+            "audience",
+            "status",
+            "seats_left",
+            "waitlist_open",
+            "url",
+        ]
+
+    def get_seats_left(self, obj: Event) -> int:
+        return max(obj.capacity - obj.confirmed_count, 0)  # type: ignore[attr-defined]
+
+    def get_waitlist_open(self, obj: Event) -> bool:
+        return obj.status == Event.Status.PUBLISHED and self.get_seats_left(obj) == 0
+
+
+class EventDetailSerializer(EventSerializer):
+    speakers = SpeakerSerializer(many=True, read_only=True)
+    agenda_items = AgendaItemSerializer(many=True, read_only=True)
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "description_ko", "description_en", "speakers", "agenda_items"]
+
+
+class AttendeeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    email = serializers.EmailField()
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    position = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class RegistrationCreateSerializer(serializers.Serializer):
+    attendees = AttendeeSerializer(
+        many=True,
+        required=False,
+        help_text="Attendees to register. Omit to register yourself; colleagues need an approved company membership.",
+    )
+    consent = serializers.BooleanField(
+        help_text="Personal-data consent (개인정보 수집·이용 동의); required to be true."
+    )
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    company = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
+    waitlist_position = serializers.IntegerField(read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "event",
+            "company",
+            "attendee_name",
+            "email",
+            "phone",
+            "position",
+            "status",
+            "waitlist_position",
+            "ticket_code",
+            "checked_in_at",
+            "consent_version",
+            "consented_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Registration) -> dict[str, object]:
+        data = super().to_representation(instance)
+        if instance.status != Registration.Status.WAITLISTED:
+            data["waitlist_position"] = None
+        if instance.status != Registration.Status.CONFIRMED:
+            data["ticket_code"] = None
+        return data

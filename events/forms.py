@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms import BaseFormSet, formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event, EventKind
+from .services import AttendeeData
+
+
+class EventFilterForm(forms.Form):
+    kind = forms.ModelChoiceField(
+        label=_("행사 유형"),
+        queryset=EventKind.objects.filter(is_active=True),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("전체"),
+    )
+    month = forms.DateField(
+        label=_("월"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+
+class ConsentMixin(forms.Form):
+    consent = forms.BooleanField(
+        label=_("위 개인정보 수집·이용에 동의합니다."),
+        required=False,  # the service refuses without it, with its own message
+    )
+
+
+class SelfRegistrationForm(ConsentMixin):
+    """A logged-in user: register yourself, colleagues (company members), or both."""
+
+    include_self = forms.BooleanField(label=_("본인 참가"), required=False, initial=True)
+    phone = forms.CharField(label=_("본인 전화번호"), max_length=30, required=False)
+    position = forms.CharField(label=_("본인 직위"), max_length=100, required=False)
+
+
+class ColleagueForm(forms.Form):
+    name = forms.CharField(label=_("이름"), max_length=100, required=False)
+    email = forms.EmailField(label=_("이메일"), required=False)
+    phone = forms.CharField(label=_("전화번호"), max_length=30, required=False)
+    position = forms.CharField(label=_("직위"), max_length=100, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("name") or data.get("phone") or data.get("position")) and not data.get("email"):
+            self.add_error("email", _("동료 직원의 이메일을 입력하세요."))
+        if data.get("email") and not data.get("name"):
+            self.add_error("name", _("동료 직원의 이름을 입력하세요."))
+        return data
+
+    def attendee(self) -> AttendeeData | None:
+        data = self.cleaned_data
+        if not data.get("email"):
+            return None
+        return AttendeeData(name=data["name"], email=data["email"], phone=data["phone"], position=data["position"])
+
+
+def colleague_formset(*, event: Event, data: Any = None) -> BaseFormSet:
+    """As many colleague rows as the seat cap allows (besides yourself), three when uncapped."""
+    rows = min(max((event.seat_cap_per_company or 4) - 1, 1), 10)
+    return formset_factory(ColleagueForm, extra=rows, max_num=20)(data, prefix="colleagues")
+
+
+class PublicRegistrationForm(ConsentMixin):
+    """A visitor without an account (PUBLIC events only)."""
+
+    name = forms.CharField(label=_("이름"), max_length=100)
+    email = forms.EmailField(label=_("이메일"))
+    phone = forms.CharField(label=_("전화번호"), max_length=30, required=False)
+    position = forms.CharField(label=_("소속·직위"), max_length=100, required=False)
+
+    def attendee(self) -> AttendeeData:
+        data = self.cleaned_data
+        return AttendeeData(name=data["name"], email=data["email"], phone=data["phone"], position=data["position"])
+
+
+class EventMessageForm(forms.Form):
+    subject = forms.CharField(label=_("제목"), max_length=200)
+    body = forms.CharField(label=_("내용"), widget=forms.Textarea)
+
+
+class EventCancelForm(forms.Form):
+    message = forms.CharField(label=_("참가자에게 보낼 안내"), widget=forms.Textarea, required=False)

@@ -1,0 +1,175 @@
+"""Reads for events and registrations, with their joins and counts (constant queries per page)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import AgendaItem, Audience, Event, Registration
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+SEOUL = ZoneInfo("Asia/Seoul")
+VISIBLE = (Event.Status.PUBLISHED, Event.Status.FINISHED, Event.Status.CANCELLED)
+
+
+def events_with_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    return queryset.select_related("kind").annotate(
+        confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+        waitlisted_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+    )
+
+
+def seats_left(event: Event) -> int:
+    """Needs ``confirmed_count`` from ``events_with_counts``."""
+    return max(event.capacity - event.confirmed_count, 0)  # type: ignore[attr-defined]
+
+
+def event_visible_queryset(*, user: User | None = None) -> QuerySet[Event]:
+    """Events the public may see; staff also see drafts."""
+    queryset = Event.objects.all()
+    if not (user is not None and user.is_authenticated and user.is_staff):
+        queryset = queryset.filter(status__in=VISIBLE)
+    return queryset
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return (
+        datetime.combine(first, time.min, tzinfo=SEOUL),
+        datetime.combine(following, time.min, tzinfo=SEOUL),
+    )
+
+
+def event_list(
+    *, user: User | None = None, kind: str | None = None, month: date | None = None, upcoming: bool
+) -> QuerySet[Event]:
+    now = timezone.now()
+    queryset = event_visible_queryset(user=user)
+    if upcoming:
+        queryset = queryset.filter(ends_at__gte=now).exclude(status=Event.Status.FINISHED).order_by("starts_at")
+    else:
+        queryset = queryset.filter(Q(ends_at__lt=now) | Q(status=Event.Status.FINISHED)).order_by("-starts_at")
+    if kind:
+        queryset = queryset.filter(kind__slug=kind)
+    if month:
+        start, end = month_bounds(month)
+        queryset = queryset.filter(starts_at__gte=start, starts_at__lt=end)
+    return events_with_counts(queryset)
+
+
+def event_calendar(*, user: User | None, month: date, kind: str | None = None) -> list[Event]:
+    start, end = month_bounds(month)
+    queryset = event_visible_queryset(user=user).filter(starts_at__gte=start, starts_at__lt=end)
+    if kind:
+        queryset = queryset.filter(kind__slug=kind)
+    return list(events_with_counts(queryset).order_by("starts_at"))
+
+
+def event_detail(*, user: User | None, pk: int) -> Event:
+    queryset = events_with_counts(event_visible_queryset(user=user)).prefetch_related(
+        "speakers", Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("speaker"))
+    )
+    return queryset.get(pk=pk)
+
+
+def event_feed() -> QuerySet[Event]:
+    """Public events for the subscribable calendar: published (or cancelled, so calendars drop them)."""
+    return (
+        Event.objects.filter(audience=Audience.PUBLIC, status__in=VISIBLE)
+        .select_related("kind")
+        .filter(starts_at__gte=timezone.now() - timedelta(days=365))
+        .order_by("starts_at")
+    )
+
+
+def _waitlist_position() -> Subquery:
+    ahead = (
+        Registration.objects.filter(event=OuterRef("event"), status=Registration.Status.WAITLISTED)
+        .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lte=OuterRef("pk")))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(ahead, output_field=IntegerField())
+
+
+def registrations_with_position(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    return queryset.select_related("event", "event__kind", "company").annotate(
+        waitlist_position=Coalesce(_waitlist_position(), Value(0))
+    )
+
+
+def registration_own_queryset(*, user: User) -> QuerySet[Registration]:
+    """The user's own registrations, the ones they made, and (for a representative) all of
+    their company's."""
+    condition = Q(user=user) | Q(registered_by=user)
+    company = user.company
+    if company is not None and user.is_representative:
+        condition |= Q(company=company)
+    return Registration.objects.filter(condition)
+
+
+def registration_visible_queryset(*, user: User) -> QuerySet[Registration]:
+    """Registrations ``user`` may see and manage (staff: all). Everything else answers 404."""
+    if user.is_staff:
+        return Registration.objects.all()
+    return registration_own_queryset(user=user)
+
+
+def registration_list_for_user(*, user: User) -> tuple[list[Registration], list[Registration]]:
+    """(upcoming, past) registrations of ``user`` (and their company's for a representative)."""
+    rows = list(
+        registrations_with_position(registration_own_queryset(user=user)).order_by("event__starts_at", "created_at")
+    )
+    now = timezone.now()
+    upcoming = [r for r in rows if r.event.ends_at >= now and r.event.status != Event.Status.FINISHED]
+    past = [r for r in rows if r not in upcoming]
+    past.reverse()
+    return upcoming, past
+
+
+def event_check_in_counts(*, event: Event) -> dict[str, int]:
+    return Registration.objects.filter(event=event).aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        checked_in=Count("pk", filter=Q(status=Registration.Status.CONFIRMED, checked_in_at__isnull=False)),
+        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+    )
+
+
+def event_check_in_search(*, event: Event, query: str, limit: int = 30) -> list[Registration]:
+    query = query.strip()
+    if not query:
+        return []
+    return list(
+        Registration.objects.filter(event=event)
+        .exclude(status=Registration.Status.CANCELLED)
+        .filter(
+            Q(attendee_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(company__name_ko__icontains=query)
+            | Q(company__name_en__icontains=query)
+            | Q(ticket_code=query)
+        )
+        .select_related("company")
+        .order_by("attendee_name")[:limit]
+    )
+
+
+def event_attendance_by_company(*, event: Event) -> list[dict[str, object]]:
+    """Per company: confirmed, checked in and no-shows (confirmed but never checked in)."""
+    rows = (
+        Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
+        .values("company__name_ko")
+        .annotate(confirmed=Count("pk"), checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)))
+        .order_by("company__name_ko")
+    )
+    return [{**row, "no_shows": row["confirmed"] - row["checked_in"]} for row in rows]

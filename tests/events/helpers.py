@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from events.services import AttendeeData, registration_create
+
+
+def attendee(n: int | str, domain: str = "test.example.kr") -> AttendeeData:
+    return AttendeeData(name=f"참석자{n}", email=f"a{n}@{domain}", phone="010-0000-0000", position="연구원")
+
+
+def register(event, by, *attendees: AttendeeData, consent: bool = True, language: str = "ko"):
+    if not attendees:
+        attendees = (AttendeeData(name=by.name, email=by.email),)
+    return registration_create(event=event, by=by, attendees=list(attendees), consent=consent, language=language)

@@ -1,0 +1,120 @@
+"""Seats under real concurrency: threads on PostgreSQL, each with its own connection."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from events import services
+from events.models import Audience, Event, Registration
+from events.services import AttendeeData, registration_cancel, registration_create
+from tests.factories import EventFactory, RegistrationFactory, StaffFactory, UserFactory
+
+# serialized_rollback: the flush after a transactional test would otherwise also delete the
+# event kinds that the data migration created, which later tests on this worker expect.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.xdist_group("events-race")]
+
+
+def run_in_threads(jobs: list[Callable[[], object]]) -> list[BaseException]:
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def worker(job: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            job()
+        except BaseException as exc:  # noqa: BLE001 - collected and reported by the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def _register_jobs(event: Event, n: int) -> list[Callable[[], object]]:
+    users = [UserFactory(email=f"racer{i}@example.kr", name=f"참가자{i}") for i in range(n)]
+    return [
+        (
+            lambda user=user: registration_create(
+                event=event,
+                by=user,
+                attendees=[AttendeeData(name=user.name, email=user.email)],
+                consent=True,
+                language="ko",
+            )
+        )
+        for user in users
+    ]
+
+
+def test_fifty_concurrent_registrations_for_ten_seats():
+    event = EventFactory(capacity=10, audience=Audience.PUBLIC)
+    errors = run_in_threads(_register_jobs(event, 50))
+    assert errors == []
+    statuses = list(Registration.objects.filter(event=event).values_list("status", flat=True))
+    assert statuses.count(Registration.Status.CONFIRMED) == 10
+    assert statuses.count(Registration.Status.WAITLISTED) == 40
+
+
+def test_control_without_the_lock_the_event_is_overbooked(monkeypatch):
+    """Shows that the race test can fail: without select_for_update every thread counts the
+    same free seats (the barrier makes them all read before anyone writes)."""
+    n = 30
+    read_barrier = threading.Barrier(n, timeout=30)
+
+    def unlocked_event(event_id: int) -> Event:
+        event = Event.objects.get(pk=event_id)
+        read_barrier.wait()
+        return event
+
+    monkeypatch.setattr(services, "_locked_event", unlocked_event)
+    event = EventFactory(capacity=10, audience=Audience.PUBLIC)
+    errors = run_in_threads(_register_jobs(event, n))
+    assert errors == []
+    confirmed = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).count()
+    assert confirmed > 10
+
+
+def test_concurrent_cancellations_promote_exactly_one_each():
+    event = EventFactory(capacity=10, audience=Audience.PUBLIC)
+    staff = StaffFactory()
+    confirmed = [RegistrationFactory(event=event) for _ in range(10)]
+    waitlisted = [RegistrationFactory(event=event, status=Registration.Status.WAITLISTED) for _ in range(15)]
+    errors = run_in_threads([(lambda r=r: registration_cancel(registration=r, by=staff)) for r in confirmed])
+    assert errors == []
+    statuses = dict(Registration.objects.filter(event=event).values_list("pk", "status"))
+    assert [statuses[r.pk] for r in confirmed] == [Registration.Status.CANCELLED] * 10
+    # The first ten on the waitlist are promoted, in order; the rest still wait.
+    assert [statuses[r.pk] for r in waitlisted] == [Registration.Status.CONFIRMED] * 10 + [
+        Registration.Status.WAITLISTED
+    ] * 5
+
+
+def test_control_without_the_lock_cancellations_promote_the_same_registration(monkeypatch):
+    """Without the lock, concurrent cancellations each see one free seat and all pick the same
+    first waitlisted registration: seats stay empty while people wait."""
+    n = 10
+    barrier = threading.Barrier(n, timeout=30)
+
+    def unlocked_event(event_id: int) -> Event:
+        event = Event.objects.get(pk=event_id)
+        barrier.wait()
+        return event
+
+    monkeypatch.setattr(services, "_locked_event", unlocked_event)
+    event = EventFactory(capacity=n, audience=Audience.PUBLIC)
+    staff = StaffFactory()
+    confirmed = [RegistrationFactory(event=event) for _ in range(n)]
+    for _ in range(n):
+        RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    errors = run_in_threads([(lambda r=r: registration_cancel(registration=r, by=staff)) for r in confirmed])
+    assert errors == []
+    assert Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).count() < n
