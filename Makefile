@@ -29,9 +29,12 @@ run: $(VENV)/.installed
 	trap "kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Two runs: tests that commit for real empty the database when they finish, so they run after
+# the others (see tests/conftest.py).
+PYTEST := DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n 2 --dist loadgroup
 test: $(VENV)/.installed lint check-migrations check-deploy
-	DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-		$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PYTEST) -m "not transactional" $(PYTEST_ARGS)
+	$(PYTEST) -m "transactional" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
