@@ -24,4 +24,3 @@ def ensure_broker_folders(sender: Any = None, source: Any = None, **kwargs: Any)
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
-

@@ -223,6 +223,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # may take the e-mail over without racing a live sender.
 OUTBOX_SEND_TIME_LIMIT = env_int("OUTBOX_SEND_TIME_LIMIT", 120)
 OUTBOX_STALE_CLAIM_SECONDS = env_int("OUTBOX_STALE_CLAIM_SECONDS", 600)
+# The sweeper leaves fresh e-mails to the send task that was prompted after commit.
+OUTBOX_SWEEP_AFTER_SECONDS = env_int("OUTBOX_SWEEP_AFTER_SECONDS", 60)
 if OUTBOX_STALE_CLAIM_SECONDS <= OUTBOX_SEND_TIME_LIMIT:
     raise ImproperlyConfigured("OUTBOX_STALE_CLAIM_SECONDS must be longer than OUTBOX_SEND_TIME_LIMIT")
 if OUTBOX_SEND_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:

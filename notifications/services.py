@@ -187,7 +187,7 @@ def outbox_due(
     )
 
 
-def outbox_sweep(*, older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> int:
+def outbox_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
     """Prompt a send for every e-mail the send task never got to (broker down, worker killed,
     SMTP failure). Each send runs as its own task, under its own time limit; a prompt for a
     row that is sent by then does nothing. Returns how many were prompted."""
