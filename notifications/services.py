@@ -172,11 +172,12 @@ def email_send(*, email_id: int) -> bool:
     return True
 
 
-def outbox_due(
-    *, now: datetime | None = None, older_than: timedelta = timedelta(minutes=1), limit: int = 500
-) -> list[int]:
-    """Ids of e-mails nobody is sending: queued for a while, or claimed by a dead sender."""
+def outbox_due(*, now: datetime | None = None, older_than: timedelta | None = None, limit: int = 500) -> list[int]:
+    """Ids of e-mails nobody is sending: queued for a while (``OUTBOX_SWEEP_AFTER_SECONDS``
+    unless given), or claimed by a dead sender."""
     now = now or timezone.now()
+    if older_than is None:
+        older_than = timedelta(seconds=settings.OUTBOX_SWEEP_AFTER_SECONDS)
     return list(
         OutboundEmail.objects.filter(
             Q(status=OutboundEmail.Status.QUEUED, created_at__lt=now - older_than)
