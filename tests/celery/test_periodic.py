@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.core import mail
 from django.core.management import call_command
@@ -72,3 +72,22 @@ def test_every_periodic_task_run_twice_in_a_row_sends_and_creates_nothing_twice(
         dates = list(Event.objects.filter(series=series).values_list("occurrence_date", flat=True))
         assert dates and len(dates) == len(set(dates))
     assert Event.objects.filter(series=forum).count() == 3
+
+
+def test_celery_crontab_requires_day_of_month_and_day_of_week_both() -> None:
+    """What docs/celery.md warns about: unlike Unix cron, Celery ANDs the two day fields."""
+    from datetime import datetime
+
+    from celery.schedules import crontab
+
+    from magok.celery import app
+
+    schedule = crontab(minute=0, hour=9, day_of_month="1-7", day_of_week="wed", app=app)
+    runs, last = [], datetime(2027, 1, 1, 10, 0, tzinfo=UTC)
+    for _ in range(3):
+        start, delta = schedule.remaining_delta(last)[:2]
+        runs.append((start + delta).date().isoformat())
+        last = start + delta + timedelta(minutes=1)
+
+    # Only Wednesdays within the 1st-7th (cron would also run every 1st-7th and every Wednesday).
+    assert runs == ["2027-01-06", "2027-02-03", "2027-03-03"]
