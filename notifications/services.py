@@ -78,7 +78,7 @@ def email_queue(
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body_text = render_to_string(f"{template}.txt", context)
         try:
-            body_html = render_to_string(f"{template}.html", context)
+            body_html: str = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:  # the HTML part is optional
             body_html = ""
     row = OutboundEmail(

@@ -29,6 +29,17 @@ def _test_templates(settings) -> None:
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEMPLATES]}]
 
 
+def record_prompts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    prompted: list[int] = []
+
+    def prompt(*, email_id: int) -> bool:
+        prompted.append(email_id)
+        return True
+
+    monkeypatch.setattr(services, "email_prompt", prompt)
+    return prompted
+
+
 def queue(**kwargs: object) -> OutboundEmail:
     email = email_queue(
         to="ceo@robotis.example.kr",
@@ -41,8 +52,7 @@ def queue(**kwargs: object) -> OutboundEmail:
 
 
 def test_queue_prompts_the_send_after_commit_only(db: None, django_capture_on_commit_callbacks, monkeypatch) -> None:
-    prompted: list[int] = []
-    monkeypatch.setattr(services, "email_prompt", lambda *, email_id: prompted.append(email_id) or True)
+    prompted = record_prompts(monkeypatch)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         email = queue()
@@ -98,8 +108,7 @@ def test_smtp_failure_requeues_until_max_attempts(db: None, settings) -> None:
 def test_resend_requeues_a_failed_email_and_prompts_after_commit(
     db: None, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
-    prompted: list[int] = []
-    monkeypatch.setattr(services, "email_prompt", lambda *, email_id: prompted.append(email_id) or True)
+    prompted = record_prompts(monkeypatch)
     email = queue()
     OutboundEmail.objects.filter(pk=email.pk).update(status=Status.FAILED, attempts=MAX_ATTEMPTS, last_error="x")
 
@@ -137,8 +146,7 @@ def test_prompt_fails_fast_and_backs_off_while_the_broker_is_down(db: None, sett
 
 
 def test_sweeper_prompts_old_queued_and_stale_emails_only(db: None, settings, monkeypatch) -> None:
-    prompted: list[int] = []
-    monkeypatch.setattr(services, "email_prompt", lambda *, email_id: prompted.append(email_id) or True)
+    prompted = record_prompts(monkeypatch)
     fresh, old, sent, stale, live = (queue() for _ in range(5))
     long_ago = timezone.now() - timedelta(hours=1)
     OutboundEmail.objects.filter(pk__in=[old.pk, sent.pk, stale.pk, live.pk]).update(created_at=long_ago)

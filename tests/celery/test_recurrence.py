@@ -91,7 +91,7 @@ def test_next_twelve_forums_are_first_wednesdays_unless_a_holiday_moves_them(
     occurrences = series_dates(series, date(year, 1, 1), 12)
 
     assert [o.held_on for o in occurrences] == expected
-    kr = holidays.KR(years=year)
+    kr = holidays.country_holidays("KR", years=year)
     for occurrence in occurrences:
         first_wednesday = occurrence.scheduled_on
         assert first_wednesday.weekday() == WEDNESDAY and first_wednesday.day <= 7
