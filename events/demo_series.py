@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from .models import Audience, EventKind, EventSeries
+from django.utils import timezone
+
+from .models import Audience, Event, EventKind, EventSeries, Registration
 from .recurrence import series_generate
 
 
@@ -63,4 +65,50 @@ def load_demo_series() -> str:
         },
     )
     created = len(series_generate(series=forum)) + len(series_generate(series=salon))
-    return f"2 series (CEO Biz Forum, Magok Salon), {created} occurrences created"
+    registered = _demo_registrations(forum)
+    return (
+        f"2 series (CEO Biz Forum, Magok Salon), {created} occurrences created, "
+        f"{registered} demo registrations for the next forum (its reminders appear in the admin)"
+    )
+
+
+DEMO_ATTENDEES = [
+    ("ceo@robotis.example.kr", "robotis", "로보티즈 대표", "ko"),
+    ("ceo@pharmsville.example.kr", "pharmsville", "팜스빌 대표", "en"),
+]
+
+
+def _demo_registrations(forum: EventSeries) -> int:
+    """Register the demo CEOs for the next forum, so that ``send_due_reminders`` plans their
+    reminders on its first run. Demo data only: real registrations go through the events
+    app's registration service (capacity, waitlist, confirmation e-mail)."""
+    from django.contrib.auth import get_user_model
+
+    from companies.models import Company
+
+    next_forum = (
+        Event.objects.filter(series=forum, status=Event.Status.PUBLISHED, starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    if next_forum is None:
+        return 0
+    created = 0
+    for email, company_slug, name, language in DEMO_ATTENDEES:
+        user = get_user_model().objects.filter(email=email).first()
+        _, was_created = Registration.objects.exclude(status=Registration.Status.CANCELLED).get_or_create(
+            event=next_forum,
+            email=email,
+            defaults={
+                "user": user,
+                "registered_by": user,
+                "company": Company.objects.filter(slug=company_slug).first(),
+                "attendee_name": getattr(user, "name", "") or name,
+                "language": language,
+                "status": Registration.Status.CONFIRMED,
+                "consent_version": "demo",
+                "consented_at": timezone.now(),
+            },
+        )
+        created += was_created
+    return created
