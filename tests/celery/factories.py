@@ -3,8 +3,10 @@ from __future__ import annotations
 from datetime import date, time
 
 import factory
+from django.utils import timezone
 
 from events.models import Audience, EventSeries
+from events.recurrence import series_dates
 from tests.factories import EventKindFactory
 
 
@@ -37,3 +39,10 @@ class SalonSeriesFactory(EventSeriesFactory):
     start_time = time(19, 0)
     audience = Audience.TENANTS
     formats = ["participatory", "lecture"]
+
+
+def expected_occurrences(series: EventSeries) -> int:
+    """How many occurrences ``series_generate`` should create today (computed independently
+    of the database)."""
+    today = timezone.localdate()
+    return sum(1 for o in series_dates(series, today, series.months_ahead) if o.held_on >= today)

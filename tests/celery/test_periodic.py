@@ -15,7 +15,7 @@ from notifications.services import email_send
 from notifications.tasks import sweep_outbox
 from tests.factories import EventFactory, EventKindFactory, RegistrationFactory
 
-from .factories import EventSeriesFactory, SalonSeriesFactory
+from .factories import EventSeriesFactory, SalonSeriesFactory, expected_occurrences
 
 
 def test_install_periodic_tasks_twice_creates_each_task_once(db: None) -> None:
@@ -44,7 +44,7 @@ def test_install_generates_the_series_occurrences_once(db: None) -> None:
     series = EventSeriesFactory(months_ahead=3)
     call_command("install_periodic_tasks", stdout=None)
     call_command("install_periodic_tasks", stdout=None)
-    assert Event.objects.filter(series=series).count() == 3
+    assert Event.objects.filter(series=series).count() == expected_occurrences(series) >= 2
 
 
 def test_every_periodic_task_run_twice_in_a_row_sends_and_creates_nothing_twice(db: None) -> None:
@@ -71,7 +71,7 @@ def test_every_periodic_task_run_twice_in_a_row_sends_and_creates_nothing_twice(
     for series in (forum, salon):
         dates = list(Event.objects.filter(series=series).values_list("occurrence_date", flat=True))
         assert dates and len(dates) == len(set(dates))
-    assert Event.objects.filter(series=forum).count() == 3
+    assert Event.objects.filter(series=forum).count() == expected_occurrences(forum)
 
 
 def test_celery_crontab_requires_day_of_month_and_day_of_week_both() -> None:
