@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events.models import EventReminder
+from events.models import EventReminder, EventSeries
+from events.recurrence import series_generate
 from events.reminders import reminder_resend
 
 from .models import OutboundEmail
@@ -115,3 +116,25 @@ class EventReminderAdmin(admin.ModelAdmin):
             % {"count": done},
             messages.SUCCESS if not busy else messages.WARNING,
         )
+
+
+class EventSeriesAdmin(admin.ModelAdmin):
+    list_display = ["title_ko", "kind", "rule", "start_time", "months_ahead", "holiday_policy", "is_active"]
+    list_filter = ["rule", "is_active", "kind"]
+    actions = ["generate_now"]
+
+    @admin.action(description=_("선택한 반복 행사의 회차를 지금 만들기"))
+    def generate_now(self, request: HttpRequest, queryset: QuerySet[EventSeries]) -> None:
+        created = sum(len(series_generate(series=series)) for series in queryset)
+        self.message_user(
+            request,
+            ngettext("회차 %(count)d개를 만들었습니다.", "회차 %(count)d개를 만들었습니다.", created)
+            % {"count": created},
+            messages.SUCCESS,
+        )
+
+
+# The events app may register its own admin for the series template; this one (with the
+# "generate now" action) is only the fallback so staff can always edit N, time and venue.
+if not admin.site.is_registered(EventSeries):
+    admin.site.register(EventSeries, EventSeriesAdmin)

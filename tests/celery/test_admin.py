@@ -65,3 +65,20 @@ def test_staff_resend_a_cancelled_reminder_plans_it_for_now(db: None, client: Cl
 
     reminder.refresh_from_db()
     assert reminder.status == EventReminder.Status.PLANNED and reminder.due_at <= timezone.now()
+
+
+def test_staff_generate_series_occurrences_now_from_the_admin(db: None, client: Client) -> None:
+    from events.models import Event
+
+    from .factories import EventSeriesFactory, expected_occurrences
+
+    series = EventSeriesFactory(months_ahead=3)
+    client.force_login(StaffFactory())
+
+    for _ in range(2):
+        response = client.post(
+            reverse("admin:events_eventseries_changelist"), {"action": "generate_now", "_selected_action": [series.pk]}
+        )
+        assert response.status_code == 302
+
+    assert Event.objects.filter(series=series).count() == expected_occurrences(series) > 0
