@@ -222,3 +222,41 @@ def test_queueing_costs_the_same_few_queries_per_reminder(db: None) -> None:
     # Per reminder: two savepoints and their releases around one INSERT of the e-mail; the
     # event, kind and registration come with the locked SELECT (no query per row).
     assert five - one == 4 * 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_queue_each_reminder_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from notifications import services
+
+    monkeypatch.setattr(services, "email_prompt", lambda *, email_id: True)  # no broker here
+
+    event = make_event(starts_in=timedelta(hours=20), offsets=[24])
+    registrations = RegistrationFactory.build_batch(60, event=event)
+    Registration.objects.bulk_create(registrations)
+    Registration.objects.filter(event=event).update(created_at=timezone.now() - timedelta(days=3))
+    reminders_plan()
+    barrier = threading.Barrier(4)
+    queued: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            queued.append(reminders_queue_due(batch_size=5))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sum(queued) == 60  # SKIP LOCKED: no row was taken by two runs
+    assert OutboundEmail.objects.count() == 60
+    assert EventReminder.objects.filter(status=Status.QUEUED, email__isnull=False).count() == 60
