@@ -24,9 +24,11 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_demo
 	$(PY) manage.py install_periodic_tasks
 	@echo "Portal: http://127.0.0.1:$(PORT)  (staff: admin@sba.example.kr / magok-admin-2027, representative: ceo@robotis.example.kr / magok-demo-2027)"
+	@# TERM goes to the worker's main process only: it stops its pool and embedded beat itself
+	@# (a TERM to the whole process group kills beat under it and leaves the worker hanging).
 	@set -m; $(VENV)/bin/celery -A magok worker --beat --loglevel=INFO --concurrency=2 \
 		--schedule=var/celerybeat-schedule & worker=$$!; \
-	trap "kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM; \
+	trap "kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Two runs: tests that commit for real empty the database when they finish, so they run after

@@ -314,3 +314,52 @@ class Registration(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class EventReminder(models.Model):
+    """One reminder e-mail owed to a confirmed registrant, N hours before the event.
+
+    Rows are planned and re-timed by ``events.reminders.reminders_plan`` and handed to the
+    outbox by ``reminders_queue_due``; the e-mail row (``email``) then carries the delivery
+    state (queued / sent / failed, attempts, last error).
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("예정")
+        QUEUED = "queued", _("발송 요청됨")
+        CANCELLED = "cancelled", _("취소")
+        SKIPPED = "skipped", _("생략")
+        FAILED = "failed", _("실패")
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("참가 신청")
+    )
+    offset_hours = models.PositiveIntegerField(_("행사 몇 시간 전"))
+    due_at = models.DateTimeField(_("발송 예정 일시"))
+    # The event start this reminder was timed against; when the event moves they differ.
+    event_starts_at = models.DateTimeField(_("기준 행사 시작 일시"))
+    status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    email = models.ForeignKey(
+        "notifications.OutboundEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("발송 이메일"),
+    )
+    queued_at = models.DateTimeField(_("발송 요청 일시"), null=True, blank=True)
+    last_error = models.TextField(_("마지막 오류"), blank=True)
+    created_at = models.DateTimeField(_("생성 일시"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("행사 리마인더")
+        verbose_name_plural = _("행사 리마인더")
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="reminder_status_due_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "offset_hours"], name="reminder_one_per_offset"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} – {self.offset_hours}h"

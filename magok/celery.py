@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 from celery import Celery
 
@@ -13,10 +14,13 @@ app.autodiscover_tasks()
 
 
 @app.on_after_configure.connect
-def _make_broker_folders(sender: Celery, **kwargs: object) -> None:
-    """The embedded file-system broker (no REDIS_URL) needs its folders before the first message."""
-    if str(sender.conf.broker_url).startswith("filesystem://"):
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
-            folder = sender.conf.broker_transport_options.get(key)
-            if folder:
-                Path(folder).mkdir(parents=True, exist_ok=True)
+def ensure_broker_folders(sender: Any = None, source: Any = None, **kwargs: Any) -> None:
+    """The embedded file-system broker (``make run``) needs its folders before the first
+    message is sent or read."""
+    conf = source if source is not None else app.conf
+    if not str(conf.broker_url or "").startswith("filesystem:"):
+        return
+    options = conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)

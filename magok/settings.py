@@ -159,14 +159,28 @@ REDIS_URL = env_str("REDIS_URL")
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required when DJANGO_ENV=production")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis outage makes the cache miss instead of failing requests (see magok/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "magok.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The longest task must finish well inside the visibility timeout, or Redis hands the
-# unacknowledged message to a second worker while the first is still on it.
+# Time limits need the prefork pool (the default). The hard limit kills a task's process;
+# the soft limit, a little earlier, lets it stop cleanly.
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
-CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - max(1, min(30, CELERY_TASK_TIME_LIMIT // 5))
+# Redis hands a message that was delivered but not acknowledged to another worker after
+# the visibility timeout. With late acknowledgement a message stays unacknowledged while
+# its task runs, so the longest task must finish well inside it, or it runs twice.
+# Celery's Redis docs ask for the same value in three places: the broker transport options,
+# the result backend transport options and ``visibility_timeout`` itself (this setting,
+# read through the CELERY_ namespace). There is no result backend today; the value is set
+# anyway so that adding one cannot silently shorten it.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT")
@@ -174,7 +188,7 @@ if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
 BROKER_DIR = BASE_DIR / "var" / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     # Embedded broker: messages are files in var/broker, so `make run` needs no server.
     CELERY_BROKER_URL = "filesystem://"
@@ -185,20 +199,49 @@ else:
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_ENABLE_UTC = True
+# A message is acknowledged after its task ran, so a worker that dies mid-task loses nothing.
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Re-deliver the message when the process running it dies (SIGKILL, OOM) only for tasks that
+# are safe to run twice; those opt in with ``reject_on_worker_lost=True`` on the task.
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+# One message reserved per process: a killed worker strands at most one message per process.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# On a broker connection loss the late-acknowledged messages in hand go back to the queue;
+# stop their tasks instead of letting them run on and be run a second time elsewhere.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request while the broker is down: the outbox keeps the
 # work and the sweeper sends it later.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# After a beat restart or outage, a crontab run missed by less than this is still sent;
+# older ones are dropped (the daily jobs catch up by themselves on their next run).
 CELERY_BEAT_CRON_STARTING_DEADLINE = env_int("CELERY_BEAT_CRON_STARTING_DEADLINE", 600)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# --- Outbox (notifications) -------------------------------------------------------------
+# One e-mail send is a task of its own with a short hard time limit. A claim older than
+# OUTBOX_STALE_CLAIM_SECONDS therefore belongs to a process that is dead, and the sweeper
+# may take the e-mail over without racing a live sender.
+OUTBOX_SEND_TIME_LIMIT = env_int("OUTBOX_SEND_TIME_LIMIT", 120)
+OUTBOX_STALE_CLAIM_SECONDS = env_int("OUTBOX_STALE_CLAIM_SECONDS", 600)
+# The sweeper leaves fresh e-mails to the send task that was prompted after commit.
+OUTBOX_SWEEP_AFTER_SECONDS = env_int("OUTBOX_SWEEP_AFTER_SECONDS", 60)
+if OUTBOX_STALE_CLAIM_SECONDS <= OUTBOX_SEND_TIME_LIMIT:
+    raise ImproperlyConfigured("OUTBOX_STALE_CLAIM_SECONDS must be longer than OUTBOX_SEND_TIME_LIMIT")
+if OUTBOX_SEND_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("OUTBOX_SEND_TIME_LIMIT must be shorter than CELERY_VISIBILITY_TIMEOUT")
+CELERY_TASK_ANNOTATIONS = {
+    "notifications.tasks.send_email": {
+        "time_limit": OUTBOX_SEND_TIME_LIMIT,
+        "soft_time_limit": OUTBOX_SEND_TIME_LIMIT - max(1, OUTBOX_SEND_TIME_LIMIT // 5),
+    }
+}
 
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -269,6 +312,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+if EMAIL_TIMEOUT >= OUTBOX_SEND_TIME_LIMIT:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be shorter than OUTBOX_SEND_TIME_LIMIT")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "마곡 포털 <noreply@magok.sba.seoul.kr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

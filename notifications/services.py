@@ -1,17 +1,35 @@
-"""The outbox: queue an e-mail with the change that causes it, send it after commit."""
+"""The outbox: queue an e-mail with the change that causes it, send it after commit.
+
+Why nothing is lost and nothing is sent twice:
+
+* ``email_queue`` writes the e-mail as a row in the caller's transaction. If the
+  transaction rolls back there is no e-mail; if it commits, the row exists whatever
+  happens to the broker. The Celery message sent after commit is only a prompt.
+* ``email_send`` claims the row with a conditional UPDATE (queued -> sending) before it
+  talks to SMTP, so two prompts for the same row send it once.
+* ``outbox_sweep`` (periodic) prompts again whatever is still queued, and takes over rows
+  whose claim is older than ``OUTBOX_STALE_CLAIM_SECONDS``: that is longer than the hard
+  time limit of the send task, so the claimer is dead, not slow.
+
+The one window left is a sender that dies after the SMTP server accepted the message and
+before the row is marked sent: that e-mail goes out twice. Each worker process sends one
+e-mail at a time, so a crash duplicates at most one e-mail per process that was sending.
+"""
 
 from __future__ import annotations
 
 import base64
 import logging
+import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -20,8 +38,14 @@ from .models import OutboundEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# A row claimed longer ago than this belongs to a worker that died mid-send.
-STALE_CLAIM = timedelta(minutes=10)
+# After one failed publish, this process stops trying the broker for a while: a request
+# that queues several e-mails while Redis is down pays the connect timeout once, not each time.
+BROKER_BACKOFF_SECONDS = 30.0
+_broker_down_until = 0.0
+
+
+class EmailNotResendable(Exception):
+    """The e-mail is being sent right now; resending it could send it twice."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +53,10 @@ class Attachment:
     filename: str
     content: bytes
     content_type: str
+
+
+def stale_claim_age() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
 
 
 def email_queue(
@@ -50,8 +78,8 @@ def email_queue(
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body_text = render_to_string(f"{template}.txt", context)
         try:
-            body_html = render_to_string(f"{template}.html", context)
-        except Exception:  # noqa: BLE001 - the HTML part is optional
+            body_html: str = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:  # the HTML part is optional
             body_html = ""
     row = OutboundEmail(
         to=to,
@@ -76,24 +104,32 @@ def email_queue(
         if dedupe_key and OutboundEmail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: _prompt_send(row.pk))
+    transaction.on_commit(lambda: email_prompt(email_id=row.pk))
     return row
 
 
-def _prompt_send(email_id: int) -> None:
+def email_prompt(*, email_id: int) -> bool:
+    """Ask a worker to send the e-mail now. Never raises: when the broker is down the row
+    stays queued and the sweeper prompts it again once the broker is back."""
+    global _broker_down_until
     from .tasks import send_email
 
+    if time.monotonic() < _broker_down_until:
+        return False
     try:
         send_email.delay(email_id)
-    except Exception as exc:  # noqa: BLE001 - broker down: the sweeper sends it later
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the sweeper sends it later
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning("could not enqueue e-mail %s (%s); the sweeper will send it", email_id, exc)
+        return False
+    return True
 
 
-def email_claim(*, email_id: int) -> OutboundEmail | None:
+def email_claim(*, email_id: int, now: datetime | None = None) -> OutboundEmail | None:
     """Claim a queued (or stale) e-mail for sending. Only one caller can win the claim."""
-    now = timezone.now()
+    now = now or timezone.now()
     claimable = Q(status=OutboundEmail.Status.QUEUED) | Q(
-        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - stale_claim_age()
     )
     claimed = OutboundEmail.objects.filter(claimable, pk=email_id).update(
         status=OutboundEmail.Status.SENDING, claimed_at=now
@@ -101,11 +137,7 @@ def email_claim(*, email_id: int) -> OutboundEmail | None:
     return OutboundEmail.objects.get(pk=email_id) if claimed else None
 
 
-def email_send(*, email_id: int) -> bool:
-    """Send one e-mail if it can be claimed. Returns True when it was sent now."""
-    email = email_claim(email_id=email_id)
-    if email is None:
-        return False
+def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
     )
@@ -113,33 +145,70 @@ def email_send(*, email_id: int) -> bool:
         message.attach_alternative(email.body_html, "text/html")
     for item in email.attachments:
         message.attach(item["filename"], base64.b64decode(item["content_b64"]), item["content_type"])
+    return message
+
+
+def email_send(*, email_id: int) -> bool:
+    """Send one e-mail if it can be claimed. Returns True when it was sent now."""
+    email = email_claim(email_id=email_id)
+    if email is None:
+        return False
+    # Only our own claim may be finished: if it went stale and someone else took the row
+    # over, their outcome stands.
+    ours = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING, claimed_at=email.claimed_at)
     try:
-        message.send()
+        _message(email).send()
     except Exception as exc:  # noqa: BLE001 - any SMTP failure is recorded and retried later
         attempts = email.attempts + 1
-        OutboundEmail.objects.filter(pk=email.pk).update(
+        ours.update(
             status=OutboundEmail.Status.FAILED if attempts >= MAX_ATTEMPTS else OutboundEmail.Status.QUEUED,
             attempts=attempts,
-            last_error=str(exc)[:2000],
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
             claimed_at=None,
         )
         logger.warning("sending e-mail %s failed (attempt %s): %s", email.pk, attempts, exc)
         return False
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.SENT, attempts=email.attempts + 1, sent_at=timezone.now(), last_error=""
-    )
+    ours.update(status=OutboundEmail.Status.SENT, attempts=email.attempts + 1, sent_at=timezone.now(), last_error="")
     return True
 
 
-def outbox_sweep(*, older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> int:
-    """Send what the send task never got to (broker down, worker killed). Returns how many were sent."""
-    now = timezone.now()
-    due = (
+def outbox_due(*, now: datetime | None = None, older_than: timedelta | None = None, limit: int = 500) -> list[int]:
+    """Ids of e-mails nobody is sending: queued for a while (``OUTBOX_SWEEP_AFTER_SECONDS``
+    unless given), or claimed by a dead sender."""
+    now = now or timezone.now()
+    if older_than is None:
+        older_than = timedelta(seconds=settings.OUTBOX_SWEEP_AFTER_SECONDS)
+    return list(
         OutboundEmail.objects.filter(
             Q(status=OutboundEmail.Status.QUEUED, created_at__lt=now - older_than)
-            | Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+            | Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - stale_claim_age())
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(email_send(email_id=pk) for pk in list(due))
+
+
+def outbox_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
+    """Prompt a send for every e-mail the send task never got to (broker down, worker killed,
+    SMTP failure). Each send runs as its own task, under its own time limit; a prompt for a
+    row that is sent by then does nothing. Returns how many were prompted."""
+    return sum(email_prompt(email_id=pk) for pk in outbox_due(older_than=older_than, limit=limit))
+
+
+@transaction.atomic
+def email_resend(*, email: OutboundEmail) -> OutboundEmail:
+    """Queue an e-mail again (staff action): a failed one gets a fresh set of attempts, a
+    sent one goes out once more. One being sent right now (a live claim) cannot be resent."""
+    email = OutboundEmail.objects.select_for_update().get(pk=email.pk)
+    if (
+        email.status == OutboundEmail.Status.SENDING
+        and email.claimed_at
+        and email.claimed_at >= timezone.now() - (stale_claim_age())
+    ):
+        raise EmailNotResendable(email.pk)
+    email.status = OutboundEmail.Status.QUEUED
+    email.attempts = 0
+    email.claimed_at = None
+    email.save(update_fields=["status", "attempts", "claimed_at"])
+    transaction.on_commit(lambda: email_prompt(email_id=email.pk))
+    return email

@@ -1,3 +1,6 @@
+"""Outbox tasks. Both are safe to run twice (the send claims its row first), so both ask for
+their message back when the worker process running them dies."""
+
 from __future__ import annotations
 
 from celery import shared_task

@@ -1,35 +1,32 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from notifications.periodic import SCHEDULES
+from notifications.periodic import periodic_tasks_install
 
 
 class Command(BaseCommand):
-    help = "Create or update the portal's periodic tasks in django-celery-beat (idempotent)."
+    help = (
+        "Create or update the portal's periodic tasks in django-celery-beat (idempotent), then create "
+        "the upcoming occurrences of the recurring events once, so they need not wait for the daily run."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; save nothing.")
+        parser.add_argument("--no-generate", action="store_true", help="Do not create series occurrences now.")
 
-    @transaction.atomic
-    def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
-        for schedule in SCHEDULES:
-            defaults: dict[str, Any] = {"task": schedule.task, "kwargs": json.dumps({})}
-            if schedule.every_minutes:
-                interval, _ = IntervalSchedule.objects.get_or_create(
-                    every=schedule.every_minutes, period=IntervalSchedule.MINUTES
-                )
-                defaults |= {"interval": interval, "crontab": None}
-            else:
-                crontab, _ = CrontabSchedule.objects.get_or_create(timezone="Asia/Seoul", **(schedule.crontab or {}))
-                defaults |= {"crontab": crontab, "interval": None}
-            task, created = PeriodicTask.objects.update_or_create(name=schedule.name, defaults=defaults)
-            self.stdout.write(f"{'created' if created else 'updated'}: {schedule.name} -> {schedule.task}")
-        if dry_run:
-            transaction.set_rollback(True)
-            self.stdout.write("dry run: nothing saved")
+    def handle(self, *args: Any, dry_run: bool = False, no_generate: bool = False, **options: Any) -> None:
+        from events.recurrence import series_generate_all
+
+        with transaction.atomic():
+            for name, task, outcome in periodic_tasks_install():
+                self.stdout.write(f"{outcome}: {name} -> {task}")
+            if not no_generate:
+                created = series_generate_all()
+                self.stdout.write(f"series occurrences created: {created}")
+            if dry_run:
+                transaction.set_rollback(True)
+                self.stdout.write("dry run: nothing saved")

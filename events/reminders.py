@@ -1,0 +1,298 @@
+"""Reminder e-mails before an event (e.g. 7 days and 1 day before, per event kind).
+
+Reminders are rows (``EventReminder``), not Celery ETA tasks: the periodic task
+``events.tasks.send_due_reminders`` plans them, re-times them when an event moves, and hands
+the due ones to the outbox. Decisions:
+
+* Planning: every confirmed registration of a published, upcoming event gets one row per
+  offset of its kind. A reminder whose time had already passed when the person registered
+  is skipped (the confirmation e-mail just told them everything). One whose time passed
+  while the planner was not running is still sent, late; when several are overdue for the
+  same registration only the nearest one (smallest offset) goes out.
+* Moving: a planned or skipped reminder follows the event (due = new start - offset). One
+  already handed to the outbox is sent again only for a large move (``REARM_MIN_SHIFT``)
+  and only when its new time is still ahead; for a small move the "event changed" e-mail
+  is enough. The outbox key includes the start time, so a re-armed reminder is a new e-mail.
+* Cancelling: planned reminders of cancelled registrations or cancelled (unpublished,
+  finished) events are cancelled. The claim re-checks all of this under lock, so nothing
+  goes to a cancelled registration even if planning has not run since.
+* Claiming: due rows are locked with ``select_for_update(skip_locked=True)`` in small
+  batches; marking a row queued and writing its outbox e-mail happen in one transaction,
+  so a crash either leaves both undone (the next run redoes them) or both done.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import icalendar
+import qrcode
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from notifications.models import OutboundEmail
+from notifications.services import Attachment, email_queue, email_resend
+
+from .models import Event, EventReminder, Registration
+from .recurrence import SEOUL
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+# An event moved by at least this much sends a reminder again that was already sent.
+REARM_MIN_SHIFT = timedelta(hours=24)
+Status = EventReminder.Status
+
+
+def reminder_offsets(event: Event) -> list[int]:
+    """The event kind's offsets in hours, cleaned (staff edit them as JSON)."""
+    offsets = set()
+    for value in event.kind.reminder_offsets_hours or []:
+        try:
+            hours = int(value)
+        except (TypeError, ValueError):
+            continue
+        if hours > 0:
+            offsets.add(hours)
+    return sorted(offsets)
+
+
+def live_registrations(*, now: datetime) -> Q:
+    """Registrations that are owed reminders (as a filter on Registration)."""
+    return Q(
+        status=Registration.Status.CONFIRMED,
+        event__status=Event.Status.PUBLISHED,
+        event__starts_at__gt=now,
+    )
+
+
+def _live_reminders(*, now: datetime) -> Q:
+    return Q(
+        registration__status=Registration.Status.CONFIRMED,
+        registration__event__status=Event.Status.PUBLISHED,
+        registration__event__starts_at__gt=now,
+    )
+
+
+@transaction.atomic
+def reminders_plan(*, now: datetime | None = None) -> dict[str, int]:
+    """Create missing reminder rows, re-time rows of moved events and cancel rows nobody is
+    owed any more. Idempotent. Returns counts per change."""
+    now = now or timezone.now()
+    counts = {"planned": 0, "retimed": 0, "cancelled": 0}
+
+    # 1. Cancel what is no longer owed.
+    counts["cancelled"] = (
+        EventReminder.objects.filter(status=Status.PLANNED)
+        .exclude(_live_reminders(now=now))
+        .update(status=Status.CANCELLED, updated_at=now)
+    )
+
+    # 2. Create missing rows.
+    registrations = Registration.objects.filter(live_registrations(now=now)).select_related("event__kind")
+    existing: dict[int, set[int]] = defaultdict(set)
+    for registration_id, offset in EventReminder.objects.filter(
+        registration__in=registrations.values("pk")
+    ).values_list("registration_id", "offset_hours"):
+        existing[registration_id].add(offset)
+    new_rows = []
+    for registration in registrations.iterator(chunk_size=500):
+        starts_at = registration.event.starts_at
+        for offset in reminder_offsets(registration.event):
+            if offset in existing[registration.pk]:
+                continue
+            due_at = starts_at - timedelta(hours=offset)
+            late_registration = due_at <= registration.created_at
+            new_rows.append(
+                EventReminder(
+                    registration=registration,
+                    offset_hours=offset,
+                    due_at=due_at,
+                    event_starts_at=starts_at,
+                    status=Status.SKIPPED if late_registration else Status.PLANNED,
+                )
+            )
+    # The unique constraint (registration, offset) guards against a concurrent planner.
+    created = EventReminder.objects.bulk_create(new_rows, batch_size=500, ignore_conflicts=True)
+    counts["planned"] = sum(1 for row in created if row.status == Status.PLANNED)
+
+    # 3. Follow events that moved, and revive rows of registrations and events owed again.
+    moved = (
+        EventReminder.objects.filter(_live_reminders(now=now))
+        .filter(~Q(event_starts_at=F("registration__event__starts_at")) | Q(status=Status.CANCELLED))
+        .select_related("registration__event")
+    )
+    changed = []
+    for row in moved:
+        starts_at = row.registration.event.starts_at
+        due_at = starts_at - timedelta(hours=row.offset_hours)
+        shift = abs(starts_at - row.event_starts_at)
+        if row.status in (Status.PLANNED, Status.CANCELLED, Status.FAILED) or (
+            row.status == Status.SKIPPED and due_at > now
+        ):
+            row.status, row.due_at = Status.PLANNED, due_at
+        elif row.status == Status.QUEUED and due_at > now and shift >= REARM_MIN_SHIFT:
+            row.status, row.due_at, row.email, row.queued_at = Status.PLANNED, due_at, None, None
+        row.event_starts_at, row.updated_at = starts_at, now
+        changed.append(row)
+    EventReminder.objects.bulk_update(
+        changed, ["status", "due_at", "event_starts_at", "email", "queued_at", "updated_at"], batch_size=500
+    )
+    counts["retimed"] = len(changed)
+
+    # 4. When several reminders of one registration are overdue, only the nearest goes out.
+    nearer_due = EventReminder.objects.filter(
+        registration=OuterRef("registration"),
+        status=Status.PLANNED,
+        due_at__lte=now,
+        offset_hours__lt=OuterRef("offset_hours"),
+    )
+    EventReminder.objects.filter(status=Status.PLANNED, due_at__lte=now).filter(Exists(nearer_due)).update(
+        status=Status.SKIPPED, updated_at=now
+    )
+    return counts
+
+
+def reminders_queue_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Hand every due reminder to the outbox. Safe to run concurrently: each batch is
+    claimed with SKIP LOCKED, so two runs never take the same row. Returns how many."""
+    now = now or timezone.now()
+    total = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                EventReminder.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(_live_reminders(now=now), status=Status.PLANNED, due_at__lte=now)
+                # A row of a moved event waits to be re-timed by the planner.
+                .filter(event_starts_at=F("registration__event__starts_at"))
+                .select_related("registration__event__kind")
+                .order_by("due_at", "id")[:batch_size]
+            )
+            if not rows:
+                return total
+            for row in rows:
+                try:
+                    with transaction.atomic():
+                        row.email = _queue_email(row)
+                except Exception as exc:
+                    logger.exception("reminder %s could not be queued", row.pk)
+                    row.status, row.last_error = Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+                    continue
+                row.status, row.queued_at, row.last_error = Status.QUEUED, now, ""
+            for row in rows:
+                row.updated_at = now
+            EventReminder.objects.bulk_update(rows, ["status", "email", "queued_at", "last_error", "updated_at"])
+            total += len(rows)
+
+
+KOREAN_WEEKDAYS = "월화수목금토일"
+
+
+def format_when(moment: datetime, language: str) -> str:
+    """2027년 5월 6일 (목) 07:30 in Korean, Thu 6 May 2027, 07:30 in English (Seoul time)."""
+    local = timezone.localtime(moment, timezone=SEOUL)
+    if language == "en":
+        return f"{local:%a} {local.day} {local:%B %Y, %H:%M}"
+    return f"{local.year}년 {local.month}월 {local.day}일 ({KOREAN_WEEKDAYS[local.weekday()]}) {local:%H:%M}"
+
+
+def reminder_dedupe_key(reminder: EventReminder) -> str:
+    return f"reminder:{reminder.registration_id}:{reminder.offset_hours}:{reminder.event_starts_at.isoformat()}"
+
+
+def _queue_email(reminder: EventReminder) -> OutboundEmail:
+    registration = reminder.registration
+    event = registration.event
+    key = reminder_dedupe_key(reminder)
+    hours = reminder.offset_hours
+    language = registration.language if registration.language in ("ko", "en") else "ko"
+    email = email_queue(
+        to=registration.email,
+        template="notifications/emails/event_reminder",
+        context={
+            "registration": registration,
+            "event": event,
+            "lead_days": hours // 24 if hours % 24 == 0 else None,
+            "lead_hours": hours,
+            "when": format_when(event.starts_at, language),
+            "ticket_url": ticket_url(registration),
+            "event_url": event_url(event),
+        },
+        language=language,
+        attachments=(
+            Attachment(filename="event.ics", content=event_ics(event, registration), content_type="text/calendar"),
+            Attachment(
+                filename=f"ticket-{registration.ticket_code}.png",
+                content=ticket_png(registration),
+                content_type="image/png",
+            ),
+        ),
+        dedupe_key=key,
+    )
+    return email or OutboundEmail.objects.get(dedupe_key=key)
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def event_url(event: Event) -> str:
+    try:
+        return _absolute(event.get_absolute_url())
+    except NoReverseMatch:  # the events pages are not installed (yet)
+        return _absolute(reverse("events:list"))
+
+
+def ticket_url(registration: Registration) -> str:
+    try:
+        return _absolute(reverse("events:ticket", kwargs={"code": registration.ticket_code}))
+    except NoReverseMatch:
+        return event_url(registration.event)
+
+
+def ticket_png(registration: Registration) -> bytes:
+    """The ticket as a QR code of the ticket number, shown at the door."""
+    buffer = io.BytesIO()
+    qrcode.make(registration.ticket_code, box_size=6, border=2).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def event_ics(event: Event, registration: Registration | None = None) -> bytes:
+    """An iCalendar file with the event, for the attendee's calendar."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//SBA//Magok portal//KO")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    item = icalendar.Event()
+    item.add("uid", f"event-{event.pk}@magok.sba.seoul.kr")
+    item.add("dtstamp", timezone.now())
+    item.add("dtstart", event.starts_at)
+    item.add("dtend", event.ends_at)
+    item.add("summary", event.title)
+    item.add("location", ", ".join(v for v in (event.venue, event.venue_address) if v))
+    item.add("url", event_url(event))
+    if registration is not None:
+        item.add("description", f"{registration.ticket_code}\n{ticket_url(registration)}")
+    if event.status == Event.Status.CANCELLED:
+        item.add("status", "CANCELLED")
+    calendar.add_component(item)
+    return calendar.to_ical()
+
+
+@transaction.atomic
+def reminder_resend(*, reminder: EventReminder) -> EventReminder:
+    """Staff action: send the reminder again now. Its e-mail is requeued if it has one;
+    otherwise the reminder is planned for now and the next run sends it (still only to a
+    confirmed registrant of a published event)."""
+    if reminder.email_id:
+        email_resend(email=reminder.email)  # type: ignore[arg-type]
+        return reminder
+    reminder.status, reminder.due_at, reminder.last_error = Status.PLANNED, timezone.now(), ""
+    reminder.save(update_fields=["status", "due_at", "last_error", "updated_at"])
+    return reminder

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from notifications import services
+from notifications.models import OutboundEmail
+from notifications.services import (
+    MAX_ATTEMPTS,
+    EmailNotResendable,
+    email_claim,
+    email_queue,
+    email_resend,
+    email_send,
+    outbox_due,
+)
+
+TEMPLATES = Path(__file__).parent / "templates"
+Status = OutboundEmail.Status
+
+
+@pytest.fixture(autouse=True)
+def _test_templates(settings) -> None:
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEMPLATES]}]
+
+
+def record_prompts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    prompted: list[int] = []
+
+    def prompt(*, email_id: int) -> bool:
+        prompted.append(email_id)
+        return True
+
+    monkeypatch.setattr(services, "email_prompt", prompt)
+    return prompted
+
+
+def queue(**kwargs: object) -> OutboundEmail:
+    email = email_queue(
+        to="ceo@robotis.example.kr",
+        template="celery_tests/confirmed",
+        context={"name": "홍길동"},
+        **kwargs,  # type: ignore[arg-type]
+    )
+    assert email is not None
+    return email
+
+
+def test_queue_prompts_the_send_after_commit_only(db: None, django_capture_on_commit_callbacks, monkeypatch) -> None:
+    prompted = record_prompts(monkeypatch)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        email = queue()
+        assert prompted == []
+
+    assert len(callbacks) == 1 and prompted == [email.pk]
+    assert email.subject == "[마곡 포털] 참가 신청이 확정되었습니다"
+
+
+def test_same_dedupe_key_is_queued_once(db: None) -> None:
+    first = queue(dedupe_key="registration:1:confirmed")
+    again = email_queue(
+        to="x@example.kr", template="celery_tests/confirmed", context={}, dedupe_key="registration:1:confirmed"
+    )
+    assert again is None
+    assert list(OutboundEmail.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_a_claimed_email_is_sent_once(db: None) -> None:
+    email = queue()
+
+    assert email_send(email_id=email.pk) is True
+    assert email_send(email_id=email.pk) is False
+
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert email.status == Status.SENT and email.attempts == 1 and email.sent_at
+
+
+def test_a_live_claim_is_not_taken_over_but_a_stale_one_is(db: None, settings) -> None:
+    email = queue()
+    assert email_claim(email_id=email.pk) is not None
+    assert email_claim(email_id=email.pk) is None
+    assert email.pk not in outbox_due(older_than=timedelta(0))
+
+    later = timezone.now() + timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS + 1)
+    assert email_claim(email_id=email.pk, now=later) is not None
+    assert email.pk in outbox_due(now=later + timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS + 1))
+
+
+def test_smtp_failure_requeues_until_max_attempts(db: None, settings) -> None:
+    settings.EMAIL_BACKEND = "tests.celery.failing_backend.FailingBackend"
+    email = queue()
+
+    for _ in range(MAX_ATTEMPTS):
+        assert email_send(email_id=email.pk) is False
+
+    email.refresh_from_db()
+    assert email.status == Status.FAILED and email.attempts == MAX_ATTEMPTS
+    assert "SMTP is down" in email.last_error
+
+
+def test_resend_requeues_a_failed_email_and_prompts_after_commit(
+    db: None, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    prompted = record_prompts(monkeypatch)
+    email = queue()
+    OutboundEmail.objects.filter(pk=email.pk).update(status=Status.FAILED, attempts=MAX_ATTEMPTS, last_error="x")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email_resend(email=email)
+
+    email.refresh_from_db()
+    assert email.status == Status.QUEUED and email.attempts == 0
+    assert prompted == [email.pk]
+    assert email_send(email_id=email.pk) is True
+
+
+def test_resend_refuses_an_email_being_sent(db: None) -> None:
+    email = queue()
+    email_claim(email_id=email.pk)
+    with pytest.raises(EmailNotResendable):
+        email_resend(email=email)
+
+
+def test_prompt_fails_fast_and_backs_off_while_the_broker_is_down(db: None, settings, monkeypatch) -> None:
+    from notifications.tasks import send_email
+
+    calls: list[int] = []
+
+    def down(*args: object, **kwargs: object) -> None:
+        calls.append(1)
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(send_email, "delay", down)
+    started = time.monotonic()
+    assert services.email_prompt(email_id=1) is False
+    assert services.email_prompt(email_id=2) is False
+    assert time.monotonic() - started < 1
+    assert calls == [1]  # the second prompt did not try the broker again
+
+
+def test_sweeper_prompts_old_queued_and_stale_emails_only(db: None, settings, monkeypatch) -> None:
+    prompted = record_prompts(monkeypatch)
+    fresh, old, sent, stale, live = (queue() for _ in range(5))
+    long_ago = timezone.now() - timedelta(hours=1)
+    OutboundEmail.objects.filter(pk__in=[old.pk, sent.pk, stale.pk, live.pk]).update(created_at=long_ago)
+    OutboundEmail.objects.filter(pk=sent.pk).update(status=Status.SENT)
+    OutboundEmail.objects.filter(pk=stale.pk).update(status=Status.SENDING, claimed_at=long_ago)
+    OutboundEmail.objects.filter(pk=live.pk).update(status=Status.SENDING, claimed_at=timezone.now())
+
+    assert services.outbox_sweep() == 2
+    assert sorted(prompted) == sorted([old.pk, stale.pk])

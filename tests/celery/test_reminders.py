@@ -1,0 +1,262 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from events.models import Event, EventReminder, Registration
+from events.reminders import format_when, reminders_plan, reminders_queue_due
+from events.tasks import send_due_reminders
+from notifications.models import OutboundEmail
+from notifications.services import email_send
+from tests.factories import EventFactory, EventKindFactory, RegistrationFactory
+
+Status = EventReminder.Status
+
+
+def make_event(*, starts_in: timedelta, offsets: list[int] | None = None, **kwargs: object) -> Event:
+    kind = EventKindFactory(reminder_offsets_hours=offsets if offsets is not None else [168, 24])
+    return EventFactory(kind=kind, starts_at=timezone.now() + starts_in, **kwargs)
+
+
+def make_registration(
+    event: Event, *, registered_ago: timedelta = timedelta(days=10), **kwargs: object
+) -> Registration:
+    registration = RegistrationFactory(event=event, **kwargs)
+    Registration.objects.filter(pk=registration.pk).update(created_at=timezone.now() - registered_ago)
+    registration.refresh_from_db()
+    return registration
+
+
+def move(event: Event, by: timedelta) -> None:
+    event.starts_at += by
+    event.ends_at += by
+    event.save()
+
+
+def test_plan_creates_one_reminder_per_offset_for_confirmed_registrations_only(db: None) -> None:
+    event = make_event(starts_in=timedelta(days=10))
+    confirmed = make_registration(event)
+    make_registration(event, status=Registration.Status.WAITLISTED)
+    make_registration(event, status=Registration.Status.CANCELLED)
+
+    reminders_plan()
+    reminders_plan()
+
+    rows = EventReminder.objects.order_by("-offset_hours")
+    assert [(r.registration_id, r.offset_hours, r.status) for r in rows] == [
+        (confirmed.pk, 168, Status.PLANNED),
+        (confirmed.pk, 24, Status.PLANNED),
+    ]
+    assert rows[0].due_at == event.starts_at - timedelta(hours=168)
+    assert rows[1].due_at == event.starts_at - timedelta(hours=24)
+
+
+def test_reminder_already_past_when_registering_is_skipped(db: None) -> None:
+    event = make_event(starts_in=timedelta(days=3))
+    make_registration(event, registered_ago=timedelta(minutes=5))
+
+    reminders_plan()
+
+    assert dict(EventReminder.objects.values_list("offset_hours", "status")) == {
+        168: Status.SKIPPED,
+        24: Status.PLANNED,
+    }
+
+
+def test_due_reminder_is_queued_once_with_ticket_and_calendar_file(db: None) -> None:
+    event = make_event(starts_in=timedelta(hours=20), title_ko="마곡기술교류회")
+    registration = make_registration(event)
+
+    first = send_due_reminders()
+    second = send_due_reminders()
+
+    assert first["queued"] == 1 and second["queued"] == 0
+    email = OutboundEmail.objects.get()
+    reminder = EventReminder.objects.get(offset_hours=24)
+    assert reminder.status == Status.QUEUED and reminder.email == email
+    assert email.to == registration.email
+    assert email.dedupe_key == f"reminder:{registration.pk}:24:{event.starts_at.isoformat()}"
+    assert "내일 열리는 행사 안내: 마곡기술교류회" in email.subject
+    assert registration.ticket_code in email.body_text
+    assert [a["filename"] for a in email.attachments] == ["event.ics", f"ticket-{registration.ticket_code}.png"]
+
+    assert email_send(email_id=email.pk)
+    (message,) = mail.outbox
+    ics = next(content for name, content, _ in message.attachments if name == "event.ics")
+    (vevent,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert vevent.decoded("dtstart") == event.starts_at.replace(microsecond=0)
+    assert str(vevent["summary"]) == "마곡기술교류회"
+
+
+def test_english_registrant_gets_the_reminder_in_english(db: None) -> None:
+    event = make_event(starts_in=timedelta(hours=20), title_en="Magok Tech Exchange")
+    registration = make_registration(event, language="en")
+
+    send_due_reminders()
+
+    email = OutboundEmail.objects.get()
+    assert email.language == "en"
+    assert email.subject == "[Magok portal] Tomorrow: Magok Tech Exchange"
+    assert f"Ticket number: {registration.ticket_code}" in email.body_text
+    assert format_when(event.starts_at, "en") in email.body_text
+
+
+def test_reminders_follow_a_moved_event(db: None) -> None:
+    event = make_event(starts_in=timedelta(days=10))
+    make_registration(event)
+    reminders_plan()
+
+    move(event, timedelta(days=3, hours=2))
+    counts = reminders_plan()
+
+    assert counts["retimed"] == 2
+    for reminder in EventReminder.objects.all():
+        assert reminder.status == Status.PLANNED
+        assert reminder.event_starts_at == event.starts_at
+        assert reminder.due_at == event.starts_at - timedelta(hours=reminder.offset_hours)
+
+
+def test_moved_event_waits_for_retiming_before_sending(db: None) -> None:
+    event = make_event(starts_in=timedelta(hours=20))
+    make_registration(event)
+    reminders_plan()
+    move(event, timedelta(days=5))
+
+    assert reminders_queue_due() == 0  # the row was timed against the old start
+    send_due_reminders()
+
+    assert not OutboundEmail.objects.exists()
+    assert EventReminder.objects.get(offset_hours=24).due_at == event.starts_at - timedelta(hours=24)
+
+
+def test_sent_reminder_is_sent_again_after_a_large_move_only(db: None) -> None:
+    event = make_event(starts_in=timedelta(hours=20), offsets=[24])
+    registration = make_registration(event)
+    send_due_reminders()
+    first = OutboundEmail.objects.get()
+
+    move(event, timedelta(hours=2))  # small move: the "event changed" e-mail is enough
+    send_due_reminders()
+    assert OutboundEmail.objects.count() == 1
+    assert EventReminder.objects.get().status == Status.QUEUED
+
+    move(event, timedelta(days=7))  # postponed by a week: remind again the day before
+    send_due_reminders()
+    reminder = EventReminder.objects.get()
+    assert reminder.status == Status.PLANNED and reminder.email is None
+    assert reminder.due_at == event.starts_at - timedelta(hours=24)
+
+    assert reminders_queue_due(now=reminder.due_at + timedelta(minutes=1)) == 1
+    second = OutboundEmail.objects.exclude(pk=first.pk).get()
+    assert second.to == registration.email
+    assert second.dedupe_key != first.dedupe_key
+
+
+def test_no_reminder_to_a_cancelled_registration(db: None) -> None:
+    event = make_event(starts_in=timedelta(hours=20))
+    registration = make_registration(event)
+    reminders_plan()
+    registration.status = Registration.Status.CANCELLED
+    registration.save()
+
+    assert reminders_queue_due() == 0  # the claim checks the registration itself
+    send_due_reminders()
+
+    assert not OutboundEmail.objects.exists()
+    assert set(EventReminder.objects.values_list("status", flat=True)) <= {Status.CANCELLED, Status.SKIPPED}
+
+
+@pytest.mark.parametrize("status", [Event.Status.CANCELLED, Event.Status.DRAFT, Event.Status.FINISHED])
+def test_no_reminder_for_an_event_not_published(db: None, status: str) -> None:
+    event = make_event(starts_in=timedelta(hours=20))
+    make_registration(event)
+    reminders_plan()
+    event.status = status
+    event.save()
+
+    send_due_reminders()
+
+    assert not OutboundEmail.objects.exists()
+    assert EventReminder.objects.get(offset_hours=24).status == Status.CANCELLED
+
+
+def test_only_the_nearest_of_several_overdue_reminders_is_sent(db: None) -> None:
+    event = make_event(starts_in=timedelta(hours=20))
+    make_registration(event, registered_ago=timedelta(days=30))
+
+    send_due_reminders()
+
+    assert dict(EventReminder.objects.values_list("offset_hours", "status")) == {168: Status.SKIPPED, 24: Status.QUEUED}
+    assert OutboundEmail.objects.count() == 1
+
+
+def test_no_reminders_for_past_events(db: None) -> None:
+    event = make_event(starts_in=timedelta(hours=-1))
+    make_registration(event)
+
+    assert send_due_reminders() == {"planned": 0, "retimed": 0, "cancelled": 0, "queued": 0}
+    assert not EventReminder.objects.exists()
+
+
+def _queries_to_queue(count: int) -> int:
+    event = make_event(starts_in=timedelta(hours=20), offsets=[24])
+    for _ in range(count):
+        make_registration(event)
+    reminders_plan()
+    with CaptureQueriesContext(connection) as context:
+        assert reminders_queue_due() == count
+    return len(context)
+
+
+def test_queueing_costs_the_same_few_queries_per_reminder(db: None) -> None:
+    one = _queries_to_queue(1)
+    Event.objects.update(status=Event.Status.FINISHED)
+    five = _queries_to_queue(5)
+
+    # Per reminder: two savepoints and their releases around one INSERT of the e-mail; the
+    # event, kind and registration come with the locked SELECT (no query per row).
+    assert five - one == 4 * 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_queue_each_reminder_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from notifications import services
+
+    monkeypatch.setattr(services, "email_prompt", lambda *, email_id: True)  # no broker here
+
+    event = make_event(starts_in=timedelta(hours=20), offsets=[24])
+    registrations = RegistrationFactory.build_batch(60, event=event)
+    Registration.objects.bulk_create(registrations)
+    Registration.objects.filter(event=event).update(created_at=timezone.now() - timedelta(days=3))
+    reminders_plan()
+    barrier = threading.Barrier(4)
+    queued: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            queued.append(reminders_queue_due(batch_size=5))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sum(queued) == 60  # SKIP LOCKED: no row was taken by two runs
+    assert OutboundEmail.objects.count() == 60
+    assert EventReminder.objects.filter(status=Status.QUEUED, email__isnull=False).count() == 60

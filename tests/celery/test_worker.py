@@ -1,0 +1,190 @@
+"""End-to-end tests with a real Celery worker process, a private Redis and an SMTP sink.
+
+The worker runs against the test database, so these tests use ``transactional_db``: rows
+must be committed for the worker to see them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import kombu.pools
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from events.models import Event, EventReminder, Registration
+from events.tasks import generate_series_occurrences, send_due_reminders
+from magok.celery import app
+from notifications.models import OutboundEmail
+from notifications.services import email_queue
+from notifications.tasks import sweep_outbox
+from tests.factories import EventFactory, EventKindFactory, RegistrationFactory
+
+from .factories import EventSeriesFactory, SalonSeriesFactory, expected_occurrences
+from .processes import PrivateRedis, SmtpSink, Worker, wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("celery-worker")]
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _use_broker(url: str) -> None:
+    """Point this test process's Celery app (which publishes) at ``url``."""
+    kombu.pools.reset()  # closes and forgets the pooled connections to the previous server
+    # Keys set by Django settings are looked up with their CELERY_ prefix first.
+    app.conf["CELERY_BROKER_URL"] = url
+    app._after_fork()  # drops the cached connection and producer pools
+
+
+@pytest.fixture
+def redis_server() -> Iterator[PrivateRedis]:
+    server = PrivateRedis()
+    server.start()
+    original = app.conf.broker_url
+    _use_broker(server.url)
+    try:
+        yield server
+    finally:
+        _use_broker(original)
+        server.stop()
+
+
+@pytest.fixture
+def smtp_sink(request: pytest.FixtureRequest) -> Iterator[SmtpSink]:
+    sink = SmtpSink(delay=getattr(request, "param", 0.0))
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture
+def worker(transactional_db: None, redis_server: PrivateRedis, smtp_sink: SmtpSink, tmp_path: Path) -> Iterator[Worker]:
+    """A worker (not started): the test starts, kills and restarts it. Always torn down
+    before the test database is flushed."""
+    process = Worker(redis_url=redis_server.url, smtp_port=smtp_sink.port, log_dir=tmp_path)
+    try:
+        yield process
+    finally:
+        process.kill()
+
+
+def _confirmed_registrations(count: int, *, starts_in: timedelta = timedelta(hours=20)) -> list[Registration]:
+    event = EventFactory(kind=EventKindFactory(reminder_offsets_hours=[24]), starts_at=timezone.now() + starts_in)
+    registrations = RegistrationFactory.build_batch(count, event=event)
+    Registration.objects.bulk_create(registrations)
+    # Registered well before the reminder time, so the reminder is owed.
+    Registration.objects.filter(event=event).update(created_at=timezone.now() - timedelta(days=3))
+    return list(Registration.objects.filter(event=event))
+
+
+def _all_sent() -> bool:
+    return not OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).exists()
+
+
+def test_every_periodic_task_twice_through_the_worker_sends_and_creates_nothing_twice(
+    worker: Worker, smtp_sink: SmtpSink
+) -> None:
+    forum = EventSeriesFactory(months_ahead=3)
+    salon = SalonSeriesFactory(months_ahead=2)
+    registrations = _confirmed_registrations(3)
+    stuck = OutboundEmail.objects.create(to="stuck@example.kr", subject="stuck", body_text="never prompted")
+    OutboundEmail.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    worker.start()
+
+    for task in (generate_series_occurrences, send_due_reminders, sweep_outbox) * 2:
+        task.delay()
+    expected = sorted([r.email for r in registrations] + ["stuck@example.kr"])
+    wait_for(lambda: len(smtp_sink.messages) >= len(expected) and _all_sent(), timeout=30, what="the e-mails")
+    # Once more, as beat would on its next tick, then give stray duplicates time to arrive.
+    for task in (generate_series_occurrences, send_due_reminders, sweep_outbox):
+        task.delay()
+    time.sleep(2)
+
+    assert sorted(to for m in smtp_sink.messages for to in m.to) == expected
+    assert EventReminder.objects.filter(status=EventReminder.Status.QUEUED).count() == 3
+    for series in (forum, salon):
+        dates = list(Event.objects.filter(series=series).values_list("occurrence_date", flat=True))
+        assert len(dates) == len(set(dates)) == expected_occurrences(series) > 0
+
+
+@pytest.mark.parametrize("smtp_sink", [0.03], indirect=True)
+def test_sigkill_while_sending_200_reminders_loses_none(worker: Worker, smtp_sink: SmtpSink) -> None:
+    registrations = _confirmed_registrations(200)
+    worker.start()
+    send_due_reminders.delay()
+
+    kills = 0
+    for threshold in (50, 120):
+        wait_for(lambda t=threshold: len(smtp_sink.messages) >= t, timeout=40, what=f"{threshold} e-mails")
+        worker.kill()
+        kills += 1
+        worker.start()
+    # Beat keeps running the periodic tasks; here the test plays beat.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (_all_sent() and len(smtp_sink.count_by_recipient()) == 200):
+        send_due_reminders.delay()
+        sweep_outbox.delay()
+        time.sleep(1.5)
+
+    received = smtp_sink.count_by_recipient()
+    assert set(received) == {r.email for r in registrations}, "every registrant got the reminder"
+    assert _all_sent()
+    assert EventReminder.objects.filter(status=EventReminder.Status.QUEUED).count() == 200
+    duplicates = sum(received.values()) - 200
+    print(f"SIGKILL test: {kills} kills, {sum(received.values())} e-mails received, {duplicates} duplicates")
+    # At most one e-mail per pool process can be between "SMTP accepted" and "marked sent"
+    # when the worker is killed; every other step is a database transaction or a claim.
+    assert duplicates <= kills * Worker.concurrency, received.most_common(5)
+
+
+def test_registration_succeeds_while_redis_is_down_and_its_email_arrives_once(
+    worker: Worker, redis_server: PrivateRedis, smtp_sink: SmtpSink, settings
+) -> None:
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEMPLATES]}]
+    # As in production, the cache lives in the same Redis as the broker.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": redis_server.url}}
+    event = EventFactory()
+    redis_server.stop()
+
+    # What the registration service does: the registration and its e-mail in one transaction,
+    # the send prompted after commit. The prompt fails (broker down) and must not hang or raise.
+    started = time.monotonic()
+    with transaction.atomic():
+        # A rate limit in the cache, as a registration view may keep: open while Redis is down.
+        attempts = cache.get("register:outage@example.kr", 0)
+        cache.set("register:outage@example.kr", attempts + 1, 60)
+        registration = RegistrationFactory(event=event, email="outage@example.kr")
+        email_queue(
+            to=registration.email,
+            template="celery_tests/confirmed",
+            context={"name": registration.attendee_name},
+            dedupe_key=f"registration:{registration.pk}:confirmed",
+        )
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 5, f"registering took {elapsed:.1f}s with Redis down"
+    assert Registration.objects.filter(pk=registration.pk, status=Registration.Status.CONFIRMED).exists()
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.QUEUED
+
+    redis_server.start()
+    _use_broker(redis_server.url)
+    worker.start()
+    wait_for(
+        lambda: sweep_outbox.delay() and smtp_sink.count_by_recipient()["outage@example.kr"] >= 1,
+        timeout=30,
+        interval=1,
+        what="the confirmation after Redis came back",
+    )
+    for _ in range(3):
+        sweep_outbox.delay()
+    time.sleep(2)
+
+    assert smtp_sink.count_by_recipient() == {"outage@example.kr": 1}
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
