@@ -34,7 +34,7 @@ run: $(VENV)/.installed
 # Two runs: tests that commit for real empty the database when they finish, so they run after
 # the others (see tests/conftest.py).
 PYTEST := DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest -n 2 --dist loadgroup
-test: $(VENV)/.installed lint check-migrations check-deploy
+test: $(VENV)/.installed lint typecheck check-migrations check-deploy
 	$(PYTEST) -m "not transactional" $(PYTEST_ARGS)
 	$(PYTEST) -m "transactional" $(PYTEST_ARGS)
 

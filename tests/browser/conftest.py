@@ -63,3 +63,14 @@ def login(page, email: str, password: str) -> None:
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
     page.click("form.login-form [type=submit]")
+
+
+def log_in(page, user, password: str | None = None) -> None:
+    """Log ``user`` in through the real login form and wait until the site has let them in."""
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    page.context.clear_cookies()
+    login(page, user.email, password or PASSWORD)
+    expect(page.locator("form.login-form")).to_have_count(0)

@@ -6,30 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.models import Membership
 from companies.demo import load_demo
 from companies.models import Company, ProfileChangeRequest
-from tests.browser.conftest import login
-from tests.factories import PASSWORD, RepresentativeFactory
+from tests.browser.conftest import log_in
+from tests.factories import RepresentativeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, user) -> None:
-    """Through the real login form when it is there (the accounts work builds it); otherwise
-    with a real session set as a cookie."""
-    page.goto(f"{page.base_url}/accounts/login/")
-    if page.locator("form.login-form").count():
-        login(page, user.email, PASSWORD)
-        expect(page.locator("form.login-form")).to_have_count(0)
-        return
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": page.base_url}])
 
 
 def test_visitor_searches_filters_opens_company_and_switches_to_english(page, screenshot_dir):

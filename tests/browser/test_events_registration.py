@@ -4,10 +4,10 @@ cancellation promotes them, and SBA staff check the ticket in at the door."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from events.models import Audience, Registration
 from events.tickets import ticket_qr_data_uri
+from tests.browser.conftest import log_in
 from tests.factories import EventFactory, RepresentativeFactory, StaffFactory, UserFactory
 
 FAKE_CAMERA = """
@@ -32,22 +32,14 @@ FAKE_CAMERA = """
 """
 
 
-def log_in_as(page, user) -> None:
-    """Until the login form lands in this branch: a real session, made by Django, as a cookie."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": page.base_url}])
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_register_colleagues_waitlist_promotion_and_check_in(page, screenshot_dir):
     representative = RepresentativeFactory(user=UserFactory(name="김대표", email="ceo@robotis.test")).user
     event = EventFactory(
         title_ko="마곡 테크콘서트 로봇 워크숍", capacity=1, seat_cap_per_company=3, audience=Audience.TENANTS
     )
 
-    log_in_as(page, representative)
+    log_in(page, representative)
     page.goto(f"{page.base_url}/events/{event.pk}/")
     assert page.locator("h1").inner_text() == "마곡 테크콘서트 로봇 워크숍"
     assert page.locator(".event-facts .seats").inner_text() == "잔여 1석"
@@ -78,7 +70,7 @@ def test_register_colleagues_waitlist_promotion_and_check_in(page, screenshot_di
     promoted = Registration.objects.get(email="choi@robotis.test")
     assert promoted.status == Registration.Status.CONFIRMED
 
-    log_in_as(page, StaffFactory())
+    log_in(page, StaffFactory())
     # No camera in CI: getUserMedia answers with a stream of a canvas showing the ticket's QR
     # code, so the vendored jsQR reader decodes a real image and checkin.js posts the code.
     page.add_init_script(FAKE_CAMERA.replace("QR_DATA_URI", ticket_qr_data_uri(registration=promoted)))

@@ -4,21 +4,13 @@ company resubmits and staff select it."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from programs.models import Application
+from tests.browser.conftest import log_in
 from tests.factories import RepresentativeFactory, StaffFactory
 from tests.programs.factories import PDF_BYTES, CallFactory, CallQuestionFactory, RequiredDocumentFactory
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
-
-
-def _log_in(context, base_url: str, user) -> None:
-    # The real login form is built on another branch; a session made by the test client is
-    # as real to the server as one made by that form.
-    client = Client()
-    client.force_login(user)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
 
 
 def _admin_action(page, application: Application, action: str, message: str) -> None:
@@ -41,7 +33,7 @@ def test_apply_request_information_resubmit_select(page, browser, screenshot_dir
     plan.write_bytes(PDF_BYTES)
 
     # The representative applies.
-    _log_in(page.context, page.base_url, representative)
+    log_in(page, representative)
     page.goto(f"{page.base_url}/programs/")
     page.click(f"text={call.title_ko}")
     page.click("text=신청서 작성")
@@ -57,7 +49,7 @@ def test_apply_request_information_resubmit_select(page, browser, screenshot_dir
     staff_context = browser.new_context(locale="ko-KR", timezone_id="Asia/Seoul")
     staff_page = staff_context.new_page()
     staff_page.base_url = page.base_url
-    _log_in(staff_context, page.base_url, staff)
+    log_in(staff_page, staff)
     _admin_action(staff_page, application, "mark_info_requested", "특허 보유 현황을 추가해 주세요.")
     application.refresh_from_db()
     assert application.status == Application.Status.INFO_REQUESTED
