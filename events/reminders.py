@@ -23,24 +23,23 @@ the due ones to the outbox. Decisions:
 
 from __future__ import annotations
 
-import io
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-import icalendar
-import qrcode
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
+from magok.dates import format_datetime
 from notifications.models import OutboundEmail
 from notifications.services import Attachment, email_queue, email_resend
 
+from .ics import event_ics
 from .models import Event, EventReminder, Registration
-from .recurrence import SEOUL
+from .tickets import ticket_qr_png
 
 logger = logging.getLogger(__name__)
 
@@ -191,15 +190,10 @@ def reminders_queue_due(*, now: datetime | None = None, batch_size: int = BATCH_
             total += len(rows)
 
 
-KOREAN_WEEKDAYS = "월화수목금토일"
-
-
 def format_when(moment: datetime, language: str) -> str:
-    """2027년 5월 6일 (목) 07:30 in Korean, Thu 6 May 2027, 07:30 in English (Seoul time)."""
-    local = timezone.localtime(moment, timezone=SEOUL)
-    if language == "en":
-        return f"{local:%a} {local.day} {local:%B %Y, %H:%M}"
-    return f"{local.year}년 {local.month}월 {local.day}일 ({KOREAN_WEEKDAYS[local.weekday()]}) {local:%H:%M}"
+    """2027년 5월 6일 (목) 07:30 in Korean, Thu, May 6, 2027, 07:30 in English (Seoul time)."""
+    with translation.override(language):
+        return format_datetime(moment)
 
 
 def reminder_dedupe_key(reminder: EventReminder) -> str:
@@ -226,11 +220,11 @@ def _queue_email(reminder: EventReminder) -> OutboundEmail:
         },
         language=language,
         attachments=(
-            Attachment(filename="event.ics", content=event_ics(event, registration), content_type="text/calendar"),
             Attachment(
-                filename=f"ticket-{registration.ticket_code}.png",
-                content=ticket_png(registration),
-                content_type="image/png",
+                filename="event.ics", content=event_ics(event=event, language=language), content_type="text/calendar"
+            ),
+            Attachment(
+                filename="ticket.png", content=ticket_qr_png(registration=registration), content_type="image/png"
             ),
         ),
         dedupe_key=key,
@@ -238,51 +232,12 @@ def _queue_email(reminder: EventReminder) -> OutboundEmail:
     return email or OutboundEmail.objects.get(dedupe_key=key)
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def event_url(event: Event) -> str:
-    try:
-        return _absolute(event.get_absolute_url())
-    except NoReverseMatch:  # the events pages are not installed (yet)
-        return _absolute(reverse("events:list"))
+    return f"{settings.SITE_URL}{event.get_absolute_url()}"
 
 
 def ticket_url(registration: Registration) -> str:
-    try:
-        return _absolute(reverse("events:ticket", kwargs={"code": registration.ticket_code}))
-    except NoReverseMatch:
-        return event_url(registration.event)
-
-
-def ticket_png(registration: Registration) -> bytes:
-    """The ticket as a QR code of the ticket number, shown at the door."""
-    buffer = io.BytesIO()
-    qrcode.make(registration.ticket_code, box_size=6, border=2).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def event_ics(event: Event, registration: Registration | None = None) -> bytes:
-    """An iCalendar file with the event, for the attendee's calendar."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//SBA//Magok portal//KO")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    item = icalendar.Event()
-    item.add("uid", f"event-{event.pk}@magok.sba.seoul.kr")
-    item.add("dtstamp", timezone.now())
-    item.add("dtstart", event.starts_at)
-    item.add("dtend", event.ends_at)
-    item.add("summary", event.title)
-    item.add("location", ", ".join(v for v in (event.venue, event.venue_address) if v))
-    item.add("url", event_url(event))
-    if registration is not None:
-        item.add("description", f"{registration.ticket_code}\n{ticket_url(registration)}")
-    if event.status == Event.Status.CANCELLED:
-        item.add("status", "CANCELLED")
-    calendar.add_component(item)
-    return calendar.to_ical()
+    return f"{settings.SITE_URL}{reverse('events:ticket', kwargs={'pk': registration.pk})}"
 
 
 @transaction.atomic

@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.models import Company
+from magok.dates import format_datetime
 
 from . import selectors, services
-from .formatting import format_datetime
 from .models import (
     Application,
     ApplicationAttachment,

@@ -24,11 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from magok.dates import format_datetime_seconds
 from notifications.services import email_queue
 
 from .consent import PROGRAM_CONSENT_VERSION
 from .eligibility import eligibility_check
-from .formatting import format_datetime_seconds
 from .models import (
     Application,
     ApplicationAttachment,

@@ -13,4 +13,4 @@ def test_korean_date_shows_weekday():
 
 def test_english_date_format():
     with translation.override("en"):
-        assert formats.date_format(datetime.date(2019, 12, 11)) == "Wed, Dec 11, 2019"
+        assert formats.date_format(datetime.date(2019, 12, 11)) == "Wed, 11 December 2019"

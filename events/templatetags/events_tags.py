@@ -1,59 +1,17 @@
-"""Dates as Korean readers expect them (2019년 12월 11일 (수)), and a normal English format."""
+"""Template filters of the events pages; dates come from magok.dates (2019년 12월 11일 (수))."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from django import template
-from django.utils import timezone
 
-from magok.i18n import current_language
+from magok.dates import format_date, format_datetime, format_month, format_time
 
 register = template.Library()
 
-KO_WEEKDAYS = "월화수목금토일"
-EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-EN_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def _local(value: date | datetime) -> date | datetime:
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
-
-
-@register.filter
-def event_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    value = _local(value)
-    if current_language() == "en":
-        return f"{EN_WEEKDAYS[value.weekday()]}, {value.day} {EN_MONTHS[value.month - 1]} {value.year}"
-    return f"{value.year}년 {value.month}월 {value.day}일 ({KO_WEEKDAYS[value.weekday()]})"
-
-
-@register.filter
-def event_time(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{_local(value):%H:%M}"
-
-
-@register.filter
-def event_datetime(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{event_date(value)} {event_time(value)}"
-
-
-@register.filter
-def event_month(value: date) -> str:
-    if current_language() == "en":
-        return f"{EN_MONTHS[value.month - 1]} {value.year}"
-    return f"{value.year}년 {value.month}월"
+event_date = register.filter("event_date", format_date)
+event_time = register.filter("event_time", format_time)
+event_datetime = register.filter("event_datetime", format_datetime)
+event_month = register.filter("event_month", format_month)
 
 
 @register.filter

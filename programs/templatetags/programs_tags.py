@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import template
 
-from programs.formatting import format_date, format_datetime
+from magok.dates import format_date, format_datetime
 
 register = template.Library()
 
