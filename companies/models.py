@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from magok.i18n import localized
 
@@ -85,8 +86,8 @@ class Company(models.Model):
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:
-        verbose_name = _("입주기업")
-        verbose_name_plural = _("입주기업")
+        verbose_name = pgettext_lazy("model", "입주기업")
+        verbose_name_plural = pgettext_lazy("models", "입주기업")
         ordering = ["name_ko"]
         indexes = [
             models.Index(fields=["size_class"], name="company_size_idx"),

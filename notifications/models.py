@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboundEmail(models.Model):
@@ -13,7 +14,7 @@ class OutboundEmail(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("대기")
+        QUEUED = "queued", pgettext_lazy("email status", "대기")
         SENDING = "sending", _("발송 중")
         SENT = "sent", _("발송 완료")
         FAILED = "failed", _("실패")
