@@ -45,8 +45,8 @@ class EventKind(models.Model):
     is_active = models.BooleanField(_("사용"), default=True)
 
     class Meta:
-        verbose_name = _("행사 유형")
-        verbose_name_plural = _("행사 유형")
+        verbose_name = pgettext_lazy("model", "행사 유형")
+        verbose_name_plural = pgettext_lazy("models", "행사 유형")
         ordering = ["order", "name_ko"]
 
     def __str__(self) -> str:
@@ -103,8 +103,8 @@ class EventSeries(models.Model):
     is_active = models.BooleanField(_("사용"), default=True)
 
     class Meta:
-        verbose_name = _("반복 행사")
-        verbose_name_plural = _("반복 행사")
+        verbose_name = pgettext_lazy("model", "반복 행사")
+        verbose_name_plural = pgettext_lazy("models", "반복 행사")
         ordering = ["title_ko"]
 
     def __str__(self) -> str:
@@ -208,8 +208,8 @@ class Speaker(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
 
     class Meta:
-        verbose_name = _("연사")
-        verbose_name_plural = _("연사")
+        verbose_name = pgettext_lazy("model", "연사")
+        verbose_name_plural = pgettext_lazy("models", "연사")
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -241,8 +241,8 @@ class AgendaItem(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
 
     class Meta:
-        verbose_name = _("프로그램 순서")
-        verbose_name_plural = _("프로그램 순서")
+        verbose_name = pgettext_lazy("model", "프로그램 순서")
+        verbose_name_plural = pgettext_lazy("models", "프로그램 순서")
         ordering = ["order", "starts_at", "id"]
 
     def __str__(self) -> str:
@@ -302,8 +302,8 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:
-        verbose_name = _("참가 신청")
-        verbose_name_plural = _("참가 신청")
+        verbose_name = pgettext_lazy("model", "참가 신청")
+        verbose_name_plural = pgettext_lazy("models", "참가 신청")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["event", "status", "created_at"], name="registration_event_status_idx")]
         constraints = [
@@ -360,8 +360,8 @@ class EventReminder(models.Model):
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:
-        verbose_name = _("행사 리마인더")
-        verbose_name_plural = _("행사 리마인더")
+        verbose_name = pgettext_lazy("model", "행사 리마인더")
+        verbose_name_plural = pgettext_lazy("models", "행사 리마인더")
         ordering = ["due_at", "id"]
         indexes = [models.Index(fields=["status", "due_at"], name="reminder_status_due_idx")]
         constraints = [

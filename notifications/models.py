@@ -36,8 +36,8 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(_("생성 일시"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("발송 이메일")
-        verbose_name_plural = _("발송 이메일")
+        verbose_name = pgettext_lazy("model", "발송 이메일")
+        verbose_name_plural = pgettext_lazy("models", "발송 이메일")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created_idx")]
 
