@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from companies.models import Company
@@ -58,8 +59,8 @@ class User(AbstractUser):
     objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
-        verbose_name = _("사용자")
-        verbose_name_plural = _("사용자")
+        verbose_name = pgettext_lazy("model", "사용자")
+        verbose_name_plural = pgettext_lazy("models", "사용자")
         ordering = ["email"]
 
     def __str__(self) -> str:
@@ -122,8 +123,8 @@ class Membership(models.Model):
     created_at = models.DateTimeField(_("요청 일시"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("기업 소속")
-        verbose_name_plural = _("기업 소속")
+        verbose_name = pgettext_lazy("model", "기업 소속")
+        verbose_name_plural = pgettext_lazy("models", "기업 소속")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

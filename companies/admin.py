@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
@@ -79,7 +79,10 @@ class CompanyAdmin(admin.ModelAdmin):
         (None, {"fields": ["name_ko", "name_en", "slug", "size_class", "sectors", "keywords"]}),
         (_("입주"), {"fields": ["parcel_code", "move_in_status", "moved_in_on"]}),
         (_("소개"), {"fields": ["homepage", "logo", "employee_count", "description_ko", "description_en"]}),
-        (_("관리"), {"fields": ["business_registration_number", "is_public", "is_sample", "created_at", "updated_at"]}),
+        (
+            pgettext_lazy("admin fieldset", "관리"),
+            {"fields": ["business_registration_number", "is_public", "is_sample", "created_at", "updated_at"]},
+        ),
     ]
 
     def get_urls(self) -> list[URLPattern]:

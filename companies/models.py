@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from magok.i18n import localized
 
@@ -19,8 +20,8 @@ class Sector(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
 
     class Meta:
-        verbose_name = _("업종")
-        verbose_name_plural = _("업종")
+        verbose_name = pgettext_lazy("model", "업종")
+        verbose_name_plural = pgettext_lazy("models", "업종")
         ordering = ["order", "name_ko"]
 
     def __str__(self) -> str:
@@ -85,8 +86,8 @@ class Company(models.Model):
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:
-        verbose_name = _("입주기업")
-        verbose_name_plural = _("입주기업")
+        verbose_name = pgettext_lazy("model", "입주기업")
+        verbose_name_plural = pgettext_lazy("models", "입주기업")
         ordering = ["name_ko"]
         indexes = [
             models.Index(fields=["size_class"], name="company_size_idx"),
@@ -131,8 +132,8 @@ class ComplexProfile(models.Model):
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:
-        verbose_name = _("단지 현황")
-        verbose_name_plural = _("단지 현황")
+        verbose_name = pgettext_lazy("model", "단지 현황")
+        verbose_name_plural = pgettext_lazy("models", "단지 현황")
 
     def __str__(self) -> str:
         return self.name_ko
@@ -195,8 +196,8 @@ class ProfileChangeRequest(models.Model):
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:
-        verbose_name = _("기업정보 변경 요청")
-        verbose_name_plural = _("기업정보 변경 요청")
+        verbose_name = pgettext_lazy("model", "기업정보 변경 요청")
+        verbose_name_plural = pgettext_lazy("models", "기업정보 변경 요청")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from magok.i18n import localized
 
@@ -44,8 +45,8 @@ class EventKind(models.Model):
     is_active = models.BooleanField(_("사용"), default=True)
 
     class Meta:
-        verbose_name = _("행사 유형")
-        verbose_name_plural = _("행사 유형")
+        verbose_name = pgettext_lazy("model", "행사 유형")
+        verbose_name_plural = pgettext_lazy("models", "행사 유형")
         ordering = ["order", "name_ko"]
 
     def __str__(self) -> str:
@@ -102,8 +103,8 @@ class EventSeries(models.Model):
     is_active = models.BooleanField(_("사용"), default=True)
 
     class Meta:
-        verbose_name = _("반복 행사")
-        verbose_name_plural = _("반복 행사")
+        verbose_name = pgettext_lazy("model", "반복 행사")
+        verbose_name_plural = pgettext_lazy("models", "반복 행사")
         ordering = ["title_ko"]
 
     def __str__(self) -> str:
@@ -162,8 +163,8 @@ class Event(models.Model):
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:
-        verbose_name = _("행사")
-        verbose_name_plural = _("행사")
+        verbose_name = pgettext_lazy("model", "행사")
+        verbose_name_plural = pgettext_lazy("models", "행사")
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["status", "starts_at"], name="event_status_starts_idx")]
         constraints = [
@@ -195,7 +196,9 @@ class Event(models.Model):
 
 
 class Speaker(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("행사"))
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="speakers", verbose_name=pgettext_lazy("model", "행사")
+    )
     name_ko = models.CharField(_("이름 (한국어)"), max_length=100)
     name_en = models.CharField(_("이름 (영어)"), max_length=100, blank=True)
     affiliation_ko = models.CharField(_("소속 (한국어)"), max_length=200, blank=True)
@@ -205,8 +208,8 @@ class Speaker(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
 
     class Meta:
-        verbose_name = _("연사")
-        verbose_name_plural = _("연사")
+        verbose_name = pgettext_lazy("model", "연사")
+        verbose_name_plural = pgettext_lazy("models", "연사")
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -226,7 +229,9 @@ class Speaker(models.Model):
 
 
 class AgendaItem(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("행사"))
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=pgettext_lazy("model", "행사")
+    )
     starts_at = models.TimeField(_("시각"))
     title_ko = models.CharField(_("내용 (한국어)"), max_length=200)
     title_en = models.CharField(_("내용 (영어)"), max_length=200, blank=True)
@@ -236,8 +241,8 @@ class AgendaItem(models.Model):
     order = models.PositiveSmallIntegerField(_("순서"), default=0)
 
     class Meta:
-        verbose_name = _("프로그램 순서")
-        verbose_name_plural = _("프로그램 순서")
+        verbose_name = pgettext_lazy("model", "프로그램 순서")
+        verbose_name_plural = pgettext_lazy("models", "프로그램 순서")
         ordering = ["order", "starts_at", "id"]
 
     def __str__(self) -> str:
@@ -254,7 +259,9 @@ class Registration(models.Model):
         WAITLISTED = "waitlisted", _("대기")
         CANCELLED = "cancelled", _("취소")
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("행사"))
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=pgettext_lazy("model", "행사")
+    )
     # The account the attendee has, if any; colleagues registered by a representative may have none.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -295,8 +302,8 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:
-        verbose_name = _("참가 신청")
-        verbose_name_plural = _("참가 신청")
+        verbose_name = pgettext_lazy("model", "참가 신청")
+        verbose_name_plural = pgettext_lazy("models", "참가 신청")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["event", "status", "created_at"], name="registration_event_status_idx")]
         constraints = [
@@ -353,8 +360,8 @@ class EventReminder(models.Model):
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:
-        verbose_name = _("행사 리마인더")
-        verbose_name_plural = _("행사 리마인더")
+        verbose_name = pgettext_lazy("model", "행사 리마인더")
+        verbose_name_plural = pgettext_lazy("models", "행사 리마인더")
         ordering = ["due_at", "id"]
         indexes = [models.Index(fields=["status", "due_at"], name="reminder_status_due_idx")]
         constraints = [

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -8,9 +9,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from companies.views import home
 from magok.health import healthz
 
-admin.site.site_header = "마곡 포털 관리 (SBA)"
-admin.site.site_title = "마곡 포털 관리"
-admin.site.index_title = "서울산업진흥원 관리"
+admin.site.site_header = _("마곡 포털 관리 (SBA)")
+admin.site.site_title = _("마곡 포털 관리")
+admin.site.index_title = _("서울산업진흥원 관리")
 
 api_v1 = [
     path("", include("companies.api.urls")),

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from events.models import EventReminder, EventSeries
 from events.recurrence import series_generate
@@ -85,7 +85,7 @@ class EventReminderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.display(description=_("행사"), ordering="registration__event__starts_at")
+    @admin.display(description=pgettext_lazy("model", "행사"), ordering="registration__event__starts_at")
     def event(self, obj: EventReminder) -> str:
         return str(obj.registration.event)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboundEmail(models.Model):
@@ -13,7 +14,7 @@ class OutboundEmail(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("대기")
+        QUEUED = "queued", pgettext_lazy("email status", "대기")
         SENDING = "sending", _("발송 중")
         SENT = "sent", _("발송 완료")
         FAILED = "failed", _("실패")
@@ -35,8 +36,8 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(_("생성 일시"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("발송 이메일")
-        verbose_name_plural = _("발송 이메일")
+        verbose_name = pgettext_lazy("model", "발송 이메일")
+        verbose_name_plural = pgettext_lazy("models", "발송 이메일")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created_idx")]
 

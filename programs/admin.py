@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from companies.models import Company
 from magok.dates import format_datetime
@@ -132,7 +132,7 @@ class CallAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Call]:
         return selectors.call_list_with_counts()
 
-    @admin.display(description=gettext_lazy("전체"), ordering="n_total")
+    @admin.display(description=pgettext_lazy("count", "전체"), ordering="n_total")
     def n_total_col(self, obj: Any) -> int:
         return obj.n_total
 
@@ -152,7 +152,7 @@ class CallAdmin(admin.ModelAdmin):
     def n_rejected_col(self, obj: Any) -> int:
         return obj.n_rejected
 
-    @admin.display(description=gettext_lazy("취소"))
+    @admin.display(description=pgettext_lazy("application status", "취소"))
     def n_withdrawn_col(self, obj: Any) -> int:
         return obj.n_withdrawn
 

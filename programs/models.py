@@ -75,7 +75,7 @@ class Call(models.Model):
     eligible_sectors = models.ManyToManyField(
         "companies.Sector", blank=True, related_name="program_calls", verbose_name=_("지원 가능 업종")
     )
-    is_published = models.BooleanField(_("공개"), default=True)
+    is_published = models.BooleanField(pgettext_lazy("call", "공개"), default=True)
     created_at = models.DateTimeField(_("등록 일시"), auto_now_add=True)
 
     class Meta:
@@ -207,7 +207,7 @@ class Application(models.Model):
         RESUBMITTED = "resubmitted", _("보완 제출")
         SELECTED = "selected", _("선정")
         REJECTED = "rejected", _("미선정")
-        WITHDRAWN = "withdrawn", _("신청 취소")
+        WITHDRAWN = "withdrawn", pgettext_lazy("application status", "신청 취소")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("모집 공고"))
     company = models.ForeignKey(
@@ -282,10 +282,14 @@ class ApplicationEvent(models.Model):
     from_status = models.CharField(_("이전 상태"), max_length=20, choices=Application.Status.choices, blank=True)
     to_status = models.CharField(_("변경 상태"), max_length=20, choices=Application.Status.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("처리자")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("status change", "처리자"),
     )
     message = models.TextField(_("메시지"), blank=True)
-    created_at = models.DateTimeField(_("일시"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("status change", "일시"), auto_now_add=True)
 
     class Meta:
         verbose_name = pgettext_lazy("model", "신청 상태 이력")
