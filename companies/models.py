@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from magok.i18n import localized
+from magok.i18n import Localized
 
 from .validators import validate_business_registration_number, validate_logo_image
 
@@ -27,9 +27,7 @@ class Sector(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
+    name = Localized()
 
 
 class Company(models.Model):
@@ -107,13 +105,8 @@ class Company(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("companies:detail", kwargs={"slug": self.slug})
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
+    name = Localized()
+    description = Localized()
 
     @property
     def keyword_list(self) -> list[str]:
@@ -138,9 +131,7 @@ class ComplexProfile(models.Model):
     def __str__(self) -> str:
         return self.name_ko
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
+    name = Localized()
 
     @classmethod
     def load(cls) -> ComplexProfile:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from magok.i18n import localized
+from magok.i18n import Localized
 
 
 def default_reminder_offsets() -> list[int]:
@@ -52,9 +52,7 @@ class EventKind(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
+    name = Localized()
 
 
 class EventSeries(models.Model):
@@ -110,9 +108,7 @@ class EventSeries(models.Model):
     def __str__(self) -> str:
         return self.title_ko
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
+    title = Localized()
 
 
 class Event(models.Model):
@@ -182,17 +178,9 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"pk": self.pk})
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
-
-    @property
-    def venue(self) -> str:
-        return localized(self, "venue")
+    title = Localized()
+    description = Localized()
+    venue = Localized()
 
 
 class Speaker(models.Model):
@@ -215,17 +203,9 @@ class Speaker(models.Model):
     def __str__(self) -> str:
         return self.name_ko
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def affiliation(self) -> str:
-        return localized(self, "affiliation")
-
-    @property
-    def topic(self) -> str:
-        return localized(self, "topic")
+    name = Localized()
+    affiliation = Localized()
+    topic = Localized()
 
 
 class AgendaItem(models.Model):
@@ -248,9 +228,7 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return f"{self.starts_at:%H:%M} {self.title_ko}"
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
+    title = Localized()
 
 
 class Registration(models.Model):

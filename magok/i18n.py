@@ -17,3 +17,14 @@ def localized(obj: Any, field: str) -> str:
     if current_language() == "en":
         return getattr(obj, f"{field}_en", "") or korean
     return korean
+
+
+class Localized:
+    """A read-only attribute for the language-dependent value of ``<name>_ko`` / ``<name>_en``:
+    ``title = Localized()`` on a model reads ``title_en`` on English pages (when filled in)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.field = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> str:
+        return localized(obj, self.field)

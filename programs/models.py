@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from magok.i18n import localized
+from magok.i18n import Localized
 
 from .uploads import attachment_upload_to, private_storage
 
@@ -48,13 +48,8 @@ class Program(models.Model):
     def __str__(self) -> str:
         return self.name_ko
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
+    name = Localized()
+    description = Localized()
 
 
 class Call(models.Model):
@@ -93,13 +88,8 @@ class Call(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programs:call_detail", kwargs={"pk": self.pk})
 
-    @property
-    def title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
+    title = Localized()
+    description = Localized()
 
     def is_open(self, now: datetime | None = None) -> bool:
         """Open for new applications and submissions: opens_at <= now < closes_at."""
@@ -139,13 +129,8 @@ class CallQuestion(models.Model):
     def __str__(self) -> str:
         return self.label_ko
 
-    @property
-    def label(self) -> str:
-        return localized(self, "label")
-
-    @property
-    def help(self) -> str:
-        return localized(self, "help")
+    label = Localized()
+    help = Localized()
 
 
 class RequiredDocument(models.Model):
@@ -165,9 +150,7 @@ class RequiredDocument(models.Model):
     def __str__(self) -> str:
         return self.name_ko
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
+    name = Localized()
 
 
 class ReviewCriterion(models.Model):
@@ -190,9 +173,7 @@ class ReviewCriterion(models.Model):
     def __str__(self) -> str:
         return f"{self.name_ko} (×{self.weight})"
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
+    name = Localized()
 
 
 class Application(models.Model):
