@@ -446,6 +446,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     args = parser.parse_args()
     thread_counts = [int(n) for n in args.threads.split(",") if n.strip()]
+    if args.repeat < 1 or args.registrations < 1 or args.spread < 1 or not thread_counts or min(thread_counts) < 1:
+        parser.error("--repeat, --registrations, --spread and every thread count must be at least 1")
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
