@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -181,40 +182,52 @@ def _company_membership(request: HttpRequest, pk: int, status: str) -> Membershi
     return get_object_or_404(Membership.objects.select_related("user"), pk=pk, company=company, status=status)
 
 
-@require_POST
-@login_required
-def membership_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
-    membership = _company_membership(request, pk, Membership.Status.PENDING)
+def _membership_decide(
+    request: HttpRequest, pk: int, *, status: str, service: Callable[..., object], done: str
+) -> HttpResponseBase:
+    """Run a representative's decision on one of their company's memberships; ``done`` is the
+    success message with a ``%(name)s`` placeholder."""
+    membership = _company_membership(request, pk, status)
     try:
-        services.membership_approve(membership=membership, by=request.user)  # type: ignore[arg-type]
+        service(membership=membership, by=request.user)
     except services.MembershipError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(name)s 님의 소속 요청을 승인했습니다.") % {"name": membership.user.name})
+        messages.success(request, done % {"name": membership.user.name})
     return redirect("accounts:members")
+
+
+@require_POST
+@login_required
+def membership_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return _membership_decide(
+        request,
+        pk,
+        status=Membership.Status.PENDING,
+        service=services.membership_approve,
+        done=_("%(name)s 님의 소속 요청을 승인했습니다."),
+    )
 
 
 @require_POST
 @login_required
 def membership_reject(request: HttpRequest, pk: int) -> HttpResponseBase:
-    membership = _company_membership(request, pk, Membership.Status.PENDING)
-    try:
-        services.membership_reject(membership=membership, by=request.user)  # type: ignore[arg-type]
-    except services.MembershipError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(name)s 님의 소속 요청을 반려했습니다.") % {"name": membership.user.name})
-    return redirect("accounts:members")
+    return _membership_decide(
+        request,
+        pk,
+        status=Membership.Status.PENDING,
+        service=services.membership_reject,
+        done=_("%(name)s 님의 소속 요청을 반려했습니다."),
+    )
 
 
 @require_POST
 @login_required
 def membership_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
-    membership = _company_membership(request, pk, Membership.Status.APPROVED)
-    try:
-        services.membership_remove(membership=membership, by=request.user)  # type: ignore[arg-type]
-    except services.MembershipError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(name)s 님을 구성원에서 삭제했습니다.") % {"name": membership.user.name})
-    return redirect("accounts:members")
+    return _membership_decide(
+        request,
+        pk,
+        status=Membership.Status.APPROVED,
+        service=services.membership_remove,
+        done=_("%(name)s 님을 구성원에서 삭제했습니다."),
+    )
