@@ -116,3 +116,11 @@ def test_home_page_shows_statistics_panel(client, robotis):
     page = response.content.decode()
     assert response.status_code == 200
     assert 'role="img"' in page and "<title" in page and "입주 진행률" in page
+
+
+def test_too_long_query_is_explained_not_silently_dropped(client):
+    response = client.get("/companies/", {"q": "로" * 101})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="errorlist' in page
+    assert "100" in page.split('class="errorlist', 1)[1][:300]
