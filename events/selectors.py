@@ -65,8 +65,11 @@ def event_list(
     return events_with_counts(queryset)
 
 
-def event_calendar(*, user: User | None, month: date, kind: str | None = None) -> list[Event]:
-    start, end = month_bounds(month)
+def event_calendar(*, user: User | None, first_day: date, last_day: date, kind: str | None = None) -> list[Event]:
+    """Events from the start of ``first_day`` to the end of ``last_day`` (Seoul days): the
+    whole grid of a month view, including the days of the months around it."""
+    start = datetime.combine(first_day, time.min, tzinfo=SEOUL)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=SEOUL)
     queryset = event_visible_queryset(user=user).filter(starts_at__gte=start, starts_at__lt=end)
     if kind:
         queryset = queryset.filter(kind__slug=kind)

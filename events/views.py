@@ -109,15 +109,18 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     month = _parse_month(request.GET.get("month")) or today.replace(day=1)
     kind = request.GET.get("kind") or None
-    events = selectors.event_calendar(user=_user(request), month=month, kind=kind)
+    # Sunday-first, as Korean calendars are. The grid's days of the months around this one
+    # show their events too.
+    grid = calendar.Calendar(firstweekday=6).monthdatescalendar(month.year, month.month)
+    in_grid = selectors.event_calendar(user=_user(request), first_day=grid[0][0], last_day=grid[-1][-1], kind=kind)
     by_day: dict[date, list[Event]] = {}
-    for event in events:
+    for event in in_grid:
         by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
-    # Sunday-first, as Korean calendars are.
     weeks = [
         [{"date": day, "in_month": day.month == month.month, "events": by_day.get(day, [])} for day in week]
-        for week in calendar.Calendar(firstweekday=6).monthdatescalendar(month.year, month.month)
+        for week in grid
     ]
+    events = [event for event in in_grid if timezone.localtime(event.starts_at).month == month.month]
     previous_month = (month.replace(day=1) - date.resolution).replace(day=1)
     next_month = (month.replace(day=28) + 4 * date.resolution).replace(day=1)
     return render(

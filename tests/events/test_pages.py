@@ -59,6 +59,19 @@ def test_month_calendar_places_events_on_their_day(client):
     assert [e.title_ko for e in day["events"]] == ["3월 CEO비즈포럼"]
 
 
+def test_month_grid_shows_next_months_first_days_but_lists_only_this_month(client):
+    # November 2026's grid (Sunday-first) runs to Saturday 5 December.
+    EventFactory(title_ko="12월 CEO비즈포럼", starts_at=timezone.make_aware(timezone.datetime(2026, 12, 2, 7, 30)))
+    EventFactory(title_ko="12월 둘째 주 행사", starts_at=timezone.make_aware(timezone.datetime(2026, 12, 9, 7, 30)))
+    response = client.get(reverse("events:calendar"), {"month": "2026-11"})
+    weeks = response.context["weeks"]
+    december_2 = next(d for week in weeks for d in week if d["date"].month == 12 and d["date"].day == 2)
+    assert not december_2["in_month"]
+    assert [e.title_ko for e in december_2["events"]] == ["12월 CEO비즈포럼"]
+    assert response.context["events"] == []
+    assert "12월 둘째 주 행사" not in response.content.decode()
+
+
 def test_detail_shows_agenda_speakers_and_ics_link(client):
     from events.models import AgendaItem, Speaker
 
