@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from magok.spreadsheets import formula_safe, formula_unescape
+
 from .models import Company, Sector
 
 COLUMNS = (
@@ -69,23 +71,27 @@ class ImportResult:
 
 def company_rows(companies: Iterable[Company]) -> Iterable[list[Any]]:
     for company in companies:
-        yield [
-            company.name_ko,
-            company.name_en,
-            company.slug,
-            company.size_class,
-            SECTOR_SEPARATOR.join(sorted(sector.slug for sector in company.sectors.all())),
-            company.keywords,
-            company.parcel_code,
-            company.move_in_status,
-            company.moved_in_on.isoformat() if company.moved_in_on else "",
-            company.homepage,
-            "" if company.employee_count is None else company.employee_count,
-            company.business_registration_number,
-            1 if company.is_public else 0,
-            company.description_ko,
-            company.description_en,
-        ]
+        yield [formula_safe(value) for value in _company_cells(company)]
+
+
+def _company_cells(company: Company) -> list[Any]:
+    return [
+        company.name_ko,
+        company.name_en,
+        company.slug,
+        company.size_class,
+        SECTOR_SEPARATOR.join(sorted(sector.slug for sector in company.sectors.all())),
+        company.keywords,
+        company.parcel_code,
+        company.move_in_status,
+        company.moved_in_on.isoformat() if company.moved_in_on else "",
+        company.homepage,
+        "" if company.employee_count is None else company.employee_count,
+        company.business_registration_number,
+        1 if company.is_public else 0,
+        company.description_ko,
+        company.description_en,
+    ]
 
 
 def _export_queryset(companies: Iterable[Company] | None) -> Iterable[Company]:
@@ -184,7 +190,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return formula_unescape(str(value).strip())
 
 
 def _cell_to_form_value(column: str, value: Any) -> Any:

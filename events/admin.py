@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from accounts.models import User
+from magok.spreadsheets import formula_safe
 
 from . import selectors
 from .forms import EventCancelForm, EventMessageForm
@@ -102,7 +103,7 @@ def _export_rows(queryset: QuerySet[Event]) -> list[list[Any]]:
         .order_by("event__starts_at", "status", "created_at")
     )
     for registration in registrations:
-        row: list[Any] = [registration.event.title_ko]
+        row: list[Any] = [formula_safe(registration.event.title_ko)]
         for _label, field in EXPORT_COLUMNS:
             value = getattr(registration, field)
             if field == "company":
@@ -111,7 +112,7 @@ def _export_rows(queryset: QuerySet[Event]) -> list[list[Any]]:
                 value = registration.get_status_display()
             elif field in ("created_at", "checked_in_at"):
                 value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-            row.append(value)
+            row.append(formula_safe(value))
         rows.append(row)
     return rows
 

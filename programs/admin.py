@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from companies.models import Company
 from magok.dates import format_datetime
+from magok.spreadsheets import formula_safe
 
 from . import selectors, services
 from .models import (
@@ -222,14 +223,14 @@ class CallAdmin(admin.ModelAdmin):
             sheet.append(
                 [
                     row.rank,
-                    _xlsx_safe(app.company.name_ko),
+                    formula_safe(app.company.name_ko),
                     app.get_status_display(),
                     format_datetime(app.submitted_at),
-                    _xlsx_safe(app.contact_name),
-                    _xlsx_safe(app.contact_email),
-                    _xlsx_safe(app.contact_phone),
+                    formula_safe(app.contact_name),
+                    formula_safe(app.contact_email),
+                    formula_safe(app.contact_phone),
                 ]
-                + [_xlsx_safe(app.answers.get(str(q.pk), "")) for q in questions]
+                + [formula_safe(app.answers.get(str(q.pk), "")) for q in questions]
                 + [row.submitted_reviews, float(row.average) if row.average is not None else None]
             )
         buffer = io.BytesIO()
@@ -266,13 +267,6 @@ class CallAdmin(admin.ModelAdmin):
                     continue
         spool.seek(0)
         return FileResponse(spool, as_attachment=True, filename=f"call-{call.pk}-attachments.zip")
-
-
-def _xlsx_safe(value: Any) -> Any:
-    """Text that starts like a formula is exported as text (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value
 
 
 class ApplicationEventInline(admin.TabularInline):

@@ -215,3 +215,15 @@ def test_demo_companies_round_trip_through_admin_xlsx(client):
     )
     assert "150" in response.content.decode()
     assert snapshot() == before
+
+
+def test_formula_like_text_is_exported_as_text_and_imported_back_unchanged(companies):
+    Company.objects.filter(slug="robotis").update(keywords="=1+1, 로봇", parcel_code="-D12")
+    before = snapshot()
+    sheet = load_workbook(io.BytesIO(companies_export_xlsx())).active
+    keywords = sheet.cell(2 if sheet.cell(2, 3).value == "robotis" else 3, list(COLUMNS).index("keywords") + 1)
+    assert keywords.data_type == "s" and keywords.value == "'=1+1, 로봇"
+    for content, name in ((companies_export_xlsx(), "x.xlsx"), (companies_export_csv(), "x.csv")):
+        result = companies_import(rows=companies_read(filename=name, content=content))
+        assert result.ok, result.errors
+        assert snapshot() == before
