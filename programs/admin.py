@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -437,11 +437,13 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("답변"))
     def answers_display(self, obj: Application) -> str:
         rows = [
-            format_html("<dt><strong>{}</strong></dt><dd>{}</dd>", q.label_ko, obj.answers.get(str(q.pk), "-"))
+            (q.label_ko, obj.answers.get(str(q.pk), "-"))
             for q in obj.call.questions.all()
             if q.kind != CallQuestion.Kind.FILE
         ]
-        return format_html("<dl>{}</dl>", format_html("".join(str(r) for r in rows))) if rows else "-"
+        if not rows:
+            return "-"
+        return format_html("<dl>{}</dl>", format_html_join("", "<dt><strong>{}</strong></dt><dd>{}</dd>", rows))
 
     def bulk_transition(
         self, request: HttpRequest, queryset: QuerySet[Application], *, to: str, label: Any

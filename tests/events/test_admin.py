@@ -144,9 +144,7 @@ def test_attendee_export_keeps_formula_like_text_as_text(admin_client, event, re
     # A name typed into a public form must not run as a formula when staff open the export.
     register(event, representative, attendee("김"))
     Registration.objects.filter(event=event).update(attendee_name='=HYPERLINK("http://evil.example","x")')
-    rows = list(
-        csv.reader(io.StringIO(post_action(admin_client, "export_csv", [event]).content.decode("utf-8-sig")))
-    )
+    rows = list(csv.reader(io.StringIO(post_action(admin_client, "export_csv", [event]).content.decode("utf-8-sig"))))
     assert rows[1][1] == '\'=HYPERLINK("http://evil.example","x")'
     sheet = load_workbook(io.BytesIO(post_action(admin_client, "export_xlsx", [event]).content)).active
     cell = sheet.cell(2, 2)

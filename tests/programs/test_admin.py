@@ -22,6 +22,7 @@ from .factories import (
     PDF_BYTES,
     ApplicationFactory,
     CallFactory,
+    CallQuestionFactory,
     OutcomeFactory,
     ProgramFactory,
     ReviewCriterionFactory,
@@ -171,3 +172,12 @@ def test_admin_change_pages_render(client, staff, submitted):
         "/admin/programs/outcome/add/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_application_page_shows_answers_with_braces_and_markup_safely(client, staff, submitted):
+    question = CallQuestionFactory(call=submitted.call, label_ko="예산 계획")
+    Application.objects.filter(pk=submitted.pk).update(answers={str(question.pk): "예산 {0} {} <b>굵게</b>"})
+    client.force_login(staff)
+    response = client.get(f"/admin/programs/application/{submitted.pk}/change/")
+    assert response.status_code == 200
+    assert "예산 {0} {} &lt;b&gt;굵게&lt;/b&gt;" in response.content.decode()
