@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -186,6 +186,20 @@ def _check_editable(*, application: Application, user: User) -> None:
         raise ProgramError(_("작성 중이거나 보완 요청을 받은 신청서만 수정할 수 있습니다."))
 
 
+def _lock_editable(*, application: Application, user: User) -> Application:
+    """Lock the application's row (inside the caller's transaction) and check, on that fresh row,
+    that ``user`` may still edit it: a colleague may have submitted it, or staff decided it, since
+    ``application`` was loaded."""
+    locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    _check_editable(application=locked, user=user)
+    return locked
+
+
+UPDATABLE_FIELDS = frozenset(
+    {"contact_name", "contact_email", "contact_phone", "employee_count", "business_registration_number"}
+)
+
+
 def _clean_answer(question: CallQuestion, value: Any) -> Any:
     if value in (None, ""):
         return None
@@ -212,18 +226,24 @@ def application_update(
     consent: bool = False,
 ) -> Application:
     """Save a draft (or an answer to an information request): contact fields, answers and the
-    personal-data consent (recorded with its version and time the first time it is given)."""
-    _check_editable(application=application, user=by)
-    if consent and application.consent_version != PROGRAM_CONSENT_VERSION:
-        application.consent_version = PROGRAM_CONSENT_VERSION
-        application.consented_at = timezone.now()
-    allowed = {"contact_name", "contact_email", "contact_phone", "employee_count", "business_registration_number"}
+    personal-data consent (recorded with its version and time the first time it is given).
+
+    The row is locked and re-read, so a decision or submission made since ``application`` was
+    loaded is neither overlooked nor undone: only the fields this function changes are written.
+    The caller's ``application`` is refreshed from the saved row."""
+    locked = _lock_editable(application=application, user=by)
+    changed: set[str] = set()
+    if consent and locked.consent_version != PROGRAM_CONSENT_VERSION:
+        locked.consent_version = PROGRAM_CONSENT_VERSION
+        locked.consented_at = timezone.now()
+        changed |= {"consent_version", "consented_at"}
     for name, value in (fields or {}).items():
-        if name in allowed:
-            setattr(application, name, value if value is not None or name == "employee_count" else "")
+        if name in UPDATABLE_FIELDS:
+            setattr(locked, name, value if value is not None or name == "employee_count" else "")
+            changed.add(name)
     if answers:
-        questions = {q.pk: q for q in application.call.questions.all()}
-        merged = dict(application.answers)
+        questions = {q.pk: q for q in locked.call.questions.all()}
+        merged = dict(locked.answers)
         for question_id, value in answers.items():
             question = questions.get(int(question_id))
             if question is None or question.kind == CallQuestion.Kind.FILE:
@@ -233,8 +253,11 @@ def application_update(
                 merged.pop(str(question.pk), None)
             else:
                 merged[str(question.pk)] = cleaned
-        application.answers = merged
-    application.save()
+        locked.answers = merged
+        changed.add("answers")
+    locked.save(update_fields=sorted(changed | {"updated_at"}))
+    for field in locked._meta.concrete_fields:
+        setattr(application, field.attname, getattr(locked, field.attname))
     return application
 
 
@@ -248,8 +271,11 @@ def application_attach(
     question: CallQuestion | None = None,
 ) -> ApplicationAttachment:
     """Store an uploaded file for a required document or a file question, replacing the
-    previous file for the same slot. Raises ProgramError (including rejected uploads)."""
-    _check_editable(application=application, user=by)
+    previous file for the same slot. Raises ProgramError (including rejected uploads).
+
+    The application's row is locked and re-checked, so no file is added to an application that
+    was submitted or decided since it was loaded."""
+    application = _lock_editable(application=application, user=by)
     if document is not None and document.call_id != application.call_id:
         raise ProgramError(_("이 공고의 제출 서류가 아닙니다."))
     if question is not None and (question.call_id != application.call_id or question.kind != CallQuestion.Kind.FILE):
@@ -388,14 +414,20 @@ def _email_status_change(*, application: Application, message: str) -> None:
 def draft_reminders_send(*, now: datetime | None = None) -> int:
     """Remind companies with an unsubmitted draft 3 days and 1 day before the deadline.
 
-    Safe to run as often as wanted: each (application, offset) is queued once (dedupe key).
+    Only published calls. Safe to run as often as wanted: each (application, deadline, offset) is
+    queued once (dedupe key); when the deadline is extended the reminders are due again.
     Returns how many reminders were queued now.
     """
     now = now or timezone.now()
     queued = 0
     longest = max(REMINDER_OFFSETS)
     drafts = (
-        Application.objects.filter(status=Status.DRAFT, call__closes_at__gt=now, call__closes_at__lte=now + longest)
+        Application.objects.filter(
+            status=Status.DRAFT,
+            call__is_published=True,
+            call__closes_at__gt=now,
+            call__closes_at__lte=now + longest,
+        )
         .select_related("call", "company", "created_by")
         .order_by("pk")
     )
@@ -410,6 +442,7 @@ def draft_reminders_send(*, now: datetime | None = None) -> int:
         to = application.contact_email or (user.email if user else "")
         if not to:
             continue
+        deadline = application.call.closes_at.astimezone(UTC).isoformat()
         with transaction.atomic():
             row = email_queue(
                 to=to,
@@ -422,7 +455,7 @@ def draft_reminders_send(*, now: datetime | None = None) -> int:
                     "url": f"{settings.SITE_URL}{application.get_absolute_url()}",
                 },
                 language=user.language if user else "ko",
-                dedupe_key=f"programs:draft-reminder:{application.pk}:{offset.days}d",
+                dedupe_key=f"programs:draft-reminder:{application.pk}:{deadline}:{offset.days}d",
             )
         queued += row is not None
     return queued

@@ -26,13 +26,14 @@ def test_reminders_three_days_and_one_day_before_each_once():
     assert remind_unsubmitted_drafts() == 0  # the task too
     [email] = OutboundEmail.objects.all()
     assert email.to == draft.contact_email
-    assert email.dedupe_key == f"programs:draft-reminder:{draft.pk}:3d"
+    assert email.dedupe_key.startswith(f"programs:draft-reminder:{draft.pk}:")
+    assert email.dedupe_key.endswith(":3d")
     assert call.title_ko in email.subject
 
     one_day_before = call.closes_at - timedelta(hours=23)
     assert draft_reminders_send(now=one_day_before) == 1
     assert draft_reminders_send(now=one_day_before) == 0
-    assert OutboundEmail.objects.filter(dedupe_key=f"programs:draft-reminder:{draft.pk}:1d").exists()
+    assert OutboundEmail.objects.filter(dedupe_key__endswith=":1d", to=draft.contact_email).exists()
     assert OutboundEmail.objects.count() == 2
 
 
@@ -42,6 +43,28 @@ def test_no_reminder_too_early_or_after_the_deadline():
     ApplicationFactory(call=CallFactory(opens_at=now - timedelta(days=10), closes_at=now - timedelta(seconds=1)))
     assert draft_reminders_send(now=now) == 0
     assert not OutboundEmail.objects.exists()
+
+
+def test_no_draft_reminder_for_unpublished_call():
+    now = timezone.now()
+    ApplicationFactory(call=CallFactory(closes_at=now + timedelta(hours=20), is_published=False))
+    assert draft_reminders_send(now=now) == 0
+    assert not OutboundEmail.objects.exists()
+
+
+def test_extended_deadline_reminds_again():
+    now = timezone.now()
+    call = CallFactory(closes_at=now + timedelta(hours=20))
+    draft = ApplicationFactory(call=call)
+    assert draft_reminders_send(now=now) == 1
+
+    # Staff extend the deadline by a week; a day before the new deadline the draft is reminded again.
+    call.closes_at += timedelta(days=7)
+    call.save()
+    later = call.closes_at - timedelta(hours=20)
+    assert draft_reminders_send(now=later) == 1
+    assert draft_reminders_send(now=later) == 0
+    assert OutboundEmail.objects.filter(to=draft.contact_email).count() == 2
 
 
 def test_reminder_is_in_the_applicants_language():
