@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 
 from .models import Company, ComplexProfile, ProfileChangeRequest, Sector
-from .services import ProfileChangeError, profile_change_approve, profile_change_reject, profile_data_of
+from .services import (
+    ProfileChangeConflict,
+    ProfileChangeError,
+    profile_change_approve,
+    profile_change_conflicts,
+    profile_change_reject,
+    profile_data_of,
+)
 from .spreadsheets import (
     COLUMNS,
     CSV_CONTENT_TYPE,
@@ -199,23 +207,29 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.display(description=_("변경 내용 (현재 → 제안)"))
+    @admin.display(description=_("변경 내용 (요청 당시 / 현재 → 제안)"))
     def changes(self, obj: ProfileChangeRequest) -> str:
         current = profile_data_of(company=obj.company)
+        pending = obj.status == ProfileChangeRequest.Status.PENDING
         rows = [
-            (name, current.get(name), value)
+            (_field_label(name), obj.before.get(name, "—"), current.get(name), value)
             for name, value in obj.data.items()
-            if current.get(name) != value or obj.status != ProfileChangeRequest.Status.PENDING
+            if current.get(name) != value or not pending
         ]
         if not rows:
             return gettext("바뀐 항목이 없습니다.")
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+        table = format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
             gettext("항목"),
+            gettext("요청 당시"),
             gettext("현재"),
             gettext("제안"),
-            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
+        conflicts = profile_change_conflicts(change=obj) if pending else []
+        if not conflicts:
+            return table
+        return format_html("<p><strong>{}</strong></p>{}", _conflict_message(obj, conflicts), table)
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[ProfileChangeRequest], approve: bool) -> None:
         done = skipped = 0
@@ -226,6 +240,8 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
                 else:
                     profile_change_reject(change=change, by=request.user)  # type: ignore[arg-type]
                 done += 1
+            except ProfileChangeConflict as conflict:
+                self.message_user(request, _conflict_message(change, conflict.fields), messages.ERROR)
             except ProfileChangeError:
                 skipped += 1
         self.message_user(
@@ -254,6 +270,25 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
             else:
                 profile_change_reject(change=obj, by=request.user, note=obj.note)  # type: ignore[arg-type]
                 self.message_user(request, gettext("변경 요청을 반려했습니다."), messages.SUCCESS)
+        except ProfileChangeConflict as conflict:
+            self.message_user(request, _conflict_message(obj, conflict.fields), messages.ERROR)
+            return redirect(reverse("admin:companies_profilechangerequest_change", args=[obj.pk]))
         except ProfileChangeError:
             self.message_user(request, gettext("이미 처리된 요청입니다."), messages.WARNING)
         return redirect(reverse("admin:companies_profilechangerequest_changelist"))
+
+
+def _field_label(name: str) -> str:
+    """The company field's verbose name ("sectors" and "logo" included)."""
+    try:
+        field = Company._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def _conflict_message(change: ProfileChangeRequest, fields: list[str]) -> str:
+    return gettext(
+        "%(company)s: 요청 이후에 바뀐 항목이 있어 승인하지 않았습니다 (%(fields)s). "
+        "관리자 수정을 덮어쓰지 않도록, 요청을 반려하고 새 요청을 받아 주세요."
+    ) % {"company": change.company, "fields": ", ".join(_field_label(name) for name in fields)}

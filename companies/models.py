@@ -162,8 +162,13 @@ class ProfileChangeRequest(models.Model):
         related_name="+",
         verbose_name=_("요청자"),
     )
-    # The proposed values of EDITABLE_FIELDS plus "sectors" (a list of sector slugs).
+    # The proposed new values, only of the fields the representative changed: some of
+    # EDITABLE_FIELDS and "sectors" (a sorted list of sector slugs).
     data = models.JSONField(_("변경 내용"), default=dict)
+    # The company's values of those fields when the request was sent (plus "logo", the logo file
+    # name, when a new logo or its removal is proposed). Approval refuses to overwrite a field
+    # that SBA staff changed since.
+    before = models.JSONField(_("요청 당시 값"), default=dict, blank=True)
     # A new logo waits here (not on the company) until approval.
     logo = models.ImageField(
         _("새 로고"),

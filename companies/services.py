@@ -21,6 +21,15 @@ class ProfileChangeError(Exception):
     """A change request cannot be decided (it was decided before)."""
 
 
+class ProfileChangeConflict(ProfileChangeError):
+    """SBA staff changed some of the proposed fields after the request was sent: approving would
+    silently overwrite their edit. Staff reject the request and ask for a new one."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(f"changed since the request: {', '.join(fields)}")
+        self.fields = fields
+
+
 def company_can_edit_profile(*, company: Company, user: User) -> bool:
     """Only the company's approved representative proposes profile changes."""
     membership = user.membership if user.is_authenticated else None
@@ -57,27 +66,55 @@ def profile_change_submit(
         raise PermissionDenied
     # Lock the company row so that two submissions cannot both create a pending request.
     Company.objects.select_for_update().filter(pk=company.pk).first()
-    # Fields left out of ``data`` keep their current values.
-    proposed = profile_data_of(company=company)
-    proposed.update({name: data[name] for name in ProfileChangeRequest.EDITABLE_FIELDS if name in data})
+    # Only the fields whose value differs from the company's are proposed (the form posts every
+    # field), each with the value it replaces, so that approval changes nothing else.
+    current = profile_data_of(company=company)
+    submitted = {name: data[name] for name in ProfileChangeRequest.EDITABLE_FIELDS if name in data}
     if "sectors" in data:
-        proposed["sectors"] = sorted(str(slug) for slug in data["sectors"])
+        submitted["sectors"] = sorted(str(slug) for slug in data["sectors"])
+    proposed = {name: value for name, value in submitted.items() if value != current[name]}
     change = profile_change_pending(company=company) or ProfileChangeRequest(company=company)
     change.submitted_by = by
     change.data = proposed
+    change.before = {name: current[name] for name in proposed}
     change.remove_logo = remove_logo and not logo
     if logo:
         change.logo = logo
     elif remove_logo and change.logo:
         change.logo = ""
+    if change.logo or change.remove_logo:
+        change.before["logo"] = company.logo.name or ""
     change.save()
     return change
 
 
+def profile_change_conflicts(*, change: ProfileChangeRequest) -> list[str]:
+    """The proposed fields (and "logo") that SBA staff changed since the request was sent, to
+    a value other than the proposed one. A field without a recorded "before" value (a request
+    not made by ``profile_change_submit``) is not checked."""
+    company = change.company
+    current = profile_data_of(company=company)
+    conflicts = [
+        name
+        for name, value in change.data.items()
+        if name in change.before and name in current and current[name] not in (change.before[name], value)
+    ]
+    if (change.logo or change.remove_logo) and "logo" in change.before:
+        logo_now = company.logo.name or ""
+        removed_meanwhile = change.remove_logo and not logo_now
+        if logo_now != change.before["logo"] and not removed_meanwhile:
+            conflicts.append("logo")
+    return conflicts
+
+
 def _lock_pending(change: ProfileChangeRequest) -> ProfileChangeRequest:
-    locked = ProfileChangeRequest.objects.select_for_update().select_related("company").get(pk=change.pk)
+    """The request, re-read with its company; both rows locked, the company first (the order of
+    ``profile_change_submit``, so that the two cannot deadlock)."""
+    company = Company.objects.select_for_update().get(pk=change.company_id)
+    locked = ProfileChangeRequest.objects.select_for_update().get(pk=change.pk)
     if locked.status != ProfileChangeRequest.Status.PENDING:
         raise ProfileChangeError("already decided")
+    locked.company = company
     return locked
 
 
@@ -96,9 +133,19 @@ def _notify_decision(change: ProfileChangeRequest) -> None:
 
 @transaction.atomic
 def profile_change_approve(*, change: ProfileChangeRequest, by: User, note: str = "") -> ProfileChangeRequest:
-    """Publish the proposed values on the company and notify the representative."""
+    """Publish the proposed values on the company and notify the representative.
+
+    Raises ``ProfileChangeConflict`` (nothing is changed) when SBA staff edited a proposed field
+    since the request was sent: the request is then rejected and the representative sends a
+    new one, instead of the staff edit being overwritten silently.
+    """
+    # Both rows are locked: an admin save or a new submission cannot slip in between the check
+    # and the write.
     change = _lock_pending(change)
     company = change.company
+    conflicts = profile_change_conflicts(change=change)
+    if conflicts:
+        raise ProfileChangeConflict(conflicts)
     for name in ProfileChangeRequest.EDITABLE_FIELDS:
         if name in change.data:
             setattr(company, name, change.data[name])

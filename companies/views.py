@@ -84,7 +84,8 @@ def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("변경 요청을 보냈습니다. SBA 담당자가 승인하면 공개 페이지에 반영됩니다."))
             return redirect("companies:profile_edit", slug=company.slug)
     else:
-        initial = pending.data if pending else profile_data_of(company=company)
+        # A pending request holds only the changed fields: show them over the current values.
+        initial = {**profile_data_of(company=company), **(pending.data if pending else {})}
         form = ProfileEditForm(initial=initial)
     if not can_edit:
         for field in form.fields.values():

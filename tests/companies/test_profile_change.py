@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from companies.models import ProfileChangeRequest
+from companies.models import Company, ProfileChangeRequest
 from companies.services import (
+    ProfileChangeConflict,
     ProfileChangeError,
     profile_change_approve,
     profile_change_reject,
@@ -196,3 +199,131 @@ def test_admin_reject_action(client, representative, robotis):
     assert response.status_code == 302
     change.refresh_from_db()
     assert change.status == "rejected"
+
+
+def test_approval_applies_only_the_changed_fields(client, representative, robotis, robotics):
+    # The form posts every field; only the homepage differs from the company's values.
+    client.force_login(representative)
+    unchanged = {**FORM, "name_en": "Robotis", "keywords": robotis.keywords, "employee_count": ""}
+    unchanged.update(description_ko=robotis.description_ko, description_en=robotis.description_en)
+    client.post(edit_url(robotis), {**unchanged, "sectors": ["machinery-robotics"]})
+    change = ProfileChangeRequest.objects.get()
+    assert change.data == {"homepage": "https://robotis.example.kr"}
+    assert change.before == {"homepage": ""}
+    # SBA staff fix the English name and the description in the admin before deciding.
+    Company.objects.filter(pk=robotis.pk).update(name_en="ROBOTIS (fixed by SBA)", description_en="Fixed.")
+    robotis.sectors.clear()
+
+    profile_change_approve(change=change, by=StaffFactory())
+    robotis.refresh_from_db()
+    assert robotis.homepage == "https://robotis.example.kr"
+    assert robotis.name_en == "ROBOTIS (fixed by SBA)"
+    assert robotis.description_en == "Fixed."
+    assert not robotis.sectors.exists()
+
+
+def test_approval_refused_when_staff_changed_the_same_field_meanwhile(representative, robotis):
+    change = profile_change_submit(
+        company=robotis, by=representative, data={"name_en": "ROBOTIS Inc.", "homepage": "https://r.example.kr"}
+    )
+    Company.objects.filter(pk=robotis.pk).update(name_en="ROBOTIS (fixed by SBA)")
+    with pytest.raises(ProfileChangeConflict) as excinfo:
+        profile_change_approve(change=change, by=StaffFactory())
+    assert excinfo.value.fields == ["name_en"]
+    robotis.refresh_from_db()
+    assert robotis.name_en == "ROBOTIS (fixed by SBA)" and robotis.homepage == ""
+    change.refresh_from_db()
+    assert change.status == ProfileChangeRequest.Status.PENDING
+    assert not OutboundEmail.objects.exists()
+    # Staff can still turn it down (and ask for a new request).
+    profile_change_reject(change=change, by=StaffFactory(), note="새로 요청해 주세요.")
+
+
+def test_approval_allowed_when_staff_made_the_same_change_meanwhile(representative, robotis):
+    change = profile_change_submit(company=robotis, by=representative, data={"name_en": "ROBOTIS Inc."})
+    Company.objects.filter(pk=robotis.pk).update(name_en="ROBOTIS Inc.")
+    profile_change_approve(change=change, by=StaffFactory())
+    robotis.refresh_from_db()
+    assert robotis.name_en == "ROBOTIS Inc."
+
+
+def test_approval_refused_when_staff_changed_the_sectors_meanwhile(representative, robotis, bio):
+    change = profile_change_submit(company=robotis, by=representative, data={"sectors": ["bio-pharma"]})
+    assert change.before == {"sectors": ["machinery-robotics"]}
+    robotis.sectors.add(bio)
+    with pytest.raises(ProfileChangeConflict) as excinfo:
+        profile_change_approve(change=change, by=StaffFactory())
+    assert excinfo.value.fields == ["sectors"]
+    assert sorted(robotis.sectors.values_list("slug", flat=True)) == ["bio-pharma", "machinery-robotics"]
+
+
+def test_approval_refused_when_staff_replaced_the_logo_meanwhile(representative, robotis):
+    change = profile_change_submit(company=robotis, by=representative, data={}, logo=image_upload())
+    robotis.logo.save("sba.png", image_upload("sba.png"))
+    with pytest.raises(ProfileChangeConflict) as excinfo:
+        profile_change_approve(change=change, by=StaffFactory())
+    assert excinfo.value.fields == ["logo"]
+    robotis.refresh_from_db()
+    assert robotis.logo.name.endswith("sba.png")
+
+
+def test_edit_form_shows_the_pending_proposal_over_the_current_values(client, representative, robotis):
+    profile_change_submit(company=robotis, by=representative, data={"homepage": "https://r.example.kr"})
+    client.force_login(representative)
+    initial = client.get(edit_url(robotis)).context["form"].initial
+    assert initial["homepage"] == "https://r.example.kr"
+    assert initial["name_en"] == "Robotis" and initial["sectors"] == ["machinery-robotics"]
+
+
+def test_admin_approve_button_explains_a_conflict(client, representative, robotis):
+    change = profile_change_submit(company=robotis, by=representative, data={"homepage": "https://r.example.kr"})
+    Company.objects.filter(pk=robotis.pk).update(homepage="https://sba-fixed.example.kr")
+    client.force_login(StaffFactory())
+    url = reverse("admin:companies_profilechangerequest_change", args=[change.pk])
+    page = client.get(url).content.decode()
+    assert "https://sba-fixed.example.kr" in page and "https://r.example.kr" in page
+    response = client.post(url, {"note": "", "_approve": "1"}, follow=True)
+    text = response.content.decode()
+    assert "요청 이후에 바뀐 항목" in text and "홈페이지" in text
+    change.refresh_from_db()
+    assert change.status == ProfileChangeRequest.Status.PENDING
+    robotis.refresh_from_db()
+    assert robotis.homepage == "https://sba-fixed.example.kr"
+
+
+def test_admin_approve_action_reports_conflicts(client, representative, robotis):
+    change = profile_change_submit(company=robotis, by=representative, data={"homepage": "https://r.example.kr"})
+    Company.objects.filter(pk=robotis.pk).update(homepage="https://sba-fixed.example.kr")
+    client.force_login(StaffFactory())
+    response = client.post(
+        reverse("admin:companies_profilechangerequest_changelist"),
+        {"action": "approve_selected", "_selected_action": [change.pk]},
+        follow=True,
+    )
+    assert "요청 이후에 바뀐 항목" in response.content.decode()
+    change.refresh_from_db()
+    assert change.status == ProfileChangeRequest.Status.PENDING
+
+
+def test_migration_turns_pending_snapshots_into_changes(representative, robotis):
+    from django.apps import apps
+
+    migration = importlib.import_module("companies.migrations.0005_profilechangerequest_before")
+    snapshot = {
+        "name_en": "Robotis",
+        "keywords": robotis.keywords,
+        "homepage": "https://r.example.kr",
+        "employee_count": None,
+        "description_ko": robotis.description_ko,
+        "description_en": robotis.description_en,
+        "sectors": ["machinery-robotics"],
+    }
+    pending = ProfileChangeRequest.objects.create(company=robotis, submitted_by=representative, data=snapshot)
+    decided = ProfileChangeRequest.objects.create(
+        company=CompanyFactory(), data=snapshot, status=ProfileChangeRequest.Status.APPROVED
+    )
+    migration.pending_snapshots_to_changes(apps, None)
+    pending.refresh_from_db()
+    decided.refresh_from_db()
+    assert pending.data == {"homepage": "https://r.example.kr"} and pending.before == {"homepage": ""}
+    assert decided.data == snapshot and decided.before == {}
