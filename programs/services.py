@@ -158,7 +158,7 @@ def application_create(*, call: Call, user: User, now: datetime | None = None) -
     if existing is not None:
         return existing
     now = now or timezone.now()
-    if not call.is_published or now < call.opens_at:
+    if not call.is_published or not call.program.is_active or now < call.opens_at:
         raise ProgramError(_("아직 접수가 시작되지 않은 공고입니다."))
     if call.has_closed(now):
         raise ProgramError(

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from ..eligibility import eligibility_rules
 from ..models import Application, ApplicationEvent, Call, CallQuestion, Program, RequiredDocument, ReviewCriterion
+from ..selectors import call_queryset_public
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -83,7 +84,7 @@ class ApplicationEventSerializer(serializers.ModelSerializer):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
-    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.filter(is_published=True))
+    call = serializers.PrimaryKeyRelatedField(queryset=call_queryset_public())
     company = serializers.CharField(source="company.slug", read_only=True)
     events = ApplicationEventSerializer(many=True, read_only=True)
     consent = serializers.BooleanField(

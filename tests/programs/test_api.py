@@ -90,3 +90,12 @@ def test_schema_lists_the_endpoints(client):
     schema = client.get("/api/schema/?format=json").json()
     for path in ["/api/v1/programs/", "/api/v1/calls/", "/api/v1/applications/", "/api/v1/applications/{id}/submit/"]:
         assert path in schema["paths"], path
+
+
+def test_create_for_a_call_of_an_inactive_programme_is_refused(client, representative, open_call):
+    open_call.program.is_active = False
+    open_call.program.save()
+    client.force_login(representative)
+    response = client.post("/api/v1/applications/", {"call": open_call.pk}, content_type="application/json")
+    assert response.status_code == 400
+    assert not Application.objects.exists()
