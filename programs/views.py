@@ -164,10 +164,9 @@ def outcome_report(request: HttpRequest, pk: int) -> HttpResponse:
     application = _member_application(request, pk)
     if application.status != Status.SELECTED:
         raise Http404
-    year = timezone.localdate().year
-    instance = Outcome.objects.filter(
-        company=application.company, program=application.call.program, year=request.GET.get("year") or year
-    ).first()
+    requested_year = request.GET.get("year", "")
+    year = int(requested_year) if requested_year.isdigit() else timezone.localdate().year
+    instance = Outcome.objects.filter(company=application.company, program=application.call.program, year=year).first()
     form = OutcomeReportForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:

@@ -176,3 +176,13 @@ def test_xlsx_export_neutralises_formulas(client, staff, representative, open_ca
     client.force_login(staff)
     sheet = load_workbook(io.BytesIO(client.get(f"/admin/programs/call/{open_call.pk}/export.xlsx").content)).active
     assert sheet.cell(row=2, column=5).value == '\'=HYPERLINK("http://evil")'
+
+
+def test_outcome_page_with_a_bad_year_falls_back_to_this_year(client, representative, open_call):
+    from programs.services import application_create
+
+    application = application_create(call=open_call, user=representative)
+    Application.objects.filter(pk=application.pk).update(status=S.SELECTED)
+    client.force_login(representative)
+    response = client.get(f"/programs/applications/{application.pk}/outcome/", {"year": "abc"})
+    assert response.status_code == 200
