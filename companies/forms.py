@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any, TypedDict, cast
 
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Company, Sector
-from .validators import validate_logo_image
+from .validators import LOGO_EXTENSIONS, validate_logo_image
 
 
 class SearchArguments(TypedDict):
@@ -74,7 +75,7 @@ class ProfileEditForm(forms.Form):
     logo = forms.ImageField(
         label=_("새 로고"),
         required=False,
-        validators=[validate_logo_image],
+        validators=[FileExtensionValidator(LOGO_EXTENSIONS), validate_logo_image],
         help_text=_("PNG, JPEG, GIF, WebP · 2MB 이하 · 가로·세로 2000픽셀 이하"),
     )
     remove_logo = forms.BooleanField(label=_("현재 로고 삭제"), required=False)

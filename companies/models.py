@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from magok.i18n import Localized
 
-from .validators import validate_business_registration_number, validate_logo_image
+from .validators import LOGO_EXTENSIONS, validate_business_registration_number, validate_logo_image
 
 
 class Sector(models.Model):
@@ -64,7 +64,7 @@ class Company(models.Model):
         _("로고"),
         upload_to="logos/",
         blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "gif", "webp"]), validate_logo_image],
+        validators=[FileExtensionValidator(LOGO_EXTENSIONS), validate_logo_image],
     )
     employee_count = models.PositiveIntegerField(
         _("임직원 수"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(1_000_000)]
@@ -174,7 +174,7 @@ class ProfileChangeRequest(models.Model):
         _("새 로고"),
         upload_to="logos/pending/",
         blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "gif", "webp"]), validate_logo_image],
+        validators=[FileExtensionValidator(LOGO_EXTENSIONS), validate_logo_image],
     )
     remove_logo = models.BooleanField(_("로고 삭제"), default=False)
     status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.PENDING)

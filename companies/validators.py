@@ -31,6 +31,9 @@ LOGO_MAX_SIDE = 2000
 LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 
 
+LOGO_EXTENSIONS = ["png", "jpg", "jpeg", "gif", "webp"]
+
+
 def validate_logo_image(file: Any) -> None:
     """A logo must be a real image (opened by Pillow, not judged by its name), at most 2 MB and
     at most 2000 px on each side."""

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.static import serve
+
+from accounts.models import Membership
 
 from .forms import CompanySearchForm, ProfileEditForm
 from .models import Company, ProfileChangeRequest
@@ -95,3 +99,22 @@ def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "companies/profile_edit.html",
         {"company": company, "form": form, "pending": pending, "last_decision": last_decision, "can_edit": can_edit},
     )
+
+
+def logo_file(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Company logos. A logo proposed in a pending change request is not public yet: only SBA
+    staff and the members of the company that proposed it may see it."""
+    if path.startswith("logos/pending/"):
+        user = request.user
+        allowed = user.is_authenticated and (
+            user.is_staff
+            or ProfileChangeRequest.objects.filter(
+                logo=path, company__memberships__user=user, company__memberships__status=Membership.Status.APPROVED
+            ).exists()
+        )
+        if not allowed:
+            raise Http404
+        response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))

@@ -1,12 +1,10 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from companies.views import home
+from companies.views import home, logo_file
 from magok.health import healthz
 
 admin.site.site_header = _("마곡 포털 관리 (SBA)")
@@ -36,5 +34,5 @@ urlpatterns = [
 # Public uploads (company logos). Programme documents live in PRIVATE_MEDIA_ROOT and are only
 # served by views that check permission. A reverse proxy may serve /media/ directly instead.
 urlpatterns += [
-    re_path(r"^media/(?P<path>logos/.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),
+    re_path(r"^media/(?P<path>logos/.*)$", logo_file, name="media"),
 ]
