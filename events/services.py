@@ -270,8 +270,13 @@ def _notify_registration(registration: Registration) -> None:
 def _promote_from_waitlist(event: Event) -> list[Registration]:
     """Confirm waitlisted registrations (first come, first served) while seats are free.
 
+    Only while the event is published and has not started: a seat freed during or after the
+    event (a staff cancel) must not send anyone a ticket for an event that is running or over.
+
     Precondition: the caller holds the lock on ``event`` (``_locked_event``).
     """
+    if event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
+        return []
     confirmed = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).count()
     free = event.capacity - confirmed
     if free <= 0:

@@ -110,3 +110,22 @@ def test_status_cancelled_through_update_cancels(event, member):
     register(event, member)
     event_update(event=event, by=StaffFactory(), status=Event.Status.CANCELLED)
     assert OutboundEmail.objects.filter(to=member.email, subject__contains="행사 취소").exists()
+
+
+def test_staff_cancel_after_start_does_not_promote_the_waitlist(event, representative):
+    regs = register(event, representative, *(attendee(i) for i in range(5)))
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    registration = Registration.objects.select_related("event").get(pk=regs[0].pk)
+    registration_cancel(registration=registration, by=StaffFactory())
+    assert Registration.objects.get(pk=regs[3].pk).status == Registration.Status.WAITLISTED
+    assert not OutboundEmail.objects.filter(dedupe_key=f"events:registration:{regs[3].pk}:promoted").exists()
+
+
+def test_cancel_on_unpublished_event_does_not_promote_the_waitlist(event, representative):
+    regs = register(event, representative, *(attendee(i) for i in range(5)))
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.DRAFT)
+    registration = Registration.objects.select_related("event").get(pk=regs[0].pk)
+    registration_cancel(registration=registration, by=StaffFactory())
+    assert Registration.objects.get(pk=regs[3].pk).status == Registration.Status.WAITLISTED
