@@ -14,11 +14,19 @@ the due ones to the outbox. Decisions:
   and only when its new time is still ahead; for a small move the "event changed" e-mail
   is enough. The outbox key includes the start time, so a re-armed reminder is a new e-mail.
 * Cancelling: planned reminders of cancelled registrations or cancelled (unpublished,
-  finished) events are cancelled. The claim re-checks all of this under lock, so nothing
-  goes to a cancelled registration even if planning has not run since.
-* Claiming: due rows are locked with ``select_for_update(skip_locked=True)`` in small
-  batches; marking a row queued and writing its outbox e-mail happen in one transaction,
-  so a crash either leaves both undone (the next run redoes them) or both done.
+  finished) events are cancelled. The claim re-checks the registration and event status in
+  its query, so nothing goes to a registration cancelled before the claim even if planning
+  has not run since.
+* Claiming: due rows are locked together with their registration row
+  (``select_for_update(skip_locked=True, of=("self", "registration"))``) in small batches.
+  A registration being cancelled (``registration_cancel`` and ``event_cancel`` write the
+  registration row) is therefore skipped until that transaction ends, and the next run sees
+  it cancelled; a cancel that starts during a claim waits until the claim has committed, so
+  the reminder was queued before the cancel. The event row is not locked: an event
+  unpublished or moved during a batch still gets the reminders of that batch (the planner's
+  "event changed" / cancel e-mails follow). Marking a row queued and writing its outbox
+  e-mail happen in one transaction, so a crash either leaves both undone (the next run
+  redoes them) or both done.
 """
 
 from __future__ import annotations
@@ -160,13 +168,15 @@ def reminders_plan(*, now: datetime | None = None) -> dict[str, int]:
 
 def reminders_queue_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
     """Hand every due reminder to the outbox. Safe to run concurrently: each batch is
-    claimed with SKIP LOCKED, so two runs never take the same row. Returns how many."""
+    claimed with SKIP LOCKED, so two runs never take the same row. The registration row is
+    locked too, so a registration being cancelled meanwhile is skipped, and a cancel waits
+    for the claim to commit. Returns how many."""
     now = now or timezone.now()
     total = 0
     while True:
         with transaction.atomic():
             rows = list(
-                EventReminder.objects.select_for_update(skip_locked=True, of=("self",))
+                EventReminder.objects.select_for_update(skip_locked=True, of=("self", "registration"))
                 .filter(_live_reminders(now=now), status=Status.PLANNED, due_at__lte=now)
                 # A row of a moved event waits to be re-timed by the planner.
                 .filter(event_starts_at=F("registration__event__starts_at"))
