@@ -5,8 +5,9 @@ Reminders are rows (``EventReminder``), not Celery ETA tasks: the periodic task
 the due ones to the outbox. Decisions:
 
 * Planning: every confirmed registration of a published, upcoming event gets one row per
-  offset of its kind. A reminder whose time had already passed when the person registered
-  is skipped (the confirmation e-mail just told them everything). One whose time passed
+  offset of its kind. A reminder whose time had already passed when the seat was confirmed
+  (``Registration.confirmed_at``: at registration, or when promoted from the waitlist) is
+  skipped (the confirmation e-mail just told them everything). One whose time passed
   while the planner was not running is still sent, late; when several are overdue for the
   same registration only the nearest one (smallest offset) goes out.
 * Moving: a planned or skipped reminder follows the event (due = new start - offset). One
@@ -115,7 +116,9 @@ def reminders_plan(*, now: datetime | None = None) -> dict[str, int]:
             if offset in existing[registration.pk]:
                 continue
             due_at = starts_at - timedelta(hours=offset)
-            late_registration = due_at <= registration.created_at
+            # Compared with when the seat was confirmed: someone promoted from the waitlist
+            # just got the "you're in" e-mail. Rows from before confirmed_at existed: created_at.
+            late_registration = due_at <= (registration.confirmed_at or registration.created_at)
             new_rows.append(
                 EventReminder(
                     registration=registration,

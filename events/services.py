@@ -204,6 +204,7 @@ def registration_create(
                 position=attendee.position.strip(),
                 language=language if language in ("ko", "en") else "ko",
                 status=status,
+                confirmed_at=now if status == Registration.Status.CONFIRMED else None,
                 consent_version=REGISTRATION_CONSENT_VERSION,
                 consented_at=now,
             )
@@ -288,14 +289,15 @@ def _promote_from_waitlist(event: Event) -> list[Registration]:
     )
     if not promoted:
         return []
+    now = timezone.now()
     Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
-        status=Registration.Status.CONFIRMED, updated_at=timezone.now()
+        status=Registration.Status.CONFIRMED, confirmed_at=now, updated_at=now
     )
     from .ics import event_ics
     from .tickets import ticket_qr_png
 
     for registration in promoted:
-        registration.status = Registration.Status.CONFIRMED
+        registration.status, registration.confirmed_at = Registration.Status.CONFIRMED, now
         email_queue(
             to=registration.email,
             template="events/emails/registration_promoted",

@@ -352,3 +352,40 @@ def test_cancel_during_a_reminder_claim_waits_for_the_claim_to_commit(monkeypatc
     reminder = EventReminder.objects.get(registration=registration)
     assert reminder.status == Status.QUEUED
     assert reminder.queued_at is not None
+
+
+def test_registration_promoted_from_the_waitlist_gets_no_reminder_already_due_at_promotion(db: None) -> None:
+    from events.services import registration_cancel
+    from tests.factories import StaffFactory
+
+    event = make_event(starts_in=timedelta(hours=10), offsets=[168, 24], capacity=1)
+    first = make_registration(event, registered_ago=timedelta(days=10), status=Registration.Status.CONFIRMED)
+    waiting = make_registration(event, registered_ago=timedelta(days=3), status=Registration.Status.WAITLISTED)
+    registration_cancel(registration=Registration.objects.select_related("event").get(pk=first.pk), by=StaffFactory())
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert waiting.confirmed_at is not None and waiting.confirmed_at > waiting.created_at
+
+    reminders_plan()
+    assert reminders_queue_due() == 0
+    assert dict(EventReminder.objects.filter(registration=waiting).values_list("offset_hours", "status")) == {
+        168: Status.SKIPPED,
+        24: Status.SKIPPED,
+    }
+    assert not OutboundEmail.objects.filter(dedupe_key__startswith=f"reminder:{waiting.pk}:").exists()
+
+
+def test_reminder_due_after_the_promotion_is_still_sent(db: None) -> None:
+    from events.services import registration_cancel
+    from tests.factories import StaffFactory
+
+    event = make_event(starts_in=timedelta(days=3), offsets=[168, 24], capacity=1)
+    first = make_registration(event, registered_ago=timedelta(days=10), status=Registration.Status.CONFIRMED)
+    waiting = make_registration(event, registered_ago=timedelta(days=9), status=Registration.Status.WAITLISTED)
+    registration_cancel(registration=Registration.objects.select_related("event").get(pk=first.pk), by=StaffFactory())
+
+    reminders_plan()
+    assert dict(EventReminder.objects.filter(registration=waiting).values_list("offset_hours", "status")) == {
+        168: Status.SKIPPED,
+        24: Status.PLANNED,
+    }

@@ -129,3 +129,13 @@ def test_cancel_on_unpublished_event_does_not_promote_the_waitlist(event, repres
     registration = Registration.objects.select_related("event").get(pk=regs[0].pk)
     registration_cancel(registration=registration, by=StaffFactory())
     assert Registration.objects.get(pk=regs[3].pk).status == Registration.Status.WAITLISTED
+
+
+def test_confirmed_at_is_set_when_confirmed_and_when_promoted(event, representative):
+    regs = register(event, representative, *(attendee(i) for i in range(5)))
+    assert [r.confirmed_at is not None for r in regs] == [True, True, True, False, False]
+    registration_cancel(registration=regs[0], by=representative)
+    promoted = Registration.objects.get(pk=regs[3].pk)
+    assert promoted.status == Registration.Status.CONFIRMED
+    assert promoted.confirmed_at is not None and promoted.confirmed_at > regs[2].confirmed_at
+    assert Registration.objects.get(pk=regs[4].pk).confirmed_at is None
