@@ -138,3 +138,34 @@ def test_change_page_links_to_check_in_and_attendance(admin_client, event):
     assert reverse("events:check_in", args=[event.pk]) in html
     assert reverse("admin:events_event_attendance", args=[event.pk]) in html
     assert admin_client.get(reverse("admin:events_event_add")).status_code == 200
+
+
+def test_registration_change_form_cannot_move_a_seat_to_another_event_email_or_company(admin_client, event, member):
+    from tests.factories import CompanyFactory, EventFactory
+
+    [registration] = register(event, member)
+    other_event, other_company = EventFactory(capacity=1), CompanyFactory()
+    url = reverse("admin:events_registration_change", args=[registration.pk])
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(
+        url,
+        {
+            "event": other_event.pk,
+            "company": other_company.pk,
+            "email": "someone.else@example.com",
+            "status": Registration.Status.WAITLISTED,
+            "attendee_name": "고친 이름",
+            "phone": "010-0000-0000",
+            "position": "팀장",
+            "language": "ko",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    registration.refresh_from_db()
+    assert registration.attendee_name == "고친 이름"  # contact details may be corrected
+    assert (registration.event_id, registration.company_id, registration.email, registration.status) == (
+        event.pk,
+        member.company.pk,
+        member.email,
+        Registration.Status.CONFIRMED,
+    )
