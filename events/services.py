@@ -9,6 +9,7 @@ only written to the outbox here; they are sent after commit, so no I/O happens u
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -407,17 +408,25 @@ def event_cancel(*, event: Event, by: User, message: str) -> Event:
 
 
 def event_message_send(*, event: Event, by: User, subject: str, body: str) -> int:
-    """Queue a message from staff to every confirmed registrant. Returns how many were queued."""
+    """Queue a message from staff to every confirmed registrant. Returns how many were queued.
+
+    Each e-mail's dedupe key is (event, registration, hash of subject and body): submitting the
+    same message twice (a double click, the browser's back button) sends it once; a registrant
+    confirmed since the first send still gets it.
+    """
+    digest = hashlib.sha256(f"{subject}\0{body}".encode()).hexdigest()[:24]
     count = 0
     with transaction.atomic():
         for registration in Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED):
-            email_queue(
+            queued = email_queue(
                 to=registration.email,
                 template="events/emails/event_message",
                 context={"registration": registration, "event": event, "subject": subject, "body": body},
                 language=registration.language,
+                dedupe_key=f"events:event:{event.pk}:message:{digest}:{registration.pk}",
             )
-            count += 1
+            if queued is not None:
+                count += 1
     return count
 
 

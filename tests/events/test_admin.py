@@ -169,3 +169,18 @@ def test_registration_change_form_cannot_move_a_seat_to_another_event_email_or_c
         member.email,
         Registration.Status.CONFIRMED,
     )
+
+
+def test_send_message_submitted_twice_sends_once(admin_client, event, representative):
+    regs = register(event, representative, *(attendee(i) for i in range(5)))
+    for _ in range(2):
+        post_action(admin_client, "send_message", [event], apply="1", subject="주차 안내", body="지하 2층")
+    assert OutboundEmail.objects.filter(subject__contains="주차 안내").count() == 3
+    # Another message is sent; so is the same one to someone confirmed since.
+    post_action(admin_client, "send_message", [event], apply="1", subject="주차 안내", body="지하 3층으로 변경")
+    assert OutboundEmail.objects.filter(subject__contains="주차 안내").count() == 6
+    from events.services import registration_cancel
+
+    registration_cancel(registration=regs[0], by=representative)
+    post_action(admin_client, "send_message", [event], apply="1", subject="주차 안내", body="지하 2층")
+    assert OutboundEmail.objects.filter(to=regs[3].email, subject__contains="주차 안내").count() == 1
