@@ -169,11 +169,13 @@ def series_generate(*, series: EventSeries, today: date | None = None) -> list[E
     if not series.is_active:
         return []
     # From a month back: a month (or fortnight) already holding an occurrence is taken.
-    existing = set(
-        Event.objects.filter(series=series, occurrence_date__gte=add_months(today, -1)).values_list(
+    existing: set[date] = {
+        day
+        for day in Event.objects.filter(series=series, occurrence_date__gte=add_months(today, -1)).values_list(
             "occurrence_date", flat=True
         )
-    )
+        if day is not None
+    }
     created = []
     for occurrence in series_dates(series, today, series.months_ahead):
         if _slot_taken(series, occurrence.scheduled_on, existing) or occurrence.held_on < today:
