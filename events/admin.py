@@ -337,9 +337,17 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_filter = ["status", "event__kind", ("checked_in_at", admin.EmptyFieldListFilter)]
     search_fields = ["attendee_name", "email", "company__name_ko", "event__title_ko", "ticket_code"]
     list_select_related = ["event", "company"]
-    raw_id_fields = ["event", "user", "registered_by", "company"]
+    # Who, for which event and company, and the status are decided by the registration services
+    # (capacity, waitlist and the per-company cap under the event lock); the change form may
+    # only correct the attendee's contact details.
     readonly_fields = [
+        "event",
+        "user",
+        "registered_by",
+        "company",
+        "email",
         "status",
+        "confirmed_at",
         "ticket_code",
         "consent_version",
         "consented_at",

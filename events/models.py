@@ -276,6 +276,8 @@ class Registration(models.Model):
     consent_version = models.CharField(_("개인정보 동의 문구 버전"), max_length=20)
     consented_at = models.DateTimeField(_("개인정보 동의 일시"))
     cancelled_at = models.DateTimeField(_("취소 일시"), null=True, blank=True)
+    # When the seat was confirmed: at registration, or later when promoted from the waitlist.
+    confirmed_at = models.DateTimeField(_("참가 확정 일시"), null=True, blank=True)
     created_at = models.DateTimeField(_("신청 일시"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 

@@ -146,20 +146,39 @@ def _occurrence_event(series: EventSeries, occurrence: Occurrence) -> Event:
     )
 
 
+def _slot_taken(series: EventSeries, day: date, existing: set[date]) -> bool:
+    """Whether the series already has an occurrence for ``day``'s slot: the same month for the
+    monthly rule, less than 14 days away for the biweekly one. After staff change the rule,
+    weekday or anchor, the occurrences already created stay as they are (staff move or cancel
+    them one by one) and the new rule applies from the first free slot, instead of a second
+    event in every month already generated."""
+    if day in existing:
+        return True
+    if series.rule == EventSeries.Rule.MONTHLY_FIRST_WEEKDAY:
+        return any((other.year, other.month) == (day.year, day.month) for other in existing)
+    return any(abs((other - day).days) < 14 for other in existing)
+
+
 def series_generate(*, series: EventSeries, today: date | None = None) -> list[Event]:
     """Create the occurrences of ``series`` from ``today`` to ``series.months_ahead`` months
     ahead that do not exist yet. Safe to run any number of times, also concurrently: an
-    existing (series, occurrence_date) is never created again, whatever its status or time.
+    existing (series, occurrence_date) is never created again, whatever its status or time,
+    and a slot (month / fortnight) that already has an occurrence is not filled twice.
     Returns the events created now."""
     today = today or timezone.localdate()
     if not series.is_active:
         return []
-    existing = set(
-        Event.objects.filter(series=series, occurrence_date__gte=today).values_list("occurrence_date", flat=True)
-    )
+    # From a month back: a month (or fortnight) already holding an occurrence is taken.
+    existing: set[date] = {
+        day
+        for day in Event.objects.filter(series=series, occurrence_date__gte=add_months(today, -1)).values_list(
+            "occurrence_date", flat=True
+        )
+        if day is not None
+    }
     created = []
     for occurrence in series_dates(series, today, series.months_ahead):
-        if occurrence.scheduled_on in existing or occurrence.held_on < today:
+        if _slot_taken(series, occurrence.scheduled_on, existing) or occurrence.held_on < today:
             continue
         try:
             # The savepoint keeps a caller's transaction usable when another run won the race.

@@ -5,8 +5,9 @@ Reminders are rows (``EventReminder``), not Celery ETA tasks: the periodic task
 the due ones to the outbox. Decisions:
 
 * Planning: every confirmed registration of a published, upcoming event gets one row per
-  offset of its kind. A reminder whose time had already passed when the person registered
-  is skipped (the confirmation e-mail just told them everything). One whose time passed
+  offset of its kind. A reminder whose time had already passed when the seat was confirmed
+  (``Registration.confirmed_at``: at registration, or when promoted from the waitlist) is
+  skipped (the confirmation e-mail just told them everything). One whose time passed
   while the planner was not running is still sent, late; when several are overdue for the
   same registration only the nearest one (smallest offset) goes out.
 * Moving: a planned or skipped reminder follows the event (due = new start - offset). One
@@ -14,11 +15,19 @@ the due ones to the outbox. Decisions:
   and only when its new time is still ahead; for a small move the "event changed" e-mail
   is enough. The outbox key includes the start time, so a re-armed reminder is a new e-mail.
 * Cancelling: planned reminders of cancelled registrations or cancelled (unpublished,
-  finished) events are cancelled. The claim re-checks all of this under lock, so nothing
-  goes to a cancelled registration even if planning has not run since.
-* Claiming: due rows are locked with ``select_for_update(skip_locked=True)`` in small
-  batches; marking a row queued and writing its outbox e-mail happen in one transaction,
-  so a crash either leaves both undone (the next run redoes them) or both done.
+  finished) events are cancelled. The claim re-checks the registration and event status in
+  its query, so nothing goes to a registration cancelled before the claim even if planning
+  has not run since.
+* Claiming: due rows are locked together with their registration row
+  (``select_for_update(skip_locked=True, of=("self", "registration"))``) in small batches.
+  A registration being cancelled (``registration_cancel`` and ``event_cancel`` write the
+  registration row) is therefore skipped until that transaction ends, and the next run sees
+  it cancelled; a cancel that starts during a claim waits until the claim has committed, so
+  the reminder was queued before the cancel. The event row is not locked: an event
+  unpublished or moved during a batch still gets the reminders of that batch (the planner's
+  "event changed" / cancel e-mails follow). Marking a row queued and writing its outbox
+  e-mail happen in one transaction, so a crash either leaves both undone (the next run
+  redoes them) or both done.
 """
 
 from __future__ import annotations
@@ -107,7 +116,9 @@ def reminders_plan(*, now: datetime | None = None) -> dict[str, int]:
             if offset in existing[registration.pk]:
                 continue
             due_at = starts_at - timedelta(hours=offset)
-            late_registration = due_at <= registration.created_at
+            # Compared with when the seat was confirmed: someone promoted from the waitlist
+            # just got the "you're in" e-mail. Rows from before confirmed_at existed: created_at.
+            late_registration = due_at <= (registration.confirmed_at or registration.created_at)
             new_rows.append(
                 EventReminder(
                     registration=registration,
@@ -160,13 +171,15 @@ def reminders_plan(*, now: datetime | None = None) -> dict[str, int]:
 
 def reminders_queue_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
     """Hand every due reminder to the outbox. Safe to run concurrently: each batch is
-    claimed with SKIP LOCKED, so two runs never take the same row. Returns how many."""
+    claimed with SKIP LOCKED, so two runs never take the same row. The registration row is
+    locked too, so a registration being cancelled meanwhile is skipped, and a cancel waits
+    for the claim to commit. Returns how many."""
     now = now or timezone.now()
     total = 0
     while True:
         with transaction.atomic():
             rows = list(
-                EventReminder.objects.select_for_update(skip_locked=True, of=("self",))
+                EventReminder.objects.select_for_update(skip_locked=True, of=("self", "registration"))
                 .filter(_live_reminders(now=now), status=Status.PLANNED, due_at__lte=now)
                 # A row of a moved event waits to be re-timed by the planner.
                 .filter(event_starts_at=F("registration__event__starts_at"))

@@ -9,6 +9,7 @@ only written to the outbox here; they are sent after commit, so no I/O happens u
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -204,6 +205,7 @@ def registration_create(
                 position=attendee.position.strip(),
                 language=language if language in ("ko", "en") else "ko",
                 status=status,
+                confirmed_at=now if status == Registration.Status.CONFIRMED else None,
                 consent_version=REGISTRATION_CONSENT_VERSION,
                 consented_at=now,
             )
@@ -270,8 +272,13 @@ def _notify_registration(registration: Registration) -> None:
 def _promote_from_waitlist(event: Event) -> list[Registration]:
     """Confirm waitlisted registrations (first come, first served) while seats are free.
 
+    Only while the event is published and has not started: a seat freed during or after the
+    event (a staff cancel) must not send anyone a ticket for an event that is running or over.
+
     Precondition: the caller holds the lock on ``event`` (``_locked_event``).
     """
+    if event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
+        return []
     confirmed = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).count()
     free = event.capacity - confirmed
     if free <= 0:
@@ -283,14 +290,15 @@ def _promote_from_waitlist(event: Event) -> list[Registration]:
     )
     if not promoted:
         return []
+    now = timezone.now()
     Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
-        status=Registration.Status.CONFIRMED, updated_at=timezone.now()
+        status=Registration.Status.CONFIRMED, confirmed_at=now, updated_at=now
     )
     from .ics import event_ics
     from .tickets import ticket_qr_png
 
     for registration in promoted:
-        registration.status = Registration.Status.CONFIRMED
+        registration.status, registration.confirmed_at = Registration.Status.CONFIRMED, now
         email_queue(
             to=registration.email,
             template="events/emails/registration_promoted",
@@ -400,17 +408,25 @@ def event_cancel(*, event: Event, by: User, message: str) -> Event:
 
 
 def event_message_send(*, event: Event, by: User, subject: str, body: str) -> int:
-    """Queue a message from staff to every confirmed registrant. Returns how many were queued."""
+    """Queue a message from staff to every confirmed registrant. Returns how many were queued.
+
+    Each e-mail's dedupe key is (event, registration, hash of subject and body): submitting the
+    same message twice (a double click, the browser's back button) sends it once; a registrant
+    confirmed since the first send still gets it.
+    """
+    digest = hashlib.sha256(f"{subject}\0{body}".encode()).hexdigest()[:24]
     count = 0
     with transaction.atomic():
         for registration in Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED):
-            email_queue(
+            queued = email_queue(
                 to=registration.email,
                 template="events/emails/event_message",
                 context={"registration": registration, "event": event, "subject": subject, "body": body},
                 language=registration.language,
+                dedupe_key=f"events:event:{event.pk}:message:{digest}:{registration.pk}",
             )
-            count += 1
+            if queued is not None:
+                count += 1
     return count
 
 

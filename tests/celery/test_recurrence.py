@@ -206,3 +206,39 @@ def test_concurrent_generators_create_each_occurrence_once() -> None:
     assert errors == []
     dates = list(Event.objects.filter(series=series).values_list("occurrence_date", flat=True))
     assert len(dates) == len(set(dates)) == 6
+
+
+def test_changing_the_weekday_does_not_add_a_second_event_to_months_already_generated(db: None) -> None:
+    series = EventSeriesFactory(months_ahead=3, weekday=WEDNESDAY)
+    today = date(2027, 1, 1)
+    first = series_generate(series=series, today=today)
+    assert len(first) == 3
+    series.weekday = WEDNESDAY + 1
+    series.months_ahead = 4
+    series.save()
+    added = series_generate(series=series, today=today)
+    months = [(e.occurrence_date.year, e.occurrence_date.month) for e in Event.objects.filter(series=series)]
+    assert len(months) == len(set(months)) == 4, sorted(months)
+    # The new weekday applies from the first month without an occurrence.
+    assert [e.occurrence_date for e in added] == [first_weekday_of_month(2027, 4, WEDNESDAY + 1)]
+
+
+def test_changing_the_weekday_mid_month_does_not_add_a_second_event_to_the_current_month(db: None) -> None:
+    series = EventSeriesFactory(months_ahead=1, weekday=0)  # first Monday: 2027-02-01
+    series_generate(series=series, today=date(2027, 1, 25))
+    series.weekday = 4  # first Friday: 2027-02-05, still ahead on 02-03
+    series.save()
+    assert series_generate(series=series, today=date(2027, 2, 3)) == []
+    assert Event.objects.filter(series=series, occurrence_date__month=2).count() == 1
+
+
+def test_moving_the_salon_anchor_does_not_add_events_between_generated_ones(db: None) -> None:
+    series = SalonSeriesFactory(months_ahead=2)
+    today = date(2027, 1, 1)
+    before = {e.occurrence_date for e in series_generate(series=series, today=today)}
+    series.anchor_date = series.anchor_date + timedelta(days=7)
+    series.save()
+    series_generate(series=series, today=today)
+    dates = sorted(Event.objects.filter(series=series).values_list("occurrence_date", flat=True))
+    assert set(dates) == before
+    assert all((b - a).days >= 14 for a, b in zip(dates, dates[1:], strict=False))

@@ -5,7 +5,7 @@ from datetime import timedelta
 import icalendar
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -260,3 +260,132 @@ def test_concurrent_runs_queue_each_reminder_once(monkeypatch: pytest.MonkeyPatc
     assert sum(queued) == 60  # SKIP LOCKED: no row was taken by two runs
     assert OutboundEmail.objects.count() == 60
     assert EventReminder.objects.filter(status=Status.QUEUED, email__isnull=False).count() == 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminder_of_a_registration_being_cancelled_is_skipped_and_never_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from events.services import registration_cancel
+    from notifications import services
+    from tests.factories import StaffFactory
+
+    monkeypatch.setattr(services, "email_prompt", lambda *, email_id: True)  # no broker here
+    event = make_event(starts_in=timedelta(hours=10), offsets=[24])
+    registration = make_registration(event, registered_ago=timedelta(days=3))
+    staff = StaffFactory()
+    reminders_plan()
+    cancelling, commit = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def cancel() -> None:
+        # A cancel that has written the registration but not committed yet.
+        try:
+            with transaction.atomic():
+                registration_cancel(
+                    registration=Registration.objects.select_related("event").get(pk=registration.pk), by=staff
+                )
+                cancelling.set()
+                commit.wait(timeout=20)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=cancel)
+    thread.start()
+    assert cancelling.wait(timeout=20)
+    try:
+        assert reminders_queue_due() == 0  # the locked registration is skipped, not claimed
+    finally:
+        commit.set()
+        thread.join(timeout=20)
+    assert errors == []
+    assert reminders_queue_due() == 0  # now it is cancelled
+    assert not OutboundEmail.objects.filter(dedupe_key__startswith=f"reminder:{registration.pk}:").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancel_during_a_reminder_claim_waits_for_the_claim_to_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from events import reminders
+    from events.services import registration_cancel
+    from notifications import services
+    from tests.factories import StaffFactory
+
+    monkeypatch.setattr(services, "email_prompt", lambda *, email_id: True)  # no broker here
+    event = make_event(starts_in=timedelta(hours=10), offsets=[24])
+    registration = make_registration(event, registered_ago=timedelta(days=3))
+    staff = StaffFactory()
+    reminders_plan()
+    original = reminders._queue_email
+    blocked: list[bool] = []
+    threads: list[threading.Thread] = []
+
+    def cancel() -> None:
+        try:
+            registration_cancel(
+                registration=Registration.objects.select_related("event").get(pk=registration.pk), by=staff
+            )
+        finally:
+            connection.close()
+
+    def queue_while_cancelling(row: EventReminder) -> OutboundEmail:
+        thread = threading.Thread(target=cancel)
+        thread.start()
+        threads.append(thread)
+        thread.join(timeout=1.5)
+        blocked.append(thread.is_alive())  # the cancel must wait for the claimed registration
+        return original(row)
+
+    monkeypatch.setattr(reminders, "_queue_email", queue_while_cancelling)
+    assert reminders_queue_due() == 1
+    for thread in threads:
+        thread.join(timeout=20)
+    assert blocked == [True]
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+    # The reminder was queued before the cancel committed: the cancel came after it, in order.
+    reminder = EventReminder.objects.get(registration=registration)
+    assert reminder.status == Status.QUEUED
+    assert reminder.queued_at is not None
+
+
+def test_registration_promoted_from_the_waitlist_gets_no_reminder_already_due_at_promotion(db: None) -> None:
+    from events.services import registration_cancel
+    from tests.factories import StaffFactory
+
+    event = make_event(starts_in=timedelta(hours=10), offsets=[168, 24], capacity=1)
+    first = make_registration(event, registered_ago=timedelta(days=10), status=Registration.Status.CONFIRMED)
+    waiting = make_registration(event, registered_ago=timedelta(days=3), status=Registration.Status.WAITLISTED)
+    registration_cancel(registration=Registration.objects.select_related("event").get(pk=first.pk), by=StaffFactory())
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert waiting.confirmed_at is not None and waiting.confirmed_at > waiting.created_at
+
+    reminders_plan()
+    assert reminders_queue_due() == 0
+    assert dict(EventReminder.objects.filter(registration=waiting).values_list("offset_hours", "status")) == {
+        168: Status.SKIPPED,
+        24: Status.SKIPPED,
+    }
+    assert not OutboundEmail.objects.filter(dedupe_key__startswith=f"reminder:{waiting.pk}:").exists()
+
+
+def test_reminder_due_after_the_promotion_is_still_sent(db: None) -> None:
+    from events.services import registration_cancel
+    from tests.factories import StaffFactory
+
+    event = make_event(starts_in=timedelta(days=3), offsets=[168, 24], capacity=1)
+    first = make_registration(event, registered_ago=timedelta(days=10), status=Registration.Status.CONFIRMED)
+    waiting = make_registration(event, registered_ago=timedelta(days=9), status=Registration.Status.WAITLISTED)
+    registration_cancel(registration=Registration.objects.select_related("event").get(pk=first.pk), by=StaffFactory())
+
+    reminders_plan()
+    assert dict(EventReminder.objects.filter(registration=waiting).values_list("offset_hours", "status")) == {
+        168: Status.SKIPPED,
+        24: Status.PLANNED,
+    }

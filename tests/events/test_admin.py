@@ -149,3 +149,49 @@ def test_attendee_export_keeps_formula_like_text_as_text(admin_client, event, re
     sheet = load_workbook(io.BytesIO(post_action(admin_client, "export_xlsx", [event]).content)).active
     cell = sheet.cell(2, 2)
     assert cell.data_type == "s" and cell.value.startswith("'=")
+
+
+def test_registration_change_form_cannot_move_a_seat_to_another_event_email_or_company(admin_client, event, member):
+    from tests.factories import CompanyFactory, EventFactory
+
+    [registration] = register(event, member)
+    other_event, other_company = EventFactory(capacity=1), CompanyFactory()
+    url = reverse("admin:events_registration_change", args=[registration.pk])
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(
+        url,
+        {
+            "event": other_event.pk,
+            "company": other_company.pk,
+            "email": "someone.else@example.com",
+            "status": Registration.Status.WAITLISTED,
+            "attendee_name": "고친 이름",
+            "phone": "010-0000-0000",
+            "position": "팀장",
+            "language": "ko",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    registration.refresh_from_db()
+    assert registration.attendee_name == "고친 이름"  # contact details may be corrected
+    assert (registration.event_id, registration.company_id, registration.email, registration.status) == (
+        event.pk,
+        member.company.pk,
+        member.email,
+        Registration.Status.CONFIRMED,
+    )
+
+
+def test_send_message_submitted_twice_sends_once(admin_client, event, representative):
+    regs = register(event, representative, *(attendee(i) for i in range(5)))
+    for _ in range(2):
+        post_action(admin_client, "send_message", [event], apply="1", subject="주차 안내", body="지하 2층")
+    assert OutboundEmail.objects.filter(subject__contains="주차 안내").count() == 3
+    # Another message is sent; so is the same one to someone confirmed since.
+    post_action(admin_client, "send_message", [event], apply="1", subject="주차 안내", body="지하 3층으로 변경")
+    assert OutboundEmail.objects.filter(subject__contains="주차 안내").count() == 6
+    from events.services import registration_cancel
+
+    registration_cancel(registration=regs[0], by=representative)
+    post_action(admin_client, "send_message", [event], apply="1", subject="주차 안내", body="지하 2층")
+    assert OutboundEmail.objects.filter(to=regs[3].email, subject__contains="주차 안내").count() == 1

@@ -110,3 +110,32 @@ def test_status_cancelled_through_update_cancels(event, member):
     register(event, member)
     event_update(event=event, by=StaffFactory(), status=Event.Status.CANCELLED)
     assert OutboundEmail.objects.filter(to=member.email, subject__contains="행사 취소").exists()
+
+
+def test_staff_cancel_after_start_does_not_promote_the_waitlist(event, representative):
+    regs = register(event, representative, *(attendee(i) for i in range(5)))
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    registration = Registration.objects.select_related("event").get(pk=regs[0].pk)
+    registration_cancel(registration=registration, by=StaffFactory())
+    assert Registration.objects.get(pk=regs[3].pk).status == Registration.Status.WAITLISTED
+    assert not OutboundEmail.objects.filter(dedupe_key=f"events:registration:{regs[3].pk}:promoted").exists()
+
+
+def test_cancel_on_unpublished_event_does_not_promote_the_waitlist(event, representative):
+    regs = register(event, representative, *(attendee(i) for i in range(5)))
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.DRAFT)
+    registration = Registration.objects.select_related("event").get(pk=regs[0].pk)
+    registration_cancel(registration=registration, by=StaffFactory())
+    assert Registration.objects.get(pk=regs[3].pk).status == Registration.Status.WAITLISTED
+
+
+def test_confirmed_at_is_set_when_confirmed_and_when_promoted(event, representative):
+    regs = register(event, representative, *(attendee(i) for i in range(5)))
+    assert [r.confirmed_at is not None for r in regs] == [True, True, True, False, False]
+    registration_cancel(registration=regs[0], by=representative)
+    promoted = Registration.objects.get(pk=regs[3].pk)
+    assert promoted.status == Registration.Status.CONFIRMED
+    assert promoted.confirmed_at is not None and promoted.confirmed_at > regs[2].confirmed_at
+    assert Registration.objects.get(pk=regs[4].pk).confirmed_at is None
