@@ -156,7 +156,9 @@ def registration_create(
         )
     now = timezone.now()
     attendee_users = [_attendee_user(email, user) for email in emails]
-    for attendee_user in attendee_users:
+    # Only a logged-in registrant adds colleagues; a visitor without an account registering for
+    # a public event is not told whether an address belongs to a tenant company.
+    for attendee_user in attendee_users if user is not None else []:
         other = attendee_user.company if attendee_user is not None and attendee_user != user else None
         if other is not None and (company is None or other.pk != company.pk):
             raise RegistrationError(

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import Audience, Event, Registration
-from events.services import RegistrationError
+from events.services import AttendeeData, RegistrationError
 from notifications.models import OutboundEmail
 from tests.factories import EventFactory, MembershipFactory, UserFactory
 
@@ -153,6 +153,14 @@ def test_public_event_without_company_and_anonymous(public_event):
     [anonymous] = register(public_event, None, attendee("anon", "visitor.example.kr"))
     assert anonymous.user is None and anonymous.registered_by is None
     assert OutboundEmail.objects.filter(to="aanon@visitor.example.kr").exists()
+
+
+def test_anonymous_registration_does_not_reveal_a_tenant_membership(public_event, member):
+    # Typing a tenant employee's address into the public form must not answer "belongs to
+    # another company": the registration is taken like any visitor's.
+    [registration] = register(public_event, None, AttendeeData(name="방문자", email=member.email))
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.company is None
 
 
 def test_without_company_you_cannot_register_others(public_event):
