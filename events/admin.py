@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -244,6 +245,8 @@ class EventAdmin(admin.ModelAdmin):
 
     def attendance_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, event):
+            raise PermissionDenied
         rows = selectors.event_attendance_by_company(event=event)
         confirmed = sum(row["confirmed"] for row in rows)  # type: ignore[misc]
         checked_in = sum(row["checked_in"] for row in rows)  # type: ignore[misc]

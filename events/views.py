@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -360,18 +360,27 @@ def _check_in_payload(result_status: str, registration: Registration | None) -> 
     return payload
 
 
+def _registration_id(value: object) -> int | None:
+    """A registration id from a form or JSON body; anything else is no id (not a server error)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() else None
+
+
+# Checking people in changes their registrations: staff who may change registrations.
+check_in_permission = permission_required("events.change_registration", raise_exception=True)
+
+
 @staff_member_required
+@check_in_permission
 def event_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     """The door page: camera scan (JS), search by name/company and one-tap check-in (works without JS)."""
     event = get_object_or_404(Event.objects.select_related("kind"), pk=pk)
     result = None
     if request.method == "POST":
         registration = None
-        if request.POST.get("registration"):
+        if registration_id := _registration_id(request.POST.get("registration")):
             registration = (
-                Registration.objects.select_related("company")
-                .filter(pk=request.POST["registration"], event=event)
-                .first()
+                Registration.objects.select_related("company").filter(pk=registration_id, event=event).first()
             )
         outcome = registration_check_in(
             by=_logged_in(request), event=event, registration=registration, ticket_code=request.POST.get("code")
@@ -392,6 +401,7 @@ def event_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
+@check_in_permission
 @require_POST
 def event_check_in_scan(request: HttpRequest, pk: int) -> JsonResponse:
     event = get_object_or_404(Event, pk=pk)
@@ -399,11 +409,11 @@ def event_check_in_scan(request: HttpRequest, pk: int) -> JsonResponse:
         data = json.loads(request.body or b"{}")
     except ValueError:
         data = {}
+    if not isinstance(data, dict):
+        data = {}
     registration = None
-    if data.get("registration"):
-        registration = (
-            Registration.objects.select_related("company").filter(pk=data["registration"], event=event).first()
-        )
+    if registration_id := _registration_id(data.get("registration")):
+        registration = Registration.objects.select_related("company").filter(pk=registration_id, event=event).first()
     outcome = registration_check_in(
         by=_logged_in(request), event=event, registration=registration, ticket_code=str(data.get("code") or "")
     )
@@ -416,6 +426,7 @@ def event_check_in_scan(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @staff_member_required
+@check_in_permission
 @require_GET
 def event_check_in_counts(request: HttpRequest, pk: int) -> JsonResponse:
     event = get_object_or_404(Event, pk=pk)

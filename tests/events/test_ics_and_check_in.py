@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from events.models import Audience, Event
 from events.services import registration_check_in
-from tests.factories import EventFactory, StaffFactory
+from tests.factories import EventFactory, StaffFactory, UserFactory
 
 from .helpers import attendee, register
 
@@ -101,3 +101,21 @@ def test_check_in_page_search_and_one_tap_without_js(client, event, member):
     assert "checked-in-badge" in html
     html = client.post(url, {"registration": registration.pk}).content.decode()
     assert "이미 입장 확인됨" in html
+
+
+def test_check_in_needs_the_right_to_change_registrations(client, event):
+    # is_staff alone (e.g. a staff account for another team) does not open the door page.
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("events:check_in", kwargs={"pk": event.pk})).status_code == 403
+    assert client.get(reverse("events:check_in_counts", kwargs={"pk": event.pk})).status_code == 403
+    assert client.get(reverse("admin:events_event_attendance", kwargs={"pk": event.pk})).status_code == 403
+
+
+@pytest.mark.parametrize("body", ["[1]", '{"registration": "abc"}', '"text"', "{}"])
+def test_malformed_scan_answers_not_found_instead_of_a_server_error(client, event, body):
+    client.force_login(StaffFactory())
+    response = client.post(
+        reverse("events:check_in_scan", kwargs={"pk": event.pk}), body, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "not_found"
