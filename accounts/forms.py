@@ -128,7 +128,9 @@ class CompanyChoiceField(forms.ModelChoiceField):
 class JoinCompanyForm(forms.Form):
     company = CompanyChoiceField(
         label=_("기업"),
-        queryset=Company.objects.order_by("name_ko"),
+        # Companies hidden from the public directory are not listed either; SBA staff link
+        # their people in the admin.
+        queryset=Company.objects.filter(is_public=True).order_by("name_ko"),
         empty_label=_("기업을 선택해 주세요"),
         to_field_name="slug",
     )

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from magok.http import client_ip
 from magok.i18n import current_language
 
 from . import selectors
@@ -51,7 +52,7 @@ def _anonymous_registration_allowed(request: HttpRequest, email: str) -> bool:
     limits = (
         (f"events:anonymous-registrations:email:{email.strip().lower()}", ANONYMOUS_ATTEMPTS_PER_EMAIL_HOUR),
         (
-            f"events:anonymous-registrations:client:{request.META.get('REMOTE_ADDR', '')}",
+            f"events:anonymous-registrations:client:{client_ip(request)}",
             ANONYMOUS_ATTEMPTS_PER_CLIENT_HOUR,
         ),
     )

@@ -4,7 +4,6 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from companies.models import Company
 from companies.selectors import company_search
@@ -34,7 +33,6 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     pagination_class = CompanyPagination
     filter_backends: list = []
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
 
     def get_queryset(self) -> QuerySet[Company]:
         if self.action != "list":

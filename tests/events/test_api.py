@@ -73,3 +73,18 @@ def test_schema_documents_the_endpoints(api):
     assert "post" in paths["/api/v1/events/{id}/registrations/"]
     assert "delete" in paths["/api/v1/registrations/{id}/"]
     assert "get" in paths["/api/v1/registrations/"]
+
+
+def test_registration_api_is_rate_limited_per_user(settings, event, member):
+    from rest_framework.test import APIClient
+
+    from magok import settings as project_settings
+
+    settings.REST_FRAMEWORK = {
+        **project_settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "2/minute"},
+    }
+    client = APIClient()
+    client.force_authenticate(member)
+    statuses = [client.get("/api/v1/registrations/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
