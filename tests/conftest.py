@@ -1,7 +1,27 @@
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_per_xdist_worker(worker_id: str) -> Iterator[None]:
+    """Each xdist worker gets its own Redis database for the cache: a test clears the cache
+    (FLUSHDB), which must not wipe the rate-limit counts of a test running on the other worker."""
+    location = django_settings.CACHES["default"].get("LOCATION", "")
+    match = re.fullmatch(r"(redis://[^/]+)/(\d+)", str(location))
+    if worker_id == "master" or not match:
+        yield
+        return
+    database = int(match.group(2)) + 1 + int(worker_id.removeprefix("gw"))
+    caches = {"default": {**django_settings.CACHES["default"], "LOCATION": f"{match.group(1)}/{database}"}}
+    with override_settings(CACHES=caches):
+        yield
 
 
 @pytest.fixture(autouse=True)
