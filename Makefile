@@ -60,7 +60,7 @@ messages: $(VENV)/.installed
 	for dir in . $(APPS); do (cd $$dir && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(VENV)/bin/django-admin compilemessages) || exit 1; done
 
 bench: $(VENV)/.installed
-	for script in bench/*.py; do DATABASE_URL=$(TEST_DATABASE_URL) $(PY) $$script || exit 1; done
+	for script in bench/[!_]*.py; do DATABASE_URL=$(TEST_DATABASE_URL) $(PY) $$script || exit 1; done
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy magok accounts companies events programs notifications

@@ -18,7 +18,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _db import admin_connection, database_url_with_name
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -110,19 +111,6 @@ KEYWORDS = [
     "시험",
     "인증",
 ]
-
-
-def database_url_with_name(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def admin_connection(url: str):
-    import psycopg2
-
-    connection = psycopg2.connect(database_url_with_name(url, "postgres"))
-    connection.autocommit = True
-    return connection
 
 
 def fill(rows: int) -> None:

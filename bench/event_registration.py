@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from _db import admin_connection, database_url_with_name
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -48,19 +49,6 @@ PAGES = [
     ("/api/v1/companies/?search=robo", "companies API search"),
 ]
 BENCH_COMPANIES = 20
-
-
-def database_url_with_name(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def admin_connection(url: str) -> Any:
-    import psycopg2
-
-    connection = psycopg2.connect(database_url_with_name(url, "postgres"))
-    connection.autocommit = True
-    return connection
 
 
 def percentile(samples: list[float], fraction: float) -> float:
