@@ -44,11 +44,10 @@ from django.utils import timezone, translation
 
 from magok.dates import format_datetime
 from notifications.models import OutboundEmail
-from notifications.services import Attachment, email_queue, email_resend
+from notifications.services import email_queue, email_resend
 
-from .ics import event_ics
 from .models import Event, EventReminder, Registration
-from .tickets import ticket_qr_png
+from .tickets import ticket_attachments
 
 logger = logging.getLogger(__name__)
 
@@ -232,14 +231,7 @@ def _queue_email(reminder: EventReminder) -> OutboundEmail:
             "event_url": event_url(event),
         },
         language=language,
-        attachments=(
-            Attachment(
-                filename="event.ics", content=event_ics(event=event, language=language), content_type="text/calendar"
-            ),
-            Attachment(
-                filename="ticket.png", content=ticket_qr_png(registration=registration), content_type="image/png"
-            ),
-        ),
+        attachments=ticket_attachments(registration=registration, language=language),
         dedupe_key=key,
     )
     return email or OutboundEmail.objects.get(dedupe_key=key)

@@ -240,8 +240,7 @@ def registration_waitlist_position(*, registration: Registration) -> int | None:
 
 
 def _notify_registration(registration: Registration) -> None:
-    from .ics import event_ics
-    from .tickets import ticket_qr_png
+    from .tickets import ticket_attachments
 
     event = registration.event
     if registration.status == Registration.Status.CONFIRMED:
@@ -250,10 +249,7 @@ def _notify_registration(registration: Registration) -> None:
             template="events/emails/registration_confirmed",
             context={"registration": registration, "event": event},
             language=registration.language,
-            attachments=(
-                Attachment("event.ics", event_ics(event=event), "text/calendar"),
-                Attachment("ticket.png", ticket_qr_png(registration=registration), "image/png"),
-            ),
+            attachments=ticket_attachments(registration=registration),
             dedupe_key=f"events:registration:{registration.pk}:confirmed",
         )
     else:
@@ -296,8 +292,7 @@ def _promote_from_waitlist(event: Event) -> list[Registration]:
     Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
         status=Registration.Status.CONFIRMED, confirmed_at=now, updated_at=now
     )
-    from .ics import event_ics
-    from .tickets import ticket_qr_png
+    from .tickets import ticket_attachments
 
     for registration in promoted:
         registration.status, registration.confirmed_at = Registration.Status.CONFIRMED, now
@@ -306,10 +301,7 @@ def _promote_from_waitlist(event: Event) -> list[Registration]:
             template="events/emails/registration_promoted",
             context={"registration": registration, "event": event},
             language=registration.language,
-            attachments=(
-                Attachment("event.ics", event_ics(event=event), "text/calendar"),
-                Attachment("ticket.png", ticket_qr_png(registration=registration), "image/png"),
-            ),
+            attachments=ticket_attachments(registration=registration),
             dedupe_key=f"events:registration:{registration.pk}:promoted",
         )
     return promoted
