@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Application, CallQuestion, Outcome, Review
+from .services import OUTCOME_FIELDS
 from .uploads import ALLOWED_EXTENSIONS, MAX_UPLOAD_BYTES
 
 FILE_ACCEPT = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)
@@ -131,18 +132,7 @@ class OutcomeReportForm(forms.ModelForm):
 
     class Meta:
         model = Outcome
-        fields = [
-            "year",
-            "patents_filed",
-            "export_contracts",
-            "export_amount_krw",
-            "mous_signed",
-            "joint_rnd",
-            "investment_krw",
-            "hires",
-            "partners",
-            "note",
-        ]
+        fields = ["year", *OUTCOME_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
