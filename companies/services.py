@@ -131,6 +131,17 @@ def _notify_decision(change: ProfileChangeRequest) -> None:
     )
 
 
+def _record_decision(change: ProfileChangeRequest, *, status: str, by: User, note: str) -> ProfileChangeRequest:
+    """Precondition: ``change`` is locked (``_lock_pending``) inside the caller's transaction."""
+    change.status = status
+    change.reviewed_by = by
+    change.reviewed_at = timezone.now()
+    change.note = note or change.note
+    change.save()
+    _notify_decision(change)
+    return change
+
+
 @transaction.atomic
 def profile_change_approve(*, change: ProfileChangeRequest, by: User, note: str = "") -> ProfileChangeRequest:
     """Publish the proposed values on the company and notify the representative.
@@ -156,23 +167,11 @@ def profile_change_approve(*, change: ProfileChangeRequest, by: User, note: str 
     company.save()
     if "sectors" in change.data:
         company.sectors.set(Sector.objects.filter(slug__in=change.data["sectors"]))
-    change.status = ProfileChangeRequest.Status.APPROVED
-    change.reviewed_by = by
-    change.reviewed_at = timezone.now()
-    change.note = note or change.note
-    change.save()
-    _notify_decision(change)
-    return change
+    return _record_decision(change, status=ProfileChangeRequest.Status.APPROVED, by=by, note=note)
 
 
 @transaction.atomic
 def profile_change_reject(*, change: ProfileChangeRequest, by: User, note: str = "") -> ProfileChangeRequest:
     """Turn the proposal down (the company keeps its data) and tell the representative why."""
     change = _lock_pending(change)
-    change.status = ProfileChangeRequest.Status.REJECTED
-    change.reviewed_by = by
-    change.reviewed_at = timezone.now()
-    change.note = note or change.note
-    change.save()
-    _notify_decision(change)
-    return change
+    return _record_decision(change, status=ProfileChangeRequest.Status.REJECTED, by=by, note=note)
