@@ -23,6 +23,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py install_periodic_tasks
+	$(PY) manage.py generate_series
 	@echo "Portal: http://127.0.0.1:$(PORT)  (staff: admin@sba.example.kr / magok-admin-2027, representative: ceo@robotis.example.kr / magok-demo-2027)"
 	@# TERM goes to the worker's main process only: it stops its pool and embedded beat itself
 	@# (a TERM to the whole process group kills beat under it and leaves the worker hanging).

@@ -15,14 +15,18 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 from openpyxl import Workbook
 
 from accounts.models import User
 from magok.spreadsheets import formula_safe
+from notifications.services import EmailNotResendable
 
 from . import selectors
 from .forms import EventCancelForm, EventMessageForm
-from .models import AgendaItem, Event, EventKind, Registration, Speaker
+from .models import AgendaItem, Event, EventKind, EventReminder, EventSeries, Registration, Speaker
+from .recurrence import series_generate
+from .reminders import reminder_resend
 from .services import event_cancel, event_duplicate, event_message_send, event_update
 
 
@@ -363,3 +367,77 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Seats are only taken through the registration service (capacity under lock).
         return False
+
+
+@admin.register(EventReminder)
+class EventReminderAdmin(admin.ModelAdmin):
+    list_display = ["due_at", "event", "registrant", "offset_hours", "status", "email_status", "email_attempts"]
+    list_filter = ["status", "offset_hours", "email__status", "registration__event__kind"]
+    search_fields = ["registration__email", "registration__attendee_name", "registration__event__title_ko"]
+    date_hierarchy = "due_at"
+    list_select_related = ["registration__event", "email"]
+    readonly_fields = [
+        "registration",
+        "offset_hours",
+        "due_at",
+        "event_starts_at",
+        "status",
+        "email",
+        "queued_at",
+        "last_error",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["resend"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=pgettext_lazy("model", "행사"), ordering="registration__event__starts_at")
+    def event(self, obj: EventReminder) -> str:
+        return str(obj.registration.event)
+
+    @admin.display(description=_("받는 사람"), ordering="registration__email")
+    def registrant(self, obj: EventReminder) -> str:
+        return f"{obj.registration.attendee_name} <{obj.registration.email}>"
+
+    @admin.display(description=_("발송 상태"))
+    def email_status(self, obj: EventReminder) -> str:
+        return obj.email.get_status_display() if obj.email else "–"
+
+    @admin.display(description=_("시도 횟수"))
+    def email_attempts(self, obj: EventReminder) -> int | str:
+        return obj.email.attempts if obj.email else "–"
+
+    @admin.action(description=_("선택한 리마인더 다시 보내기"))
+    def resend(self, request: HttpRequest, queryset: QuerySet[EventReminder]) -> None:
+        done = busy = 0
+        for reminder in queryset.select_related("email"):
+            try:
+                reminder_resend(reminder=reminder)
+                done += 1
+            except EmailNotResendable:
+                busy += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d건을 다시 보내도록 했습니다.", "%(count)d건을 다시 보내도록 했습니다.", done)
+            % {"count": done},
+            messages.SUCCESS if not busy else messages.WARNING,
+        )
+
+
+@admin.register(EventSeries)
+class EventSeriesAdmin(admin.ModelAdmin):
+    list_display = ["title_ko", "kind", "rule", "start_time", "months_ahead", "holiday_policy", "is_active"]
+    list_filter = ["rule", "is_active", "kind"]
+    actions = ["generate_now"]
+
+    @admin.action(description=_("선택한 반복 행사의 회차를 지금 만들기"))
+    def generate_now(self, request: HttpRequest, queryset: QuerySet[EventSeries]) -> None:
+        created = sum(len(series_generate(series=series)) for series in queryset)
+        self.message_user(
+            request,
+            ngettext("회차 %(count)d개를 만들었습니다.", "회차 %(count)d개를 만들었습니다.", created)
+            % {"count": created},
+            messages.SUCCESS,
+        )

@@ -220,7 +220,7 @@ def _queue_email(reminder: EventReminder) -> OutboundEmail:
     language = registration.language if registration.language in ("ko", "en") else "ko"
     email = email_queue(
         to=registration.email,
-        template="notifications/emails/event_reminder",
+        template="events/emails/event_reminder",
         context={
             "registration": registration,
             "event": event,

@@ -21,6 +21,6 @@ def ensure_broker_folders(sender: Any = None, source: Any = None, **kwargs: Any)
     if not str(conf.broker_url or "").startswith("filesystem:"):
         return
     options = conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "events",
     "programs",
     "notifications",
+    "magok",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,8 @@ else:
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # The exchange tables; kombu's default is ./control in the working directory.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None

@@ -26,7 +26,7 @@ def test_load_demo_fills_every_app_and_is_idempotent(settings):
     assert first["events.Event"] > 10
     assert first["events.Registration"] > 0
     assert first["programs.Application"] > 0
-    for module in ("companies.demo", "accounts.demo", "events.demo", "programs.demo", "notifications.demo"):
+    for module in ("companies.demo", "accounts.demo", "events.demo", "programs.demo", "events.demo_series"):
         assert f"{module}:" in out.getvalue()
 
     call_command("load_demo", stdout=StringIO())

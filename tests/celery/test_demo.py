@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from events.demo_series import load_demo_series as load_demo
 from events.models import Event, EventSeries, Registration
-from notifications.demo import load_demo
 
 
 def test_demo_series_load_twice_without_duplicates(db: None) -> None:

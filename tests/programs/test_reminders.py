@@ -79,6 +79,6 @@ def test_reminder_is_in_the_applicants_language():
 
 
 def test_schedule_is_registered():
-    from notifications.periodic import SCHEDULES
+    from magok.periodic import SCHEDULES
 
     assert any(s.task == "programs.tasks.remind_unsubmitted_drafts" for s in SCHEDULES)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MagokConfig(AppConfig):
+    """The project package as an app: the project-wide management commands (demo data, the
+    periodic task table) live here, above every domain app."""
+
+    name = "magok"
