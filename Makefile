@@ -18,6 +18,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The last step serves the web server, a Celery worker and its beat under one supervisor
+# (magok/management/commands/serve_local.py): Ctrl-C or TERM stops them all.
 run: $(VENV)/.installed
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
@@ -25,12 +27,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py install_periodic_tasks
 	$(PY) manage.py generate_series
 	@echo "Portal: http://127.0.0.1:$(PORT)  (staff: admin@sba.example.kr / magok-admin-2027, representative: ceo@robotis.example.kr / magok-demo-2027)"
-	@# TERM goes to the worker's main process only: it stops its pool and embedded beat itself
-	@# (a TERM to the whole process group kills beat under it and leaves the worker hanging).
-	@set -m; $(VENV)/bin/celery -A magok worker --beat --loglevel=INFO --concurrency=2 \
-		--schedule=var/celerybeat-schedule & worker=$$!; \
-	trap "kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	exec $(PY) manage.py serve_local --port=$(PORT)
 
 # Two runs: tests that commit for real empty the database when they finish, so they run after
 # the others (see tests/conftest.py).
