@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Membership, User
+from companies.models import Company
+from notifications import services as outbox
+from tests.factories import CompanyFactory, MembershipFactory, RepresentativeFactory, StaffFactory, UserFactory
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,6 +44,72 @@ def _isolated_cache():
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Factories set a password on every user; the production hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_backed_off() -> Iterator[None]:
+    """A test that simulates a broker outage must not leave the prompt back-off on for the next."""
+    outbox._broker_down_until = 0.0
+    yield
+    outbox._broker_down_until = 0.0
+
+
+@pytest.fixture
+def count_queries() -> Callable[..., int]:
+    """``count_queries(client, url)``: GET the page (it must answer 200) and return how many
+    queries it ran."""
+
+    def count(client: Any, url: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(context.captured_queries)
+
+    return count
+
+
+@pytest.fixture
+def company(db: None) -> Company:
+    return CompanyFactory(name_ko="로보티즈", name_en="Robotis", slug="robotis")
+
+
+@pytest.fixture
+def other_company(db: None) -> Company:
+    return CompanyFactory(name_ko="팜스빌", name_en="Pharmsville", slug="pharmsville")
+
+
+@pytest.fixture
+def representative(company: Company) -> User:
+    return RepresentativeFactory(company=company, user=UserFactory(name="김대표", email="ceo@test.example.kr")).user
+
+
+@pytest.fixture
+def member(company: Company) -> User:
+    """A staff member (not the representative) of ``company``."""
+    user = UserFactory(name="직원", email="staff@test.example.kr")
+    return MembershipFactory(company=company, user=user, role=Membership.Role.STAFF).user
+
+
+@pytest.fixture
+def other_representative(other_company: Company) -> User:
+    return RepresentativeFactory(company=other_company, user__name="박대표").user
+
+
+@pytest.fixture
+def other_member(db: None) -> User:
+    return MembershipFactory(user=UserFactory(name="다른회사직원", email="other@other.example.kr")).user
+
+
+@pytest.fixture
+def staff(db: None) -> User:
+    """SBA staff (the admin)."""
+    return StaffFactory()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

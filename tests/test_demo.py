@@ -16,8 +16,7 @@ def _row_counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_load_demo_fills_every_app_and_is_idempotent(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_load_demo_fills_every_app_and_is_idempotent():
     out = StringIO()
     call_command("load_demo", stdout=out)
     first = _row_counts()
@@ -34,7 +33,6 @@ def test_load_demo_fills_every_app_and_is_idempotent(settings):
 
 
 @pytest.mark.django_db
-def test_load_demo_dry_run_saves_nothing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_load_demo_dry_run_saves_nothing():
     call_command("load_demo", "--dry-run", stdout=StringIO())
     assert not any(_row_counts()[label] for label in ("companies.Company", "events.Event", "programs.Program"))

@@ -69,8 +69,7 @@ def test_staff_resend_a_cancelled_reminder_plans_it_for_now(db: None, client: Cl
 
 def test_staff_generate_series_occurrences_now_from_the_admin(db: None, client: Client) -> None:
     from events.models import Event
-
-    from .factories import EventSeriesFactory, expected_occurrences
+    from tests.events.factories import EventSeriesFactory, expected_occurrences
 
     series = EventSeriesFactory(months_ahead=3)
     client.force_login(StaffFactory())

@@ -13,9 +13,8 @@ from magok.periodic import SCHEDULES
 from notifications.models import OutboundEmail
 from notifications.services import email_send
 from notifications.tasks import sweep_outbox
+from tests.events.factories import EventSeriesFactory, SalonSeriesFactory, expected_occurrences
 from tests.factories import EventFactory, EventKindFactory, RegistrationFactory
-
-from .factories import EventSeriesFactory, SalonSeriesFactory, expected_occurrences
 
 
 def test_install_periodic_tasks_twice_creates_each_task_once(db: None) -> None:

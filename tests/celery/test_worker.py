@@ -21,9 +21,9 @@ from events.tasks import generate_series_occurrences, send_due_reminders
 from magok.celery import app
 from notifications.models import OutboundEmail
 from notifications.tasks import sweep_outbox
+from tests.events.factories import EventSeriesFactory, SalonSeriesFactory, expected_occurrences
 from tests.factories import EventFactory, EventKindFactory, MembershipFactory, RegistrationFactory
 
-from .factories import EventSeriesFactory, SalonSeriesFactory, expected_occurrences
 from .processes import PrivateRedis, SmtpSink, Worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("celery-worker")]

@@ -7,13 +7,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import Audience
-from tests.factories import CompanyFactory, EventFactory, MembershipFactory, RepresentativeFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # Factories set a password on every user; the real hasher makes the 50-user race test slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.factories import EventFactory
 
 
 @pytest.fixture
@@ -22,26 +16,6 @@ def event_kinds():
     from django.apps import apps
 
     importlib.import_module("events.migrations.0002_event_kinds").create_kinds(apps, None)
-
-
-@pytest.fixture
-def company():
-    return CompanyFactory()
-
-
-@pytest.fixture
-def representative(company):
-    return RepresentativeFactory(company=company, user=UserFactory(name="대표자", email="ceo@test.example.kr")).user
-
-
-@pytest.fixture
-def member(company):
-    return MembershipFactory(company=company, user=UserFactory(name="직원", email="staff@test.example.kr")).user
-
-
-@pytest.fixture
-def other_member():
-    return MembershipFactory(user=UserFactory(name="다른회사직원", email="other@other.example.kr")).user
 
 
 @pytest.fixture

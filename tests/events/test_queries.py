@@ -13,14 +13,7 @@ from tests.factories import EventFactory, RegistrationFactory
 pytestmark = pytest.mark.django_db
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_list_page_constant(client):
+def test_list_page_constant(client, count_queries):
     event = EventFactory()
     RegistrationFactory(event=event)
     one = count_queries(client, reverse("events:list"))
@@ -29,7 +22,7 @@ def test_list_page_constant(client):
     assert count_queries(client, reverse("events:list")) == one
 
 
-def test_calendar_page_constant(client):
+def test_calendar_page_constant(client, count_queries):
     EventFactory()
     one = count_queries(client, reverse("events:calendar"))
     EventFactory.create_batch(8)
@@ -42,7 +35,7 @@ def _add_program(event, n: int) -> None:
         AgendaItem.objects.create(event=event, starts_at="10:00", title_ko=f"순서{i}", speaker=speaker)
 
 
-def test_detail_page_constant(client, member):
+def test_detail_page_constant(client, member, count_queries):
     client.force_login(member)
     small, big = EventFactory(), EventFactory()
     _add_program(small, 1)
@@ -51,7 +44,7 @@ def test_detail_page_constant(client, member):
     assert count_queries(client, big.get_absolute_url()) == count_queries(client, small.get_absolute_url())
 
 
-def test_my_registrations_constant(client, representative, company):
+def test_my_registrations_constant(client, representative, company, count_queries):
     client.force_login(representative)
     RegistrationFactory(event=EventFactory(), user=representative, company=company)
     one = count_queries(client, reverse("events:my"))
@@ -61,7 +54,7 @@ def test_my_registrations_constant(client, representative, company):
     assert count_queries(client, reverse("events:my")) == one
 
 
-def test_api_list_constant(client):
+def test_api_list_constant(client, count_queries):
     EventFactory()
     one = count_queries(client, "/api/v1/events/")
     EventFactory.create_batch(10)
