@@ -3,8 +3,8 @@
 Each text states the purpose, the items collected, the retention period and the right to
 refuse. A text is never edited once people have agreed to it: write a new constant with a new
 ``version`` and point the ``CURRENT`` name at it, so that the version stored next to each
-consent keeps saying exactly what was agreed to. Other apps follow the same pattern for their
-own purpose-specific consent (event registration, programme application).
+consent keeps saying exactly what was agreed to. The events and programmes apps use the same
+type for their own purpose-specific consent (event registration, programme application).
 """
 
 from __future__ import annotations

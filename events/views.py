@@ -22,12 +22,7 @@ from magok.http import client_ip
 from magok.i18n import current_language
 
 from . import selectors
-from .consent import (
-    REGISTRATION_CONSENT_ITEMS,
-    REGISTRATION_CONSENT_PURPOSE,
-    REGISTRATION_CONSENT_REFUSAL,
-    REGISTRATION_CONSENT_RETENTION,
-)
+from .consent import REGISTRATION_CONSENT
 from .forms import EventFilterForm, PublicRegistrationForm, SelfRegistrationForm, colleague_formset
 from .ics import event_ics, events_feed_ics
 from .models import Audience, Event, EventKind, Registration
@@ -184,12 +179,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _consent_context() -> dict[str, object]:
-    return {
-        "consent_purpose": REGISTRATION_CONSENT_PURPOSE,
-        "consent_items": REGISTRATION_CONSENT_ITEMS,
-        "consent_retention": REGISTRATION_CONSENT_RETENTION,
-        "consent_refusal": REGISTRATION_CONSENT_REFUSAL,
-    }
+    return {"consent": REGISTRATION_CONSENT}
 
 
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:

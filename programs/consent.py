@@ -1,17 +1,21 @@
 """The personal-data consent (개인정보 수집·이용 동의) an application asks for, versioned.
 
-A new wording gets a new version; each application records the version and time it was given.
+A new wording gets a new ``ConsentText`` with a new version (see accounts.consent); each
+application records the version and time it was given.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-PROGRAM_CONSENT_VERSION = "2027-01"
+from accounts.consent import ConsentText
 
-PROGRAM_CONSENT = {
-    "purpose": _("지원사업 신청 접수, 자격 확인, 심사, 결과 통보와 사업 성과 관리"),
-    "items": _("신청 담당자의 이름, 이메일, 전화번호"),
-    "retention": _("사업 종료 후 5년간 보관한 뒤 파기합니다."),
-    "refusal": _("동의를 거부할 수 있으나, 동의하지 않으면 지원사업에 신청할 수 없습니다."),
-}
+PROGRAM_CONSENT = ConsentText(
+    version="2027-01",
+    title=_("개인정보 수집·이용 동의 (필수)"),
+    purpose=_("지원사업 신청 접수, 자격 확인, 심사, 결과 통보와 사업 성과 관리"),
+    items=_("신청 담당자의 이름, 이메일, 전화번호"),
+    retention=_("사업 종료 후 5년간 보관한 뒤 파기합니다."),
+    refusal=_("동의를 거부할 수 있으나, 동의하지 않으면 지원사업에 신청할 수 없습니다."),
+)
+PROGRAM_CONSENT_VERSION = PROGRAM_CONSENT.version

@@ -1,17 +1,10 @@
-"""Template filters of the events pages; dates come from magok.dates (2019년 12월 11일 (수))."""
+"""Template filters of the events pages (dates and money: magok's ``formatting`` library)."""
 
 from __future__ import annotations
 
 from django import template
 
-from magok.dates import format_date, format_datetime, format_month, format_time
-
 register = template.Library()
-
-event_date = register.filter("event_date", format_date)
-event_time = register.filter("event_time", format_time)
-event_datetime = register.filter("event_datetime", format_datetime)
-event_month = register.filter("event_month", format_month)
 
 
 @register.filter

@@ -1,0 +1,28 @@
+"""Dates and money as every page and e-mail shows them, in the active language:
+2019년 12월 11일 (수) 14:00 / Wed, 11 December 2019 (see magok.dates); 1,000,000원 / KRW 1,000,000.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from magok.dates import format_date, format_datetime, format_month, format_time
+from magok.i18n import current_language
+
+register = template.Library()
+
+register.filter("kdate", format_date)
+register.filter("ktime", format_time)
+register.filter("kdatetime", format_datetime)
+register.filter("kmonth", format_month)
+
+
+@register.filter
+def krw(value: int | Decimal | None) -> str:
+    """An amount in won with thousands separators: 1,000,000원 / KRW 1,000,000."""
+    if value is None:
+        return ""
+    number = f"{int(value):,}"
+    return f"KRW {number}" if current_language() == "en" else f"{number}원"
