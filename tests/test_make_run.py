@@ -111,7 +111,13 @@ def test_make_run_stops_the_web_server_the_worker_and_beat(local_env: dict[str, 
 
 
 def test_make_run_serves_on_the_port_given() -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("MAKE", "MFLAGS"))}
     dry = subprocess.run(
-        ["make", "-n", "run", "PORT=8123"], cwd=BASE_DIR, check=True, capture_output=True, text=True
+        ["make", "--no-print-directory", "-n", "run", "PORT=8123"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     assert dry.splitlines()[-1].endswith("manage.py serve_local --port=8123")
