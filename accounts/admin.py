@@ -97,7 +97,7 @@ class MembershipAdmin(admin.ModelAdmin):
             try:
                 decide(membership=membership, by=request.user)
             except services.MembershipError as error:
-                self.message_user(request, f"{membership.user}: {error}", messages.WARNING)
+                self.message_user(request, f"{membership.user}: {error.message}", messages.WARNING)
             else:
                 succeeded += 1
         return succeeded

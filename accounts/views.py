@@ -91,8 +91,8 @@ def signup(request: HttpRequest) -> HttpResponseBase:
                 language=data["language"],
                 consent=form.consent_text,
             )
-        except services.EmailTakenError:
-            form.add_error("email", _("이미 가입된 이메일입니다. 로그인하거나 비밀번호를 재설정해 주세요."))
+        except services.EmailTakenError as error:
+            form.add_error("email", error.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("가입을 환영합니다. 소속 기업이 있다면 소속 요청을 보내 주세요."))
@@ -128,7 +128,7 @@ def join(request: HttpRequest) -> HttpResponseBase:
                 user=user, company=form.cleaned_data["company"], message=form.cleaned_data["message"]
             )
         except services.MembershipError as error:
-            form.add_error(None, str(error))
+            form.add_error(None, error.message)
         else:
             messages.success(
                 request, _("소속 요청을 보냈습니다. 기업 대표자나 SBA 담당자가 승인하면 이메일로 알려 드립니다.")
@@ -191,7 +191,7 @@ def _membership_decide(
     try:
         service(membership=membership, by=request.user)
     except services.MembershipError as error:
-        messages.error(request, str(error))
+        messages.error(request, error.message)
     else:
         messages.success(request, done % {"name": membership.user.name})
     return redirect("accounts:members")

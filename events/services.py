@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from magok.errors import DomainError
 from notifications.services import Attachment, email_queue
 
 from .consent import REGISTRATION_CONSENT_VERSION
@@ -30,13 +31,8 @@ if TYPE_CHECKING:
 LIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
 
 
-class RegistrationError(Exception):
+class RegistrationError(DomainError):
     """A business rule refused a registration change; ``message`` is shown to the user."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -464,7 +464,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                         )
                         done += 1
                     except services.ProgramError as exc:
-                        failed.append(f"{application.company}: {exc}")
+                        failed.append(f"{application.company}: {exc.message}")
                 if done:
                     self.message_user(
                         request, _("%(count)d건을 '%(label)s' 처리했습니다.") % {"count": done, "label": label}
@@ -498,7 +498,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                             services.review_assign(application=application, reviewer=reviewer, by=request.user)  # type: ignore[arg-type]
                             count += 1
                         except services.ProgramError as exc:
-                            self.message_user(request, f"{application.company}: {exc}", level=messages.ERROR)
+                            self.message_user(request, f"{application.company}: {exc.message}", level=messages.ERROR)
                 self.message_user(request, _("심사위원 배정 %(count)d건을 저장했습니다.") % {"count": count})
                 return HttpResponseRedirect(request.get_full_path())
         else:

@@ -55,7 +55,7 @@ def call_apply(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         application = services.application_create(call=call, user=request.user)  # type: ignore[arg-type]
     except services.ProgramError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
         return redirect(call)
     return redirect(application)
 
@@ -91,7 +91,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     services.application_submit(application=application, by=user)  # type: ignore[arg-type]
                 except services.ProgramError as exc:
-                    messages.error(request, str(exc))
+                    messages.error(request, exc.message)
                     return redirect(application)
                 messages.success(request, _("신청서를 제출했습니다. 진행 상황은 이 페이지와 이메일로 알려 드립니다."))
                 return redirect(application)
@@ -130,12 +130,12 @@ def _save_application_form(request: HttpRequest, application: Application, form:
             consent=form.consent_given(),
         )
     except services.ProgramError as exc:
-        return [str(exc)]
+        return [exc.message]
     for slot, upload in form.uploads():
         try:
             services.application_attach(application=application, upload=upload, by=request.user, **slot)  # type: ignore[arg-type]
         except services.ProgramError as exc:
-            errors.append(f"{upload.name}: {exc}")
+            errors.append(f"{upload.name}: {exc.message}")
     return errors
 
 
@@ -153,7 +153,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             message=message,
         )
     except services.ProgramError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("신청을 취소했습니다."))
     return redirect(application)
@@ -177,7 +177,7 @@ def outcome_report(request: HttpRequest, pk: int) -> HttpResponse:
                 values=form.values(),
             )
         except services.ProgramError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, exc.message)
         else:
             messages.success(request, _("성과를 보고했습니다. 감사합니다."))
             return redirect(application)
@@ -236,7 +236,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                 )
         except services.ProgramError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, exc.message)
         else:
             messages.success(request, _("심사를 제출했습니다."))
         return redirect(review)
