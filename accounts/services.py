@@ -74,14 +74,7 @@ def user_lockout_clear(*, user: User) -> int:
 
 
 def _can_decide(*, membership: Membership, by: User) -> bool:
-    if by.is_staff:
-        return True
-    by_membership = by.membership
-    return bool(
-        by_membership
-        and by_membership.role == Membership.Role.REPRESENTATIVE
-        and by_membership.company_id == membership.company_id
-    )
+    return by.is_staff or by.represents(membership.company_id)
 
 
 def _notify_requester(membership: Membership, template: str) -> None:

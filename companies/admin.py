@@ -15,7 +15,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
+from accounts.models import Membership, User
+from magok.http import AuthenticatedRequest
 
 from .models import Company, ComplexProfile, ProfileChangeRequest, Sector
 from .services import (
@@ -234,14 +235,14 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
             "<p><strong>{}</strong></p>{}", profile_change_conflict_message(change=obj, fields=conflicts), table
         )
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[ProfileChangeRequest], approve: bool) -> None:
+    def _decide(self, request: AuthenticatedRequest, queryset: QuerySet[ProfileChangeRequest], approve: bool) -> None:
         done = skipped = 0
         for change in queryset:
             try:
                 if approve:
-                    profile_change_approve(change=change, by=request.user)  # type: ignore[arg-type]
+                    profile_change_approve(change=change, by=request.user)
                 else:
-                    profile_change_reject(change=change, by=request.user)  # type: ignore[arg-type]
+                    profile_change_reject(change=change, by=request.user)
                 done += 1
             except ProfileChangeConflict as conflict:
                 self.message_user(request, conflict.message, messages.ERROR)
@@ -254,11 +255,11 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("선택한 변경 요청 승인"))
-    def approve_selected(self, request: HttpRequest, queryset: QuerySet[ProfileChangeRequest]) -> None:
+    def approve_selected(self, request: AuthenticatedRequest, queryset: QuerySet[ProfileChangeRequest]) -> None:
         self._decide(request, queryset, approve=True)
 
     @admin.action(description=_("선택한 변경 요청 반려"))
-    def reject_selected(self, request: HttpRequest, queryset: QuerySet[ProfileChangeRequest]) -> None:
+    def reject_selected(self, request: AuthenticatedRequest, queryset: QuerySet[ProfileChangeRequest]) -> None:
         self._decide(request, queryset, approve=False)
 
     def response_change(self, request: HttpRequest, obj: ProfileChangeRequest) -> HttpResponse:
@@ -266,12 +267,13 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
         decision = "approve" if "_approve" in request.POST else "reject" if "_reject" in request.POST else None
         if decision is None:
             return super().response_change(request, obj)
+        assert isinstance(request.user, User)  # the admin lets staff in only
         try:
             if decision == "approve":
-                profile_change_approve(change=obj, by=request.user, note=obj.note)  # type: ignore[arg-type]
+                profile_change_approve(change=obj, by=request.user, note=obj.note)
                 self.message_user(request, gettext("변경 요청을 승인했습니다."), messages.SUCCESS)
             else:
-                profile_change_reject(change=obj, by=request.user, note=obj.note)  # type: ignore[arg-type]
+                profile_change_reject(change=obj, by=request.user, note=obj.note)
                 self.message_user(request, gettext("변경 요청을 반려했습니다."), messages.SUCCESS)
         except ProfileChangeConflict as conflict:
             self.message_user(request, conflict.message, messages.ERROR)

@@ -50,8 +50,7 @@ def profile_change_conflict_message(*, change: ProfileChangeRequest, fields: lis
 
 def company_can_edit_profile(*, company: Company, user: User) -> bool:
     """Only the company's approved representative proposes profile changes."""
-    membership = user.membership if user.is_authenticated else None
-    return bool(membership and membership.company_id == company.pk and user.is_representative)
+    return user.is_authenticated and user.represents(company)
 
 
 def profile_change_pending(*, company: Company) -> ProfileChangeRequest | None:

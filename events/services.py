@@ -91,12 +91,7 @@ def registration_can_manage(*, registration: Registration, user: User | None) ->
         return True
     if user.pk in (registration.user_id, registration.registered_by_id):
         return True
-    return bool(
-        registration.company_id
-        and user.is_representative
-        and user.company
-        and user.company.pk == registration.company_id
-    )
+    return user.represents(registration.company_id)
 
 
 # --- Registration ---------------------------------------------------------------------

@@ -1,17 +1,28 @@
-"""What every API view shares: domain errors answered as ``{"detail": ..., "code": ...}``, and
-the schema pieces that document that answer."""
+"""What every API view shares: domain errors answered as ``{"detail": ..., "code": ...}``, the
+schema pieces that document that answer, and the type of an authenticated API request."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from .errors import BAD_REQUEST, CODES, CONFLICT, DomainError
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class AuthenticatedAPIRequest(Request):
+    """The request of an API view with ``IsAuthenticated``: its user is a logged-in ``User``.
+    A type only (``magok.http.AuthenticatedRequest`` for DRF); the permission makes it true."""
+
+    user: User
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -23,7 +23,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
 from magok.dates import format_datetime_seconds
 from magok.errors import DomainError
 from notifications.services import email_queue
@@ -103,22 +102,17 @@ REMINDER_OFFSETS = (timedelta(days=3), timedelta(days=1))
 # --- who may act -------------------------------------------------------------------------------
 
 
-def company_membership(*, user: User, company_id: int) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    membership = user.membership
-    return membership if membership and membership.company_id == company_id else None
-
-
 def application_can_edit(*, application: Application, user: User) -> bool:
-    return company_membership(user=user, company_id=application.company_id) is not None
+    return user.is_authenticated and user.is_member_of(application.company_id)
 
 
 def application_can_submit(*, application: Application, user: User) -> bool:
-    membership = company_membership(user=user, company_id=application.company_id)
-    if membership is None:
+    """The company's representative, or the member who started the application."""
+    if not user.is_authenticated:
         return False
-    return membership.role == Membership.Role.REPRESENTATIVE or application.created_by_id == user.pk
+    return user.represents(application.company_id) or (
+        user.is_member_of(application.company_id) and application.created_by_id == user.pk
+    )
 
 
 def allowed_transitions(*, application: Application, user: User) -> list[str]:
@@ -482,7 +476,7 @@ def review_can_see_all(*, user: User) -> bool:
 def review_assign(*, application: Application, reviewer: User, by: User) -> Review:
     if not by.is_staff:
         raise ProgramError(_("SBA 담당자만 심사위원을 배정할 수 있습니다."), "forbidden")
-    if company_membership(user=reviewer, company_id=application.company_id) is not None:
+    if reviewer.is_member_of(application.company_id):
         raise ProgramError(_("신청 기업의 소속 회원은 그 기업의 심사위원이 될 수 없습니다."), "reviewer_is_member")
     review, _created = Review.objects.get_or_create(
         application=application, reviewer=reviewer, defaults={"assigned_by": by}

@@ -147,11 +147,11 @@ class PrivateStorage(FileSystemStorage):
     """FileSystemStorage rooted at settings.PRIVATE_MEDIA_ROOT (read on use, so tests can
     move it) and without a URL."""
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 

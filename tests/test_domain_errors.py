@@ -81,9 +81,7 @@ def _raised_codes() -> dict[str, str]:
                 for cls in ast.walk(tree)
                 if isinstance(cls, ast.ClassDef) and cls.name in names
                 for call in ast.walk(cls)
-                if isinstance(call, ast.Call)
-                and isinstance(call.func, ast.Attribute)
-                and call.func.attr == "__init__"
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "__init__"
             }
             for call in ast.walk(tree):
                 if not isinstance(call, ast.Call) or len(call.args) < 2:

@@ -6,11 +6,10 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from magok.api import error_responses
+from magok.api import AuthenticatedAPIRequest, error_responses
 
 from .. import selectors, services
 from ..models import Application, ApplicationEvent, Program
@@ -51,10 +50,12 @@ class ApplicationViewSet(
 ):
     serializer_class = ApplicationSerializer
     permission_classes = [permissions.IsAuthenticated]
+    request: AuthenticatedAPIRequest
 
     def get_queryset(self) -> QuerySet[Application]:
+        # The schema generator calls this without a logged-in user.
         user = self.request.user
-        company = user.company if user.is_authenticated else None  # type: ignore[union-attr]
+        company = user.company if user.is_authenticated else None
         if company is None:
             return Application.objects.none()
         return (
@@ -69,11 +70,11 @@ class ApplicationViewSet(
         call = data.pop("call")
         answers = data.pop("answers", None)
         consent = data.pop("consent", False)
-        application = services.application_create(call=call, user=self.request.user)  # type: ignore[arg-type]
+        application = services.application_create(call=call, user=self.request.user)
         if data or answers or consent:
             services.application_update(
                 application=application,
-                by=self.request.user,  # type: ignore[arg-type]
+                by=self.request.user,
                 fields=data,
                 answers={int(k): v for k, v in (answers or {}).items()},
                 consent=consent,
@@ -86,8 +87,8 @@ class ApplicationViewSet(
         summary="Submit a draft (or resubmit after an information request)",
     )
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: str | None = None) -> Response:
+    def submit(self, request: AuthenticatedAPIRequest, pk: str | None = None) -> Response:
         application = self.get_object()
-        services.application_submit(application=application, by=request.user)  # type: ignore[arg-type]
+        services.application_submit(application=application, by=request.user)
         application = self.get_queryset().get(pk=application.pk)
         return Response(self.get_serializer(application).data)
