@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -7,6 +8,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy, ngettext
+
+from magok.http import AuthenticatedRequest
 
 from . import services
 from .forms import AdminEmailAuthenticationForm, AdminUserAddForm, AdminUserChangeForm
@@ -91,25 +94,27 @@ class MembershipAdmin(admin.ModelAdmin):
             return ("decided_by", "decided_at")
         return ("user", "company", "status", "message", "decided_by", "decided_at", "created_at")
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[Membership], decide: Any) -> int:
+    def _decide(
+        self, request: AuthenticatedRequest, queryset: QuerySet[Membership], decide: Callable[..., Membership]
+    ) -> int:
         succeeded = 0
         for membership in queryset.select_related("user", "company"):
             try:
                 decide(membership=membership, by=request.user)
             except services.MembershipError as error:
-                self.message_user(request, f"{membership.user}: {error}", messages.WARNING)
+                self.message_user(request, f"{membership.user}: {error.message}", messages.WARNING)
             else:
                 succeeded += 1
         return succeeded
 
     @admin.action(description=gettext_lazy("선택한 소속 요청 승인"))
-    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+    def approve_selected(self, request: AuthenticatedRequest, queryset: QuerySet[Membership]) -> None:
         if count := self._decide(request, queryset, services.membership_approve):
             message = ngettext("%(count)d건을 승인했습니다.", "%(count)d건을 승인했습니다.", count)
             self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("선택한 소속 요청 반려"))
-    def reject_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+    def reject_selected(self, request: AuthenticatedRequest, queryset: QuerySet[Membership]) -> None:
         if count := self._decide(request, queryset, services.membership_reject):
             message = ngettext("%(count)d건을 반려했습니다.", "%(count)d건을 반려했습니다.", count)
             self.message_user(request, message % {"count": count}, messages.SUCCESS)

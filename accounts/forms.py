@@ -121,7 +121,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class CompanyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Company) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Company) -> str:
         return obj.name
 
 

@@ -95,6 +95,17 @@ class User(AbstractUser):
         membership = self.membership
         return bool(membership and membership.role == Membership.Role.REPRESENTATIVE)
 
+    def is_member_of(self, company: Company | int | None) -> bool:
+        """An approved member (staff or representative) of ``company`` (the company or its id)."""
+        membership = self.membership
+        company_id = company if isinstance(company, int) or company is None else company.pk
+        return bool(membership and company_id is not None and membership.company_id == company_id)
+
+    def represents(self, company: Company | int | None) -> bool:
+        """The approved representative of ``company`` (the company or its id): the one who acts for
+        it (decides join requests, proposes profile changes, manages its registrations)."""
+        return self.is_member_of(company) and self.is_representative
+
 
 class Membership(models.Model):
     """Links a user to a tenant company. A request to join starts pending; the company's

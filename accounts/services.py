@@ -7,18 +7,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Company
+from magok.errors import DomainError
 from notifications.services import email_queue
 
 from .consent import ConsentText
 from .models import Membership, User
 
 
-class MembershipError(Exception):
+class MembershipError(DomainError):
     """A membership change that the rules do not allow; the message is for the user."""
 
 
-class EmailTakenError(Exception):
+class EmailTakenError(DomainError):
     """Another account already uses this e-mail address (compared case-insensitively)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("이미 가입된 이메일입니다. 로그인하거나 비밀번호를 재설정해 주세요."), "email_taken")
 
 
 def user_signup(
@@ -34,7 +38,7 @@ def user_signup(
     """Create an account. The caller has shown ``consent`` and the person agreed to it."""
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise EmailTakenError(email)
+        raise EmailTakenError()
     try:
         with transaction.atomic():
             return User.objects.create_user(
@@ -49,7 +53,7 @@ def user_signup(
             )
     except IntegrityError:
         # Two sign-ups with the same address at once: the unique index decides.
-        raise EmailTakenError(email) from None
+        raise EmailTakenError() from None
 
 
 def user_profile_update(*, user: User, name: str, phone: str, position: str, language: str) -> User:
@@ -70,14 +74,7 @@ def user_lockout_clear(*, user: User) -> int:
 
 
 def _can_decide(*, membership: Membership, by: User) -> bool:
-    if by.is_staff:
-        return True
-    by_membership = by.membership
-    return bool(
-        by_membership
-        and by_membership.role == Membership.Role.REPRESENTATIVE
-        and by_membership.company_id == membership.company_id
-    )
+    return by.is_staff or by.represents(membership.company_id)
 
 
 def _notify_requester(membership: Membership, template: str) -> None:
@@ -105,7 +102,8 @@ def membership_request(*, user: User, company: Company, message: str = "") -> Me
         if membership.status == Membership.Status.APPROVED:
             raise MembershipError(
                 _("이미 %(company)s 소속입니다. 소속을 바꾸려면 SBA에 문의해 주세요.")
-                % {"company": membership.company.name}
+                % {"company": membership.company.name},
+                "already_member",
             )
         if membership.status == Membership.Status.PENDING:
             raise MembershipError(
@@ -113,7 +111,8 @@ def membership_request(*, user: User, company: Company, message: str = "") -> Me
                     "%(company)s에 보낸 소속 요청이 승인 대기 중입니다. "
                     "다른 기업으로 요청하려면 먼저 그 요청을 취소해 주세요."
                 )
-                % {"company": membership.company.name}
+                % {"company": membership.company.name},
+                "request_pending",
             )
     previous = next((m for m in existing if m.company_id == company.pk), None)
     if previous is not None:
@@ -147,9 +146,9 @@ def membership_request(*, user: User, company: Company, message: str = "") -> Me
 def _locked_pending(membership: Membership, by: User) -> Membership:
     locked = Membership.objects.select_for_update().select_related("user", "company").get(pk=membership.pk)
     if not _can_decide(membership=locked, by=by):
-        raise MembershipError(_("이 요청을 처리할 권한이 없습니다."))
+        raise MembershipError(_("이 요청을 처리할 권한이 없습니다."), "forbidden")
     if locked.status != Membership.Status.PENDING:
-        raise MembershipError(_("이미 처리된 요청입니다."))
+        raise MembershipError(_("이미 처리된 요청입니다."), "already_decided")
     return locked
 
 
@@ -158,7 +157,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     """Approve a pending request (by the company's representative or SBA staff) and tell the requester."""
     locked = _locked_pending(membership, by)
     if Membership.objects.filter(user_id=locked.user_id, status=Membership.Status.APPROVED).exists():
-        raise MembershipError(_("이 사용자는 이미 다른 기업에 소속되어 있습니다."))
+        raise MembershipError(_("이 사용자는 이미 다른 기업에 소속되어 있습니다."), "already_member")
     locked.status = Membership.Status.APPROVED
     locked.decided_by = by
     locked.decided_at = timezone.now()
@@ -166,7 +165,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
         with transaction.atomic():
             locked.save(update_fields=["status", "decided_by", "decided_at"])
     except IntegrityError:
-        raise MembershipError(_("이 사용자는 이미 다른 기업에 소속되어 있습니다.")) from None
+        raise MembershipError(_("이 사용자는 이미 다른 기업에 소속되어 있습니다."), "already_member") from None
     _notify_requester(locked, "membership_approved")
     return locked
 
@@ -188,9 +187,9 @@ def membership_withdraw(*, membership: Membership, by: User) -> None:
     """The requester takes back their own pending request."""
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if locked.user_id != by.pk:
-        raise MembershipError(_("이 요청을 취소할 권한이 없습니다."))
+        raise MembershipError(_("이 요청을 취소할 권한이 없습니다."), "forbidden")
     if locked.status != Membership.Status.PENDING:
-        raise MembershipError(_("이미 처리된 요청입니다."))
+        raise MembershipError(_("이미 처리된 요청입니다."), "already_decided")
     locked.delete()
 
 
@@ -202,9 +201,9 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     """
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if not _can_decide(membership=locked, by=by):
-        raise MembershipError(_("이 구성원을 삭제할 권한이 없습니다."))
+        raise MembershipError(_("이 구성원을 삭제할 권한이 없습니다."), "forbidden")
     if locked.status != Membership.Status.APPROVED:
-        raise MembershipError(_("승인된 구성원만 삭제할 수 있습니다."))
+        raise MembershipError(_("승인된 구성원만 삭제할 수 있습니다."), "not_approved")
     if locked.role == Membership.Role.REPRESENTATIVE and not by.is_staff:
-        raise MembershipError(_("대표자는 SBA 담당자만 변경할 수 있습니다."))
+        raise MembershipError(_("대표자는 SBA 담당자만 변경할 수 있습니다."), "forbidden")
     locked.delete()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
+from magok.http import AuthenticatedRequest
 
 from . import services
 from .forms import EmailAuthenticationForm, JoinCompanyForm, OutboxPasswordResetForm, ProfileForm, SignupForm
@@ -91,8 +92,8 @@ def signup(request: HttpRequest) -> HttpResponseBase:
                 language=data["language"],
                 consent=form.consent_text,
             )
-        except services.EmailTakenError:
-            form.add_error("email", _("이미 가입된 이메일입니다. 로그인하거나 비밀번호를 재설정해 주세요."))
+        except services.EmailTakenError as error:
+            form.add_error("email", error.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("가입을 환영합니다. 소속 기업이 있다면 소속 요청을 보내 주세요."))
@@ -101,8 +102,8 @@ def signup(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def profile(request: AuthenticatedRequest) -> HttpResponseBase:
+    user = request.user
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -116,8 +117,8 @@ def profile(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_required
-def join(request: HttpRequest) -> HttpResponseBase:
-    user: User = request.user  # type: ignore[assignment]
+def join(request: AuthenticatedRequest) -> HttpResponseBase:
+    user = request.user
     initial = {}
     if request.method == "GET" and request.GET.get("company"):
         initial["company"] = request.GET["company"]
@@ -128,7 +129,7 @@ def join(request: HttpRequest) -> HttpResponseBase:
                 user=user, company=form.cleaned_data["company"], message=form.cleaned_data["message"]
             )
         except services.MembershipError as error:
-            form.add_error(None, str(error))
+            form.add_error(None, error.message)
         else:
             messages.success(
                 request, _("소속 요청을 보냈습니다. 기업 대표자나 SBA 담당자가 승인하면 이메일로 알려 드립니다.")
@@ -140,15 +141,15 @@ def join(request: HttpRequest) -> HttpResponseBase:
 
 @require_POST
 @login_required
-def membership_withdraw(request: HttpRequest, pk: int) -> HttpResponseBase:
+def membership_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     membership = get_object_or_404(Membership, pk=pk, user=request.user, status=Membership.Status.PENDING)
-    services.membership_withdraw(membership=membership, by=request.user)  # type: ignore[arg-type]
+    services.membership_withdraw(membership=membership, by=request.user)
     messages.success(request, _("소속 요청을 취소했습니다."))
     return redirect("accounts:profile")
 
 
-def _representative_company(request: HttpRequest) -> Company:
-    user: User = request.user  # type: ignore[assignment]
+def _representative_company(request: AuthenticatedRequest) -> Company:
+    user = request.user
     if not user.is_representative:
         raise PermissionDenied
     membership = user.membership
@@ -157,7 +158,7 @@ def _representative_company(request: HttpRequest) -> Company:
 
 
 @login_required
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: AuthenticatedRequest) -> HttpResponse:
     company = _representative_company(request)
     memberships = list(
         Membership.objects.filter(company=company)
@@ -176,14 +177,14 @@ def members(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _company_membership(request: HttpRequest, pk: int, status: str) -> Membership:
+def _company_membership(request: AuthenticatedRequest, pk: int, status: str) -> Membership:
     company = _representative_company(request)
     # Another company's request answers 404: its existence is not ours to reveal.
     return get_object_or_404(Membership.objects.select_related("user"), pk=pk, company=company, status=status)
 
 
 def _membership_decide(
-    request: HttpRequest, pk: int, *, status: str, service: Callable[..., object], done: str
+    request: AuthenticatedRequest, pk: int, *, status: str, service: Callable[..., object], done: str
 ) -> HttpResponseBase:
     """Run a representative's decision on one of their company's memberships; ``done`` is the
     success message with a ``%(name)s`` placeholder."""
@@ -191,7 +192,7 @@ def _membership_decide(
     try:
         service(membership=membership, by=request.user)
     except services.MembershipError as error:
-        messages.error(request, str(error))
+        messages.error(request, error.message)
     else:
         messages.success(request, done % {"name": membership.user.name})
     return redirect("accounts:members")
@@ -199,7 +200,7 @@ def _membership_decide(
 
 @require_POST
 @login_required
-def membership_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
+def membership_approve(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     return _membership_decide(
         request,
         pk,
@@ -211,7 +212,7 @@ def membership_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @require_POST
 @login_required
-def membership_reject(request: HttpRequest, pk: int) -> HttpResponseBase:
+def membership_reject(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     return _membership_decide(
         request,
         pk,
@@ -223,7 +224,7 @@ def membership_reject(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @require_POST
 @login_required
-def membership_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
+def membership_remove(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     return _membership_decide(
         request,
         pk,

@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -16,16 +15,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
+from accounts.models import Membership, User
+from magok.http import AuthenticatedRequest
 
 from .models import Company, ComplexProfile, ProfileChangeRequest, Sector
 from .services import (
     ProfileChangeConflict,
     ProfileChangeError,
     profile_change_approve,
+    profile_change_conflict_message,
     profile_change_conflicts,
     profile_change_reject,
     profile_data_of,
+    profile_field_label,
 )
 from .spreadsheets import (
     COLUMNS,
@@ -138,7 +140,7 @@ class CompanyAdmin(admin.ModelAdmin):
                 try:
                     rows = companies_read(filename=upload.name, content=upload.read())
                 except SpreadsheetError as exc:
-                    form.add_error("file", str(exc))
+                    form.add_error("file", exc.message)
                 else:
                     result = companies_import(rows=rows)
                     if result.ok:
@@ -212,7 +214,7 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
         current = profile_data_of(company=obj.company)
         pending = obj.status == ProfileChangeRequest.Status.PENDING
         rows = [
-            (_field_label(name), obj.before.get(name, "—"), current.get(name), value)
+            (profile_field_label(name), obj.before.get(name, "—"), current.get(name), value)
             for name, value in obj.data.items()
             if current.get(name) != value or not pending
         ]
@@ -229,19 +231,21 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
         conflicts = profile_change_conflicts(change=obj) if pending else []
         if not conflicts:
             return table
-        return format_html("<p><strong>{}</strong></p>{}", _conflict_message(obj, conflicts), table)
+        return format_html(
+            "<p><strong>{}</strong></p>{}", profile_change_conflict_message(change=obj, fields=conflicts), table
+        )
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[ProfileChangeRequest], approve: bool) -> None:
+    def _decide(self, request: AuthenticatedRequest, queryset: QuerySet[ProfileChangeRequest], approve: bool) -> None:
         done = skipped = 0
         for change in queryset:
             try:
                 if approve:
-                    profile_change_approve(change=change, by=request.user)  # type: ignore[arg-type]
+                    profile_change_approve(change=change, by=request.user)
                 else:
-                    profile_change_reject(change=change, by=request.user)  # type: ignore[arg-type]
+                    profile_change_reject(change=change, by=request.user)
                 done += 1
             except ProfileChangeConflict as conflict:
-                self.message_user(request, _conflict_message(change, conflict.fields), messages.ERROR)
+                self.message_user(request, conflict.message, messages.ERROR)
             except ProfileChangeError:
                 skipped += 1
         self.message_user(
@@ -251,11 +255,11 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("선택한 변경 요청 승인"))
-    def approve_selected(self, request: HttpRequest, queryset: QuerySet[ProfileChangeRequest]) -> None:
+    def approve_selected(self, request: AuthenticatedRequest, queryset: QuerySet[ProfileChangeRequest]) -> None:
         self._decide(request, queryset, approve=True)
 
     @admin.action(description=_("선택한 변경 요청 반려"))
-    def reject_selected(self, request: HttpRequest, queryset: QuerySet[ProfileChangeRequest]) -> None:
+    def reject_selected(self, request: AuthenticatedRequest, queryset: QuerySet[ProfileChangeRequest]) -> None:
         self._decide(request, queryset, approve=False)
 
     def response_change(self, request: HttpRequest, obj: ProfileChangeRequest) -> HttpResponse:
@@ -263,32 +267,17 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
         decision = "approve" if "_approve" in request.POST else "reject" if "_reject" in request.POST else None
         if decision is None:
             return super().response_change(request, obj)
+        assert isinstance(request.user, User)  # the admin lets staff in only
         try:
             if decision == "approve":
-                profile_change_approve(change=obj, by=request.user, note=obj.note)  # type: ignore[arg-type]
+                profile_change_approve(change=obj, by=request.user, note=obj.note)
                 self.message_user(request, gettext("변경 요청을 승인했습니다."), messages.SUCCESS)
             else:
-                profile_change_reject(change=obj, by=request.user, note=obj.note)  # type: ignore[arg-type]
+                profile_change_reject(change=obj, by=request.user, note=obj.note)
                 self.message_user(request, gettext("변경 요청을 반려했습니다."), messages.SUCCESS)
         except ProfileChangeConflict as conflict:
-            self.message_user(request, _conflict_message(obj, conflict.fields), messages.ERROR)
+            self.message_user(request, conflict.message, messages.ERROR)
             return redirect(reverse("admin:companies_profilechangerequest_change", args=[obj.pk]))
-        except ProfileChangeError:
-            self.message_user(request, gettext("이미 처리된 요청입니다."), messages.WARNING)
+        except ProfileChangeError as error:
+            self.message_user(request, error.message, messages.WARNING)
         return redirect(reverse("admin:companies_profilechangerequest_changelist"))
-
-
-def _field_label(name: str) -> str:
-    """The company field's verbose name ("sectors" and "logo" included)."""
-    try:
-        field = Company._meta.get_field(name)
-    except FieldDoesNotExist:
-        return name
-    return str(getattr(field, "verbose_name", name))
-
-
-def _conflict_message(change: ProfileChangeRequest, fields: list[str]) -> str:
-    return gettext(
-        "%(company)s: 요청 이후에 바뀐 항목이 있어 승인하지 않았습니다 (%(fields)s). "
-        "관리자 수정을 덮어쓰지 않도록, 요청을 반려하고 새 요청을 받아 주세요."
-    ) % {"company": change.company, "fields": ", ".join(_field_label(name) for name in fields)}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from magok.errors import DomainError
 from notifications.services import email_queue
 
 from .models import Company, ProfileChangeRequest, Sector
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-class ProfileChangeError(Exception):
+class ProfileChangeError(DomainError):
     """A change request cannot be decided (it was decided before)."""
 
 
@@ -25,15 +27,30 @@ class ProfileChangeConflict(ProfileChangeError):
     """SBA staff changed some of the proposed fields after the request was sent: approving would
     silently overwrite their edit. Staff reject the request and ask for a new one."""
 
-    def __init__(self, fields: list[str]) -> None:
-        super().__init__(f"changed since the request: {', '.join(fields)}")
+    def __init__(self, change: ProfileChangeRequest, fields: list[str]) -> None:
+        super().__init__(profile_change_conflict_message(change=change, fields=fields), "profile_changed")
         self.fields = fields
+
+
+def profile_field_label(name: str) -> str:
+    """The company field's verbose name ("sectors" and "logo" included)."""
+    try:
+        field = Company._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def profile_change_conflict_message(*, change: ProfileChangeRequest, fields: list[str]) -> str:
+    return _(
+        "%(company)s: 요청 이후에 바뀐 항목이 있어 승인하지 않았습니다 (%(fields)s). "
+        "관리자 수정을 덮어쓰지 않도록, 요청을 반려하고 새 요청을 받아 주세요."
+    ) % {"company": change.company, "fields": ", ".join(profile_field_label(name) for name in fields)}
 
 
 def company_can_edit_profile(*, company: Company, user: User) -> bool:
     """Only the company's approved representative proposes profile changes."""
-    membership = user.membership if user.is_authenticated else None
-    return bool(membership and membership.company_id == company.pk and user.is_representative)
+    return user.is_authenticated and user.represents(company)
 
 
 def profile_change_pending(*, company: Company) -> ProfileChangeRequest | None:
@@ -113,7 +130,7 @@ def _lock_pending(change: ProfileChangeRequest) -> ProfileChangeRequest:
     company = Company.objects.select_for_update().get(pk=change.company_id)
     locked = ProfileChangeRequest.objects.select_for_update().get(pk=change.pk)
     if locked.status != ProfileChangeRequest.Status.PENDING:
-        raise ProfileChangeError("already decided")
+        raise ProfileChangeError(_("이미 처리된 요청입니다."), "already_decided")
     locked.company = company
     return locked
 
@@ -156,7 +173,7 @@ def profile_change_approve(*, change: ProfileChangeRequest, by: User, note: str 
     company = change.company
     conflicts = profile_change_conflicts(change=change)
     if conflicts:
-        raise ProfileChangeConflict(conflicts)
+        raise ProfileChangeConflict(change, conflicts)
     for name in ProfileChangeRequest.EDITABLE_FIELDS:
         if name in change.data:
             setattr(company, name, change.data[name])

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from magok.errors import DomainError
 from magok.spreadsheets import formula_safe, formula_unescape
 
 from .models import Company, Sector
@@ -47,7 +48,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
-class SpreadsheetError(Exception):
+class SpreadsheetError(DomainError):
     """The file cannot be read as a company list at all (not a row-level error)."""
 
 
@@ -129,7 +130,9 @@ def _read_csv(content: bytes) -> list[dict[str, Any]]:
         try:
             text = content.decode("cp949")  # Excel's default "CSV" on Korean Windows
         except UnicodeDecodeError:
-            raise SpreadsheetError(_("파일 인코딩을 읽을 수 없습니다. UTF-8 CSV로 저장해 주세요.")) from None
+            raise SpreadsheetError(
+                _("파일 인코딩을 읽을 수 없습니다. UTF-8 CSV로 저장해 주세요."), "spreadsheet_encoding"
+            ) from None
     reader = csv.reader(io.StringIO(text))
     rows = list(reader)
     return _rows_to_dicts(rows)
@@ -139,7 +142,7 @@ def _read_xlsx(content: bytes) -> list[dict[str, Any]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:
-        raise SpreadsheetError(_("XLSX 파일을 열 수 없습니다.")) from exc
+        raise SpreadsheetError(_("XLSX 파일을 열 수 없습니다."), "spreadsheet_unreadable") from exc
     sheet = workbook.worksheets[0]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     workbook.close()
@@ -148,11 +151,13 @@ def _read_xlsx(content: bytes) -> list[dict[str, Any]]:
 
 def _rows_to_dicts(rows: list[list[Any]]) -> list[dict[str, Any]]:
     if not rows:
-        raise SpreadsheetError(_("빈 파일입니다."))
+        raise SpreadsheetError(_("빈 파일입니다."), "spreadsheet_empty")
     header = [str(cell).strip() if cell is not None else "" for cell in rows[0]]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
-        raise SpreadsheetError(_("필수 열이 없습니다: %(columns)s") % {"columns": ", ".join(missing)})
+        raise SpreadsheetError(
+            _("필수 열이 없습니다: %(columns)s") % {"columns": ", ".join(missing)}, "spreadsheet_columns"
+        )
     records = []
     for number, row in enumerate(rows[1:], start=2):
         if all(cell is None or str(cell).strip() == "" for cell in row):
@@ -172,7 +177,7 @@ def companies_read(*, filename: str, content: bytes) -> list[dict[str, Any]]:
         return _read_xlsx(content)
     if name.endswith(".csv"):
         return _read_csv(content)
-    raise SpreadsheetError(_("CSV 또는 XLSX 파일만 가져올 수 있습니다."))
+    raise SpreadsheetError(_("CSV 또는 XLSX 파일만 가져올 수 있습니다."), "spreadsheet_format")
 
 
 class CompanyImportForm(forms.ModelForm):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.static import serve
 
 from accounts.models import Membership
+from magok.http import AuthenticatedRequest
 
 from .forms import CompanySearchForm, ProfileEditForm
 from .models import Company, ProfileChangeRequest
@@ -52,8 +53,8 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def my_profile_edit(request: HttpRequest) -> HttpResponse:
-    company = request.user.company  # type: ignore[union-attr]
+def my_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
+    company = request.user.company
     if company is None:
         raise Http404
     return redirect("companies:profile_edit", slug=company.slug)
@@ -61,14 +62,14 @@ def my_profile_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def profile_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """The company's own people see the profile form; only the representative may submit it.
     Anyone else gets 404, so that the page does not reveal which companies exist."""
-    membership = request.user.membership  # type: ignore[union-attr]
+    membership = request.user.membership
     if membership is None or membership.company.slug != slug:
         raise Http404
     company = get_object_or_404(Company.objects.prefetch_related("sectors"), pk=membership.company_id)
-    can_edit = company_can_edit_profile(company=company, user=request.user)  # type: ignore[arg-type]
+    can_edit = company_can_edit_profile(company=company, user=request.user)
     pending = profile_change_pending(company=company)
     last_decision = (
         company.change_requests.exclude(status=ProfileChangeRequest.Status.PENDING).order_by("-reviewed_at").first()
@@ -80,7 +81,7 @@ def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             profile_change_submit(
                 company=company,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 data=form.proposed_data(),
                 logo=form.cleaned_data.get("logo"),
                 remove_logo=form.cleaned_data.get("remove_logo", False),

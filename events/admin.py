@@ -19,6 +19,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from openpyxl import Workbook
 
 from accounts.models import User
+from magok.http import AuthenticatedRequest
 from magok.spreadsheets import formula_safe
 from notifications.services import EmailNotResendable
 
@@ -28,12 +29,6 @@ from .models import AgendaItem, Event, EventKind, EventReminder, EventSeries, Re
 from .recurrence import series_generate
 from .reminders import reminder_resend
 from .services import event_cancel, event_duplicate, event_message_send, event_update
-
-
-def _staff(request: HttpRequest) -> User:
-    """The admin only lets staff in; this narrows the type for the services."""
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @admin.register(EventKind)
@@ -144,7 +139,7 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [SpeakerInline, AgendaItemInline, RegistrationInline]
     actions = ["duplicate_events", "export_csv", "export_xlsx", "send_message", "cancel_events"]
     readonly_fields = ["links", "series", "occurrence_date", "created_at", "updated_at"]
-    fieldsets = [  # type: ignore[assignment]
+    fieldsets = [
         (
             None,
             {
@@ -234,7 +229,8 @@ class EventAdmin(admin.ModelAdmin):
         # is announced, setting "cancelled" notifies everyone.
         m2m = {f.name for f in Event._meta.many_to_many}
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name not in m2m}
-        updated = event_update(event=Event.objects.get(pk=obj.pk), by=_staff(request), **changes)
+        assert isinstance(request.user, User)  # the admin lets staff in only
+        updated = event_update(event=Event.objects.get(pk=obj.pk), by=request.user, **changes)
         obj.__dict__.update({k: v for k, v in updated.__dict__.items() if not k.startswith("_")})
 
     def get_urls(self) -> list[Any]:
@@ -268,9 +264,9 @@ class EventAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/events/event/attendance.html", context)
 
     @admin.action(description=_("선택한 행사 복제 (작성 중 상태로)"))
-    def duplicate_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+    def duplicate_events(self, request: AuthenticatedRequest, queryset: QuerySet[Event]) -> None:
         for event in queryset:
-            event_duplicate(event=event, by=_staff(request))
+            event_duplicate(event=event, by=request.user)
         self.message_user(request, _("%(n)s개 행사를 복제했습니다.") % {"n": queryset.count()}, messages.SUCCESS)
 
     @admin.action(description=_("참가자 명단 내려받기 (CSV)"))
@@ -312,14 +308,14 @@ class EventAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/events/event/action_form.html", context)
 
     @admin.action(description=_("확정 참가자 전원에게 메시지 보내기"))
-    def send_message(self, request: HttpRequest, queryset: QuerySet[Event]) -> TemplateResponse | None:
+    def send_message(self, request: AuthenticatedRequest, queryset: QuerySet[Event]) -> TemplateResponse | None:
         form = EventMessageForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             total = 0
             for event in queryset:
                 total += event_message_send(
                     event=event,
-                    by=_staff(request),
+                    by=request.user,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
                 )
@@ -328,11 +324,11 @@ class EventAdmin(admin.ModelAdmin):
         return self._intermediate(request, queryset, form, _("확정 참가자에게 메시지 보내기"), "send_message")
 
     @admin.action(description=_("선택한 행사 취소 (신청자 전원에게 안내)"))
-    def cancel_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> TemplateResponse | None:
+    def cancel_events(self, request: AuthenticatedRequest, queryset: QuerySet[Event]) -> TemplateResponse | None:
         form = EventCancelForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             for event in queryset:
-                event_cancel(event=event, by=_staff(request), message=form.cleaned_data["message"])
+                event_cancel(event=event, by=request.user, message=form.cleaned_data["message"])
             self.message_user(request, _("%(n)s개 행사를 취소했습니다.") % {"n": queryset.count()}, messages.SUCCESS)
             return None
         return self._intermediate(request, queryset, form, _("행사 취소하기"), "cancel_events")

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from magok.errors import DomainError
 from notifications.services import Attachment, email_queue
 
 from .consent import REGISTRATION_CONSENT_VERSION
@@ -30,13 +31,8 @@ if TYPE_CHECKING:
 LIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
 
 
-class RegistrationError(Exception):
+class RegistrationError(DomainError):
     """A business rule refused a registration change; ``message`` is shown to the user."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -95,12 +91,7 @@ def registration_can_manage(*, registration: Registration, user: User | None) ->
         return True
     if user.pk in (registration.user_id, registration.registered_by_id):
         return True
-    return bool(
-        registration.company_id
-        and user.is_representative
-        and user.company
-        and user.company.pk == registration.company_id
-    )
+    return user.represents(registration.company_id)
 
 
 # --- Registration ---------------------------------------------------------------------

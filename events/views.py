@@ -18,7 +18,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from magok.http import client_ip
+from magok.http import AuthenticatedRequest, client_ip
 from magok.i18n import current_language
 
 from . import selectors
@@ -66,12 +66,6 @@ def _anonymous_registration_allowed(request: HttpRequest, email: str) -> bool:
 def _user(request: HttpRequest) -> User | None:
     """The logged-in user, or None for an anonymous visitor."""
     return request.user if isinstance(request.user, User) else None
-
-
-def _logged_in(request: HttpRequest) -> User:
-    """Precondition: the view is behind login_required / staff_member_required."""
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _parse_month(value: str | None) -> date | None:
@@ -280,8 +274,8 @@ def events_feed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_registrations(request: HttpRequest) -> HttpResponse:
-    upcoming, past = selectors.registration_list_for_user(user=_logged_in(request))
+def my_registrations(request: AuthenticatedRequest) -> HttpResponse:
+    upcoming, past = selectors.registration_list_for_user(user=request.user)
     return render(
         request,
         "events/my_registrations.html",
@@ -289,15 +283,15 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_registration(request: HttpRequest, pk: int) -> Registration:
+def _get_registration(request: AuthenticatedRequest, pk: int) -> Registration:
     return get_object_or_404(
-        selectors.registrations_with_position(selectors.registration_visible_queryset(user=_logged_in(request))), pk=pk
+        selectors.registrations_with_position(selectors.registration_visible_queryset(user=request.user)), pk=pk
     )
 
 
 @login_required
 @require_GET
-def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_ticket(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     registration = _get_registration(request, pk)
     qr = ticket_qr_data_uri(registration=registration) if registration.status == Registration.Status.CONFIRMED else None
     return render(request, "events/registration_ticket.html", {"registration": registration, "qr": qr})
@@ -305,7 +299,7 @@ def registration_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def registration_qr(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_qr(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     registration = _get_registration(request, pk)
     if registration.status != Registration.Status.CONFIRMED:
         raise Http404
@@ -314,10 +308,10 @@ def registration_qr(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def registration_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_cancel_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     registration = _get_registration(request, pk)
     try:
-        registration_cancel(registration=registration, by=_logged_in(request))
+        registration_cancel(registration=registration, by=request.user)
     except RegistrationError as error:
         messages.error(request, error.message)
     else:
@@ -363,7 +357,7 @@ check_in_permission = permission_required("events.change_registration", raise_ex
 
 @staff_member_required
 @check_in_permission
-def event_check_in(request: HttpRequest, pk: int) -> HttpResponse:
+def event_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The door page: camera scan (JS), search by name/company and one-tap check-in (works without JS)."""
     event = get_object_or_404(Event.objects.select_related("kind"), pk=pk)
     result = None
@@ -374,7 +368,7 @@ def event_check_in(request: HttpRequest, pk: int) -> HttpResponse:
                 Registration.objects.select_related("company").filter(pk=registration_id, event=event).first()
             )
         outcome = registration_check_in(
-            by=_logged_in(request), event=event, registration=registration, ticket_code=request.POST.get("code")
+            by=request.user, event=event, registration=registration, ticket_code=request.POST.get("code")
         )
         result = _check_in_payload(outcome.status, outcome.registration)
     query = request.GET.get("q", "") or request.POST.get("q", "")
@@ -394,7 +388,7 @@ def event_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @check_in_permission
 @require_POST
-def event_check_in_scan(request: HttpRequest, pk: int) -> JsonResponse:
+def event_check_in_scan(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     event = get_object_or_404(Event, pk=pk)
     try:
         data = json.loads(request.body or b"{}")
@@ -406,7 +400,7 @@ def event_check_in_scan(request: HttpRequest, pk: int) -> JsonResponse:
     if registration_id := _registration_id(data.get("registration")):
         registration = Registration.objects.select_related("company").filter(pk=registration_id, event=event).first()
     outcome = registration_check_in(
-        by=_logged_in(request), event=event, registration=registration, ticket_code=str(data.get("code") or "")
+        by=request.user, event=event, registration=registration, ticket_code=str(data.get("code") or "")
     )
     return JsonResponse(
         {
@@ -419,6 +413,6 @@ def event_check_in_scan(request: HttpRequest, pk: int) -> JsonResponse:
 @staff_member_required
 @check_in_permission
 @require_GET
-def event_check_in_counts(request: HttpRequest, pk: int) -> JsonResponse:
+def event_check_in_counts(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     event = get_object_or_404(Event, pk=pk)
     return JsonResponse(selectors.event_check_in_counts(event=event))

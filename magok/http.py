@@ -1,9 +1,15 @@
-"""The client's address, also behind the reverse proxy that production runs behind."""
+"""What the views know about a request: the client's address (also behind the reverse proxy that
+production runs behind) and, for logged-in views, the type of its user."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -16,3 +22,11 @@ def client_ip(request: HttpRequest) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind ``login_required``, ``staff_member_required`` or the admin:
+    its user is a logged-in ``User``, never ``AnonymousUser``. A type only; the decorator is what
+    makes it true."""
+
+    user: User

@@ -343,6 +343,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # A DomainError from a service answers 400/409 with {"detail", "code"} (magok/errors.py).
+    "EXCEPTION_HANDLER": "magok.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Magok portal API",

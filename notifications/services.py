@@ -32,6 +32,9 @@ from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from magok.errors import DomainError
 
 from .models import OutboundEmail
 
@@ -44,8 +47,11 @@ BROKER_BACKOFF_SECONDS = 30.0
 _broker_down_until = 0.0
 
 
-class EmailNotResendable(Exception):
+class EmailNotResendable(DomainError):
     """The e-mail is being sent right now; resending it could send it twice."""
+
+    def __init__(self) -> None:
+        super().__init__(_("지금 발송 중인 이메일이라 다시 보내지 않았습니다."), "email_sending")
 
 
 @dataclass(frozen=True)
@@ -205,7 +211,7 @@ def email_resend(*, email: OutboundEmail) -> OutboundEmail:
         and email.claimed_at
         and email.claimed_at >= timezone.now() - (stale_claim_age())
     ):
-        raise EmailNotResendable(email.pk)
+        raise EmailNotResendable()
     email.status = OutboundEmail.Status.QUEUED
     email.attempts = 0
     email.claimed_at = None

@@ -26,8 +26,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from accounts.models import User
 from companies.models import Company
 from magok.dates import format_datetime
+from magok.http import AuthenticatedRequest
 from magok.spreadsheets import formula_safe
 
 from . import selectors, services
@@ -187,7 +189,8 @@ class CallAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         # Score tables would break blind review for staff who review without the manager right.
-        if scores and not services.review_can_see_all(user=request.user):  # type: ignore[arg-type]
+        assert isinstance(request.user, User)  # the admin lets staff in only
+        if scores and not services.review_can_see_all(user=request.user):
             raise PermissionDenied
         return get_object_or_404(Call.objects.select_related("program"), pk=pk)
 
@@ -309,7 +312,8 @@ class ReviewInline(admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Review]:
         # Blind review holds here too: without the manager right, staff see only their own review.
         queryset = super().get_queryset(request).select_related("reviewer")
-        if services.review_can_see_all(user=request.user):  # type: ignore[arg-type]
+        assert isinstance(request.user, User)  # the admin lets staff in only
+        if services.review_can_see_all(user=request.user):
             return queryset
         return queryset.filter(reviewer=request.user)
 
@@ -352,12 +356,11 @@ class AssignReviewersForm(forms.Form):
 
 
 def _bulk_transition_action(to: str, label: Any) -> Any:
-    def action(modeladmin: ApplicationAdmin, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
+    def action(modeladmin: ApplicationAdmin, request: AuthenticatedRequest, queryset: QuerySet[Application]) -> Any:
         return modeladmin.bulk_transition(request, queryset, to=to, label=label)
 
     action.__name__ = f"mark_{to}"
-    action.short_description = label  # type: ignore[attr-defined]
-    return action
+    return admin.action(description=label)(action)
 
 
 @admin.register(Application)
@@ -446,7 +449,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         return format_html("<dl>{}</dl>", format_html_join("", "<dt><strong>{}</strong></dt><dd>{}</dd>", rows))
 
     def bulk_transition(
-        self, request: HttpRequest, queryset: QuerySet[Application], *, to: str, label: Any
+        self, request: AuthenticatedRequest, queryset: QuerySet[Application], *, to: str, label: Any
     ) -> HttpResponse | None:
         """Ask for the message on an intermediate page, then move each selected application
         through the service (which checks the transition table and records it)."""
@@ -459,12 +462,12 @@ class ApplicationAdmin(admin.ModelAdmin):
                         services.application_transition(
                             application=application,
                             to=to,
-                            by=request.user,  # type: ignore[arg-type]
+                            by=request.user,
                             message=form.cleaned_data["message"],
                         )
                         done += 1
                     except services.ProgramError as exc:
-                        failed.append(f"{application.company}: {exc}")
+                        failed.append(f"{application.company}: {exc.message}")
                 if done:
                     self.message_user(
                         request, _("%(count)d건을 '%(label)s' 처리했습니다.") % {"count": done, "label": label}
@@ -487,7 +490,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/programs/application_action.html", context)
 
     @admin.action(description=gettext_lazy("심사위원 배정"))
-    def assign_reviewers(self, request: HttpRequest, queryset: QuerySet[Application]) -> HttpResponse | None:
+    def assign_reviewers(self, request: AuthenticatedRequest, queryset: QuerySet[Application]) -> HttpResponse | None:
         if "apply" in request.POST:
             form = AssignReviewersForm(request.POST)
             if form.is_valid():
@@ -495,10 +498,10 @@ class ApplicationAdmin(admin.ModelAdmin):
                 for application in queryset:
                     for reviewer in form.cleaned_data["reviewers"]:
                         try:
-                            services.review_assign(application=application, reviewer=reviewer, by=request.user)  # type: ignore[arg-type]
+                            services.review_assign(application=application, reviewer=reviewer, by=request.user)
                             count += 1
                         except services.ProgramError as exc:
-                            self.message_user(request, f"{application.company}: {exc}", level=messages.ERROR)
+                            self.message_user(request, f"{application.company}: {exc.message}", level=messages.ERROR)
                 self.message_user(request, _("심사위원 배정 %(count)d건을 저장했습니다.") % {"count": count})
                 return HttpResponseRedirect(request.get_full_path())
         else:
@@ -530,7 +533,8 @@ class ReviewAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Review]:
         queryset = super().get_queryset(request)
         # Blind review holds in the admin too, for staff who are reviewers without the manager right.
-        if services.review_can_see_all(user=request.user):  # type: ignore[arg-type]
+        assert isinstance(request.user, User)  # the admin lets staff in only
+        if services.review_can_see_all(user=request.user):
             return queryset
         return queryset.filter(reviewer=request.user)
 

@@ -23,8 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
 from magok.dates import format_datetime_seconds
+from magok.errors import DomainError
 from notifications.services import email_queue
 
 from .consent import PROGRAM_CONSENT_VERSION
@@ -50,8 +50,8 @@ Status = Application.Status
 Actor = Literal["company", "staff"]
 
 
-class ProgramError(Exception):
-    """A business rule refused the action; ``str(exc)`` is a message for the user."""
+class ProgramError(DomainError):
+    """A business rule refused the action; ``message`` is for the user."""
 
 
 class IllegalTransition(ProgramError):
@@ -102,22 +102,17 @@ REMINDER_OFFSETS = (timedelta(days=3), timedelta(days=1))
 # --- who may act -------------------------------------------------------------------------------
 
 
-def company_membership(*, user: User, company_id: int) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    membership = user.membership
-    return membership if membership and membership.company_id == company_id else None
-
-
 def application_can_edit(*, application: Application, user: User) -> bool:
-    return company_membership(user=user, company_id=application.company_id) is not None
+    return user.is_authenticated and user.is_member_of(application.company_id)
 
 
 def application_can_submit(*, application: Application, user: User) -> bool:
-    membership = company_membership(user=user, company_id=application.company_id)
-    if membership is None:
+    """The company's representative, or the member who started the application."""
+    if not user.is_authenticated:
         return False
-    return membership.role == Membership.Role.REPRESENTATIVE or application.created_by_id == user.pk
+    return user.represents(application.company_id) or (
+        user.is_member_of(application.company_id) and application.created_by_id == user.pk
+    )
 
 
 def allowed_transitions(*, application: Application, user: User) -> list[str]:
@@ -152,21 +147,22 @@ def application_create(*, call: Call, user: User, now: datetime | None = None) -
     """
     membership = user.membership if user.is_authenticated else None
     if membership is None:
-        raise ProgramError(_("승인된 입주기업 소속 회원만 신청할 수 있습니다."))
+        raise ProgramError(_("승인된 입주기업 소속 회원만 신청할 수 있습니다."), "not_member")
     company = membership.company
     existing = Application.objects.filter(call=call, company=company).first()
     if existing is not None:
         return existing
     now = now or timezone.now()
     if not call.is_published or not call.program.is_active or now < call.opens_at:
-        raise ProgramError(_("아직 접수가 시작되지 않은 공고입니다."))
+        raise ProgramError(_("아직 접수가 시작되지 않은 공고입니다."), "call_not_open")
     if call.has_closed(now):
         raise ProgramError(
-            _("접수가 마감되었습니다. 마감 시각: %(deadline)s") % {"deadline": format_datetime_seconds(call.closes_at)}
+            _("접수가 마감되었습니다. 마감 시각: %(deadline)s") % {"deadline": format_datetime_seconds(call.closes_at)},
+            "call_closed",
         )
     reasons = eligibility_check(call=call, company=company)
     if reasons:
-        raise ProgramError(" ".join(reasons))
+        raise ProgramError(" ".join(reasons), "not_eligible")
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -181,9 +177,9 @@ def application_create(*, call: Call, user: User, now: datetime | None = None) -
 
 def _check_editable(*, application: Application, user: User) -> None:
     if not application_can_edit(application=application, user=user):
-        raise ProgramError(_("이 신청서를 수정할 권한이 없습니다."))
+        raise ProgramError(_("이 신청서를 수정할 권한이 없습니다."), "forbidden")
     if not application.is_editable:
-        raise ProgramError(_("작성 중이거나 보완 요청을 받은 신청서만 수정할 수 있습니다."))
+        raise ProgramError(_("작성 중이거나 보완 요청을 받은 신청서만 수정할 수 있습니다."), "not_editable")
 
 
 def _lock_editable(*, application: Application, user: User) -> Application:
@@ -207,11 +203,15 @@ def _clean_answer(question: CallQuestion, value: Any) -> Any:
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            raise ProgramError(_("'%(question)s'에는 숫자를 입력하세요.") % {"question": question.label}) from None
+            raise ProgramError(
+                _("'%(question)s'에는 숫자를 입력하세요.") % {"question": question.label}, "invalid_answer"
+            ) from None
         return int(number) if number == number.to_integral_value() else float(number)
     if question.kind == CallQuestion.Kind.CHOICE:
         if value not in question.choices:
-            raise ProgramError(_("'%(question)s'의 선택지에 없는 값입니다.") % {"question": question.label})
+            raise ProgramError(
+                _("'%(question)s'의 선택지에 없는 값입니다.") % {"question": question.label}, "invalid_answer"
+            )
         return value
     return str(value).strip()[:20000]
 
@@ -277,13 +277,13 @@ def application_attach(
     was submitted or decided since it was loaded."""
     application = _lock_editable(application=application, user=by)
     if document is not None and document.call_id != application.call_id:
-        raise ProgramError(_("이 공고의 제출 서류가 아닙니다."))
+        raise ProgramError(_("이 공고의 제출 서류가 아닙니다."), "wrong_slot")
     if question is not None and (question.call_id != application.call_id or question.kind != CallQuestion.Kind.FILE):
-        raise ProgramError(_("이 공고의 파일 질문이 아닙니다."))
+        raise ProgramError(_("이 공고의 파일 질문이 아닙니다."), "wrong_slot")
     try:
         checked = upload_check(upload)
     except UploadRejected as exc:
-        raise ProgramError(str(exc)) from None
+        raise ProgramError(exc.message, exc.code) from None
     previous = list(application.attachments.filter(document=document, question=question))
     attachment = ApplicationAttachment(
         application=application,
@@ -331,9 +331,11 @@ def application_missing_items(*, application: Application) -> list[str]:
 
 def _check_actor(*, application: Application, actor: Actor, by: User) -> None:
     if actor == "staff" and not by.is_staff:
-        raise IllegalTransition(_("SBA 담당자만 할 수 있는 처리입니다."))
+        raise IllegalTransition(_("SBA 담당자만 할 수 있는 처리입니다."), "forbidden")
     if actor == "company" and not application_can_submit(application=application, user=by):
-        raise IllegalTransition(_("기업 대표자 또는 신청서를 작성한 회원만 제출하거나 취소할 수 있습니다."))
+        raise IllegalTransition(
+            _("기업 대표자 또는 신청서를 작성한 회원만 제출하거나 취소할 수 있습니다."), "forbidden"
+        )
 
 
 @transaction.atomic
@@ -350,7 +352,8 @@ def application_transition(
     if actor is None:
         raise IllegalTransition(
             _("'%(from)s' 상태에서 '%(to)s' 상태로 바꿀 수 없습니다.")
-            % {"from": Status(from_status).label, "to": Status(to).label}
+            % {"from": Status(from_status).label, "to": Status(to).label},
+            "illegal_transition",
         )
     _check_actor(application=locked, actor=actor, by=by)
     if to == Status.SUBMITTED:
@@ -359,16 +362,17 @@ def application_transition(
                 _("접수 마감 시각(%(deadline)s)이 지나 제출할 수 없습니다.")
                 % {"deadline": format_datetime_seconds(locked.call.closes_at)}
                 if locked.call.has_closed(now)
-                else _("아직 접수가 시작되지 않은 공고입니다.")
+                else _("아직 접수가 시작되지 않은 공고입니다."),
+                "call_closed" if locked.call.has_closed(now) else "call_not_open",
             )
     if to in {Status.SUBMITTED, Status.RESUBMITTED}:
         missing = application_missing_items(application=locked)
         if missing:
-            raise ProgramError(" ".join(missing))
+            raise ProgramError(" ".join(missing), "missing_items")
         locked.submitted_at = now
         locked.submitted_by = by
     if to == Status.INFO_REQUESTED and not message.strip():
-        raise ProgramError(_("보완 요청에는 요청 내용을 적어야 합니다."))
+        raise ProgramError(_("보완 요청에는 요청 내용을 적어야 합니다."), "message_required")
     if to in {Status.SELECTED, Status.REJECTED, Status.WITHDRAWN}:
         locked.decided_at = now
     locked.status = to
@@ -471,9 +475,9 @@ def review_can_see_all(*, user: User) -> bool:
 @transaction.atomic
 def review_assign(*, application: Application, reviewer: User, by: User) -> Review:
     if not by.is_staff:
-        raise ProgramError(_("SBA 담당자만 심사위원을 배정할 수 있습니다."))
-    if company_membership(user=reviewer, company_id=application.company_id) is not None:
-        raise ProgramError(_("신청 기업의 소속 회원은 그 기업의 심사위원이 될 수 없습니다."))
+        raise ProgramError(_("SBA 담당자만 심사위원을 배정할 수 있습니다."), "forbidden")
+    if reviewer.is_member_of(application.company_id):
+        raise ProgramError(_("신청 기업의 소속 회원은 그 기업의 심사위원이 될 수 없습니다."), "reviewer_is_member")
     review, _created = Review.objects.get_or_create(
         application=application, reviewer=reviewer, defaults={"assigned_by": by}
     )
@@ -487,20 +491,21 @@ def review_submit(
     """Record a reviewer's scores for every criterion. A submitted review cannot be changed."""
     locked = Review.objects.select_for_update().get(pk=review.pk)
     if locked.reviewer_id != by.pk:
-        raise ProgramError(_("배정된 심사위원만 점수를 입력할 수 있습니다."))
+        raise ProgramError(_("배정된 심사위원만 점수를 입력할 수 있습니다."), "forbidden")
     if locked.submitted_at is not None:
-        raise ProgramError(_("이미 제출한 심사입니다."))
+        raise ProgramError(_("이미 제출한 심사입니다."), "already_submitted")
     cleaned: dict[str, int | float] = {}
     for criterion in review.application.call.criteria.all():
         raw = scores.get(criterion.pk, scores.get(str(criterion.pk)))  # type: ignore[call-overload]
         try:
             value = Decimal(str(raw))
         except InvalidOperation:
-            raise ProgramError(_("모든 평가 항목에 점수를 입력하세요.")) from None
+            raise ProgramError(_("모든 평가 항목에 점수를 입력하세요."), "invalid_score") from None
         if not value.is_finite() or value < 0 or value > criterion.max_score:
             raise ProgramError(
                 _("'%(criterion)s' 점수는 0점에서 %(max)d점 사이여야 합니다.")
-                % {"criterion": criterion.name, "max": criterion.max_score}
+                % {"criterion": criterion.name, "max": criterion.max_score},
+                "invalid_score",
             )
         cleaned[str(criterion.pk)] = int(value) if value == value.to_integral_value() else float(value)
     locked.scores = cleaned
@@ -530,9 +535,9 @@ OUTCOME_FIELDS = (
 def outcome_report(*, application: Application, by: User, year: int, values: dict[str, Any]) -> Outcome:
     """A selected company reports what the programme led to (one row per company, programme and year)."""
     if application.status != Status.SELECTED:
-        raise ProgramError(_("선정된 신청서에 대해서만 성과를 보고할 수 있습니다."))
+        raise ProgramError(_("선정된 신청서에 대해서만 성과를 보고할 수 있습니다."), "not_selected")
     if not application_can_edit(application=application, user=by) and not by.is_staff:
-        raise ProgramError(_("이 신청서의 성과를 보고할 권한이 없습니다."))
+        raise ProgramError(_("이 신청서의 성과를 보고할 권한이 없습니다."), "forbidden")
     outcome, _created = Outcome.objects.update_or_create(
         company_id=application.company_id,
         program_id=application.call.program_id,

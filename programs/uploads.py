@@ -20,6 +20,8 @@ from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
+from magok.errors import DomainError
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 PDF = b"%PDF-"
@@ -42,8 +44,8 @@ KINDS: dict[str, tuple[str, frozenset[str]]] = {
 ALLOWED_EXTENSIONS = sorted(ext for _mime, exts in KINDS.values() for ext in exts)
 
 
-class UploadRejected(Exception):
-    """The file cannot be accepted; ``str(exc)`` is a message for the user."""
+class UploadRejected(DomainError):
+    """The file cannot be accepted; ``message`` is for the user."""
 
 
 @dataclass(frozen=True)
@@ -109,21 +111,26 @@ def upload_check(upload: Any) -> CheckedUpload:
     size = upload.size
     if size is None or size > MAX_UPLOAD_BYTES:
         raise UploadRejected(
-            _("파일이 너무 큽니다. %(limit)d MB 이하의 파일만 올릴 수 있습니다.") % {"limit": MAX_UPLOAD_BYTES // 2**20}
+            _("파일이 너무 큽니다. %(limit)d MB 이하의 파일만 올릴 수 있습니다.")
+            % {"limit": MAX_UPLOAD_BYTES // 2**20},
+            "upload_too_large",
         )
     if size == 0:
-        raise UploadRejected(_("빈 파일은 올릴 수 없습니다."))
+        raise UploadRejected(_("빈 파일은 올릴 수 없습니다."), "upload_empty")
     name = upload_name_clean(upload.name)
     kind = sniff_kind(upload.file if hasattr(upload, "file") else upload)
     allowed = ", ".join(ALLOWED_EXTENSIONS)
     if kind is None:
-        raise UploadRejected(_("허용되지 않는 파일 형식입니다. 올릴 수 있는 형식: %(allowed)s") % {"allowed": allowed})
+        raise UploadRejected(
+            _("허용되지 않는 파일 형식입니다. 올릴 수 있는 형식: %(allowed)s") % {"allowed": allowed}, "upload_type"
+        )
     mime, extensions = KINDS[kind]
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension not in extensions:
         raise UploadRejected(
             _("파일 이름의 확장자(%(ext)s)가 파일 내용(%(kind)s)과 맞지 않습니다.")
-            % {"ext": extension or "-", "kind": kind.upper()}
+            % {"ext": extension or "-", "kind": kind.upper()},
+            "upload_content",
         )
     return CheckedUpload(name=name, content_type=mime, size=size)
 
@@ -140,11 +147,11 @@ class PrivateStorage(FileSystemStorage):
     """FileSystemStorage rooted at settings.PRIVATE_MEDIA_ROOT (read on use, so tests can
     move it) and without a URL."""
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from magok.http import AuthenticatedRequest
+
 from . import selectors, services
 from .consent import PROGRAM_CONSENT
 from .eligibility import eligibility_check, eligibility_rules
@@ -40,7 +42,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except ObjectDoesNotExist:
         raise Http404 from None
     context: dict = {"call": call, "rules": eligibility_rules(call=call), "now": timezone.now()}
-    company = request.user.company if request.user.is_authenticated else None  # type: ignore[union-attr]
+    company = request.user.company if request.user.is_authenticated else None
     if company is not None:
         context["company"] = company
         context["reasons"] = eligibility_check(call=call, company=company)
@@ -50,32 +52,32 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def call_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def call_apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(selectors.call_queryset_public(), pk=pk)
     try:
-        application = services.application_create(call=call, user=request.user)  # type: ignore[arg-type]
+        application = services.application_create(call=call, user=request.user)
     except services.ProgramError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
         return redirect(call)
     return redirect(application)
 
 
 @login_required
-def application_list(request: HttpRequest) -> HttpResponse:
-    company = request.user.company  # type: ignore[union-attr]
+def application_list(request: AuthenticatedRequest) -> HttpResponse:
+    company = request.user.company
     applications = selectors.application_list_for_company(company_id=company.pk) if company else []
     return render(request, "programs/application_list.html", {"applications": applications, "company": company})
 
 
-def _member_application(request: HttpRequest, pk: int) -> Application:
+def _member_application(request: AuthenticatedRequest, pk: int) -> Application:
     try:
-        return selectors.application_for_member(user=request.user, pk=pk)  # type: ignore[arg-type]
+        return selectors.application_for_member(user=request.user, pk=pk)
     except Application.DoesNotExist:
         raise Http404 from None
 
 
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = _member_application(request, pk)
     user = request.user
     form = ApplicationForm(application=application) if application.is_editable else None
@@ -89,9 +91,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             errors = _save_application_form(request, application, form)
             if not errors and action == "submit":
                 try:
-                    services.application_submit(application=application, by=user)  # type: ignore[arg-type]
+                    services.application_submit(application=application, by=user)
                 except services.ProgramError as exc:
-                    messages.error(request, str(exc))
+                    messages.error(request, exc.message)
                     return redirect(application)
                 messages.success(request, _("신청서를 제출했습니다. 진행 상황은 이 페이지와 이메일로 알려 드립니다."))
                 return redirect(application)
@@ -109,8 +111,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments_by_document": {a.document_id: a for a in attachments if a.document_id},
         "attachments_by_question": {a.question_id: a for a in attachments if a.question_id},
         "events": list(application.events.all()),
-        "can_submit": services.application_can_submit(application=application, user=user),  # type: ignore[arg-type]
-        "can_withdraw": Status.WITHDRAWN in services.allowed_transitions(application=application, user=user),  # type: ignore[arg-type]
+        "can_submit": services.application_can_submit(application=application, user=user),
+        "can_withdraw": Status.WITHDRAWN in services.allowed_transitions(application=application, user=user),
         "missing": services.application_missing_items(application=application) if application.is_editable else [],
         "now": timezone.now(),
         "withdraw_form": TransitionMessageForm(),
@@ -119,29 +121,29 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/application_detail.html", context)
 
 
-def _save_application_form(request: HttpRequest, application: Application, form: ApplicationForm) -> list[str]:
+def _save_application_form(request: AuthenticatedRequest, application: Application, form: ApplicationForm) -> list[str]:
     errors: list[str] = []
     try:
         services.application_update(
             application=application,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             fields=form.contact_values(),
             answers=form.answer_values(),
             consent=form.consent_given(),
         )
     except services.ProgramError as exc:
-        return [str(exc)]
+        return [exc.message]
     for slot, upload in form.uploads():
         try:
-            services.application_attach(application=application, upload=upload, by=request.user, **slot)  # type: ignore[arg-type]
+            services.application_attach(application=application, upload=upload, by=request.user, **slot)
         except services.ProgramError as exc:
-            errors.append(f"{upload.name}: {exc}")
+            errors.append(f"{upload.name}: {exc.message}")
     return errors
 
 
 @login_required
 @require_POST
-def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def application_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = _member_application(request, pk)
     form = TransitionMessageForm(request.POST)
     message = form.cleaned_data["message"] if form.is_valid() else ""
@@ -149,18 +151,18 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         services.application_transition(
             application=application,
             to=Status.WITHDRAWN,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             message=message,
         )
     except services.ProgramError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("신청을 취소했습니다."))
     return redirect(application)
 
 
 @login_required
-def outcome_report(request: HttpRequest, pk: int) -> HttpResponse:
+def outcome_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = _member_application(request, pk)
     if application.status != Status.SELECTED:
         raise Http404
@@ -172,12 +174,12 @@ def outcome_report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.outcome_report(
                 application=application,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 year=form.cleaned_data["year"],
                 values=form.values(),
             )
         except services.ProgramError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, exc.message)
         else:
             messages.success(request, _("성과를 보고했습니다. 감사합니다."))
             return redirect(application)
@@ -185,13 +187,13 @@ def outcome_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """Only the company's members, SBA staff and the application's reviewers get the file."""
     attachment = get_object_or_404(ApplicationAttachment.objects.select_related("application"), pk=pk)
     user = request.user
     allowed = (
         user.is_staff
-        or services.application_can_edit(application=attachment.application, user=user)  # type: ignore[arg-type]
+        or services.application_can_edit(application=attachment.application, user=user)
         or Review.objects.filter(application_id=attachment.application_id, reviewer_id=user.pk).exists()
     )
     if not allowed:
@@ -211,13 +213,13 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def review_list(request: HttpRequest) -> HttpResponse:
-    reviews = selectors.review_list_for_reviewer(user=request.user)  # type: ignore[arg-type]
+def review_list(request: AuthenticatedRequest) -> HttpResponse:
+    reviews = selectors.review_list_for_reviewer(user=request.user)
     return render(request, "programs/review_list.html", {"reviews": reviews})
 
 
 @login_required
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(
         Review.objects.select_related("application__call__program", "application__company"),
         pk=pk,
@@ -231,17 +233,17 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 services.review_submit(
                     review=review,
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     scores=form.scores(),
                     comment=form.cleaned_data["comment"],
                 )
         except services.ProgramError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, exc.message)
         else:
             messages.success(request, _("심사를 제출했습니다."))
         return redirect(review)
     # Blind review: the others' scores only once this reviewer has submitted.
-    see_others = review.submitted_at is not None or services.review_can_see_all(user=request.user)  # type: ignore[arg-type]
+    see_others = review.submitted_at is not None or services.review_can_see_all(user=request.user)
     others = (
         [r for r in application.reviews.select_related("reviewer") if r.pk != review.pk and r.submitted_at]
         if see_others

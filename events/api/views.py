@@ -1,20 +1,20 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from magok.api import AuthenticatedAPIRequest, error_responses
 from magok.i18n import current_language
 
 from .. import selectors
 from ..models import AgendaItem, Event, Registration
-from ..services import AttendeeData, RegistrationError, registration_cancel, registration_create
+from ..services import AttendeeData, registration_cancel, registration_create
 from .serializers import (
     EventDetailSerializer,
     EventSerializer,
@@ -41,7 +41,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
     filterset_class = EventFilter
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Event]:
         queryset = selectors.events_with_counts(selectors.event_visible_queryset()).order_by("starts_at", "id")
         if self.action == "retrieve":
             from django.db.models import Prefetch
@@ -51,7 +51,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
             )
         return queryset
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
+    def get_serializer_class(self) -> type[EventSerializer]:
         return EventDetailSerializer if self.action == "retrieve" else EventSerializer
 
 
@@ -62,30 +62,26 @@ class EventRegistrationCreateView(APIView):
         request=RegistrationCreateSerializer,
         responses={
             201: RegistrationSerializer(many=True),
-            400: OpenApiResponse(description="A rule refused the registration (message in `detail`, `code`)."),
+            **error_responses(),
             404: OpenApiResponse(description="No such event."),
         },
         summary="Register yourself and/or colleagues for an event",
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedAPIRequest, pk: int) -> Response:
         event = get_object_or_404(selectors.event_visible_queryset(), pk=pk)
         serializer = RegistrationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user
-        assert isinstance(user, User)  # IsAuthenticated
         attendees = [AttendeeData(**a) for a in serializer.validated_data.get("attendees") or []] or [
             AttendeeData(name=user.name or user.email, email=user.email, phone=user.phone, position=user.position)
         ]
-        try:
-            created = registration_create(
-                event=event,
-                by=user,
-                attendees=attendees,
-                consent=serializer.validated_data["consent"],
-                language=user.language or current_language(),
-            )
-        except RegistrationError as error:
-            raise ValidationError({"detail": str(error.message), "code": error.code}) from None
+        created = registration_create(
+            event=event,
+            by=user,
+            attendees=attendees,
+            consent=serializer.validated_data["consent"],
+            language=user.language or current_language(),
+        )
         rows = selectors.registrations_with_position(Registration.objects.filter(pk__in=[r.pk for r in created]))
         return Response(RegistrationSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -97,23 +93,20 @@ class RegistrationViewSet(
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = RegistrationSerializer
+    request: AuthenticatedAPIRequest
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Registration]:
         if getattr(self, "swagger_fake_view", False):
             return Registration.objects.none()
         return selectors.registrations_with_position(
-            selectors.registration_own_queryset(user=self.request.user)  # type: ignore[arg-type]
+            selectors.registration_own_queryset(user=self.request.user)
         ).order_by("-created_at", "-id")
 
     @extend_schema(
-        responses={204: None, 400: OpenApiResponse(description="Too late to cancel."), 404: None},
+        responses={204: None, **error_responses(), 404: None},
         summary="Cancel a registration (promotes the first waitlisted attendee)",
     )
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
         registration = self.get_object()
-        try:
-            assert isinstance(request.user, User)  # IsAuthenticated
-            registration_cancel(registration=registration, by=request.user)
-        except RegistrationError as error:
-            raise ValidationError({"detail": str(error.message), "code": error.code}) from None
+        registration_cancel(registration=registration, by=self.request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -3,13 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+
+from magok.api import AuthenticatedAPIRequest, error_responses
 
 from .. import selectors, services
 from ..models import Application, ApplicationEvent, Program
@@ -39,7 +39,10 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Applications of the caller's company"),
-    create=extend_schema(summary="Start a draft application for the caller's company"),
+    create=extend_schema(
+        summary="Start a draft application for the caller's company",
+        responses={201: ApplicationSerializer, **error_responses()},
+    ),
     retrieve=extend_schema(summary="One application of the caller's company (404 for other companies)"),
 )
 class ApplicationViewSet(
@@ -47,10 +50,12 @@ class ApplicationViewSet(
 ):
     serializer_class = ApplicationSerializer
     permission_classes = [permissions.IsAuthenticated]
+    request: AuthenticatedAPIRequest
 
     def get_queryset(self) -> QuerySet[Application]:
+        # The schema generator calls this without a logged-in user.
         user = self.request.user
-        company = user.company if user.is_authenticated else None  # type: ignore[union-attr]
+        company = user.company if user.is_authenticated else None
         if company is None:
             return Application.objects.none()
         return (
@@ -65,31 +70,25 @@ class ApplicationViewSet(
         call = data.pop("call")
         answers = data.pop("answers", None)
         consent = data.pop("consent", False)
-        try:
-            application = services.application_create(call=call, user=self.request.user)  # type: ignore[arg-type]
-            if data or answers or consent:
-                services.application_update(
-                    application=application,
-                    by=self.request.user,  # type: ignore[arg-type]
-                    fields=data,
-                    answers={int(k): v for k, v in (answers or {}).items()},
-                    consent=consent,
-                )
-        except services.ProgramError as exc:
-            raise ValidationError({"detail": str(exc)}) from None
+        application = services.application_create(call=call, user=self.request.user)
+        if data or answers or consent:
+            services.application_update(
+                application=application,
+                by=self.request.user,
+                fields=data,
+                answers={int(k): v for k, v in (answers or {}).items()},
+                consent=consent,
+            )
         serializer.instance = application
 
     @extend_schema(
         request=None,
-        responses={200: ApplicationSerializer, 400: OpenApiResponse(description="Deadline passed or items missing")},
+        responses={200: ApplicationSerializer, **error_responses()},
         summary="Submit a draft (or resubmit after an information request)",
     )
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: str | None = None) -> Response:
+    def submit(self, request: AuthenticatedAPIRequest, pk: str | None = None) -> Response:
         application = self.get_object()
-        try:
-            services.application_submit(application=application, by=request.user)  # type: ignore[arg-type]
-        except services.ProgramError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        services.application_submit(application=application, by=request.user)
         application = self.get_queryset().get(pk=application.pk)
         return Response(self.get_serializer(application).data)

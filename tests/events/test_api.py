@@ -56,7 +56,7 @@ def test_api_applies_the_same_rules(api, member, event):
     assert response.status_code == 400 and response.json()["code"] == "consent_required"
     api.post(f"/api/v1/events/{event.pk}/registrations/", {"consent": True}, format="json")
     response = api.post(f"/api/v1/events/{event.pk}/registrations/", {"consent": True}, format="json")
-    assert response.status_code == 400 and response.json()["code"] == "duplicate"
+    assert response.status_code == 409 and response.json()["code"] == "duplicate"
 
 
 def test_delete_cancels_and_promotes(api, representative, event):

@@ -66,6 +66,7 @@ def test_create_makes_a_draft_then_submit(client, representative, open_call):
 
     refused = client.post(f"/api/v1/applications/{application.pk}/submit/")
     assert refused.status_code == 400 and "사업계획서" in refused.json()["detail"]
+    assert refused.json()["code"] == "missing_items"
 
     application_attach(
         application=application,

@@ -1,0 +1,79 @@
+"""The one error type for business rules, and the table of its codes.
+
+A service that refuses an action raises a ``DomainError`` (or an app's subclass of it) with a
+message for the person and a stable code. HTML views and admin actions show ``error.message``;
+the API answers ``{"detail": message, "code": code}`` through ``magok.api.exception_handler``
+with the status this table gives the code.
+"""
+
+from __future__ import annotations
+
+BAD_REQUEST = 400
+CONFLICT = 409
+
+# Every code a DomainError carries: the status the API answers with, and what it means (for the
+# OpenAPI description). 409 when the request is well formed but the current state of the data
+# refuses it (taken, full, decided or changed meanwhile); 400 for everything else.
+CODES: dict[str, tuple[int, str]] = {
+    # shared
+    "forbidden": (BAD_REQUEST, "The caller may not do this to this object."),
+    "already_decided": (CONFLICT, "The request was approved or rejected before."),
+    # accounts
+    "email_taken": (CONFLICT, "Another account already uses this e-mail address."),
+    "already_member": (CONFLICT, "The user already belongs to a company."),
+    "request_pending": (CONFLICT, "The user's request to join a company is still pending."),
+    "not_approved": (CONFLICT, "Only an approved membership can be removed."),
+    # companies
+    "profile_changed": (CONFLICT, "Staff changed a proposed field after the request was sent."),
+    "spreadsheet_encoding": (BAD_REQUEST, "The CSV file is not UTF-8."),
+    "spreadsheet_unreadable": (BAD_REQUEST, "The file cannot be opened as XLSX."),
+    "spreadsheet_empty": (BAD_REQUEST, "The file has no rows."),
+    "spreadsheet_columns": (BAD_REQUEST, "Required columns are missing."),
+    "spreadsheet_format": (BAD_REQUEST, "Only CSV and XLSX files can be imported."),
+    # events
+    "consent_required": (BAD_REQUEST, "Consent to the personal-data notice is missing."),
+    "no_attendees": (BAD_REQUEST, "No attendee was given."),
+    "not_allowed": (BAD_REQUEST, "The event does not take this registration (audience, period or status)."),
+    "duplicate": (CONFLICT, "An attendee is registered already (or given twice)."),
+    "colleagues": (BAD_REQUEST, "Only an approved company member may register colleagues."),
+    "executives_self_only": (BAD_REQUEST, "An executives' event takes the representative only."),
+    "seat_cap": (CONFLICT, "The company's seats for the event are taken."),
+    "other_company": (BAD_REQUEST, "An attendee belongs to another company."),
+    "started": (BAD_REQUEST, "The event has started; the registration can no longer be cancelled."),
+    "throttled": (BAD_REQUEST, "Too many registrations from this address; try again later."),
+    # programs
+    "not_member": (BAD_REQUEST, "Only an approved member of a tenant company may apply."),
+    "call_not_open": (BAD_REQUEST, "The call does not take applications yet."),
+    "call_closed": (BAD_REQUEST, "The call's deadline has passed."),
+    "not_eligible": (BAD_REQUEST, "The company does not meet the call's eligibility rules."),
+    "not_editable": (CONFLICT, "The application was submitted or decided and can no longer be edited."),
+    "invalid_answer": (BAD_REQUEST, "An answer does not fit its question."),
+    "wrong_slot": (BAD_REQUEST, "The document or question belongs to another call."),
+    "illegal_transition": (CONFLICT, "The application's status does not allow this move (now)."),
+    "missing_items": (BAD_REQUEST, "Answers or documents are missing."),
+    "message_required": (BAD_REQUEST, "A request for information needs a message."),
+    "reviewer_is_member": (BAD_REQUEST, "A member of the applying company cannot review it."),
+    "already_submitted": (CONFLICT, "The review was submitted before."),
+    "invalid_score": (BAD_REQUEST, "A score is missing or out of range."),
+    "not_selected": (BAD_REQUEST, "Outcomes are reported for selected applications only."),
+    "upload_too_large": (BAD_REQUEST, "The file is larger than allowed."),
+    "upload_empty": (BAD_REQUEST, "The file is empty."),
+    "upload_type": (BAD_REQUEST, "The file type is not allowed."),
+    "upload_content": (BAD_REQUEST, "The file's content does not match its type."),
+    # notifications
+    "email_sending": (CONFLICT, "The e-mail is being sent right now."),
+}
+
+
+class DomainError(Exception):
+    """A business rule refused an action. ``message`` is for the person (already translated);
+    ``code`` is a stable snake_case name from ``CODES`` that API clients may branch on."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    @property
+    def http_status(self) -> int:
+        return CODES.get(self.code, (BAD_REQUEST, ""))[0]
