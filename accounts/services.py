@@ -66,6 +66,9 @@ def user_lockout_clear(*, user: User) -> int:
     password through their e-mail). Returns how many lockout records were removed."""
     from axes.utils import reset
 
+    from .throttle import login_failures_clear
+
+    login_failures_clear(email=user.email)
     return reset(username=user.email)
 
 
