@@ -87,10 +87,8 @@ class SignupForm(forms.Form):
     consent_text = SIGNUP_CONSENT
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("이미 가입된 이메일입니다. 로그인하거나 비밀번호를 재설정해 주세요."))
-        return email
+        # Whether the address has an account is not said here: see services.signup_request.
+        return str(self.cleaned_data["email"]).strip().lower()
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +15,10 @@ from companies.models import Company
 from notifications.services import email_queue
 
 from .consent import ConsentText
-from .models import Membership, User
+from .models import Membership, SignupRequest, User
+
+# How long the link in a sign-up confirmation e-mail works.
+SIGNUP_LINK_VALID = timedelta(days=3)
 
 
 class MembershipError(Exception):
@@ -19,6 +27,95 @@ class MembershipError(Exception):
 
 class EmailTakenError(Exception):
     """Another account already uses this e-mail address (compared case-insensitively)."""
+
+
+class SignupLinkError(Exception):
+    """The sign-up confirmation link is unknown, used or expired; the message is for the user."""
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def signup_request(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    consent: ConsentText,
+    phone: str = "",
+    position: str = "",
+    language: str = User.Language.KO,
+) -> None:
+    """Start a sign-up: e-mail a confirmation link to ``email``; the account is made when it
+    is opened (``signup_confirm``). The caller has shown ``consent`` and the person agreed.
+
+    The page answers the same whatever the address, so that it does not tell who has an
+    account: when the address already has one, its owner gets an e-mail saying so (with the
+    ways to log in or reset the password) instead of a link. Both ways hash the password and
+    queue one e-mail, so they also take about the same time.
+    """
+    email = email.strip().lower()
+    password_hash = make_password(password)
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None:
+        email_queue(
+            to=owner.email, template="accounts/emails/signup_existing", context={"user": owner}, language=owner.language
+        )
+        return
+    token = secrets.token_urlsafe(32)
+    SignupRequest.objects.create(
+        token_hash=_token_hash(token),
+        email=email,
+        name=name.strip(),
+        phone=phone.strip(),
+        position=position.strip(),
+        language=language,
+        password=password_hash,
+        privacy_consent_version=consent.version,
+    )
+    email_queue(
+        to=email,
+        template="accounts/emails/signup_confirm",
+        context={"name": name.strip(), "token": token, "valid_days": SIGNUP_LINK_VALID.days},
+        language=language,
+    )
+
+
+def signup_confirm(*, token: str) -> User:
+    """Make the account that the sign-up behind ``token`` asked for; the link then stops working.
+
+    Raises ``SignupLinkError`` for an unknown, used or expired link and ``EmailTakenError`` when
+    the address got an account meanwhile (another confirmed sign-up, or SBA staff).
+    """
+    with transaction.atomic():
+        # Locked: two clicks on the same link at once make one account.
+        pending = SignupRequest.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
+        if pending is None or pending.created_at < timezone.now() - SIGNUP_LINK_VALID:
+            raise SignupLinkError(_("가입 확인 링크가 올바르지 않거나 만료되었습니다. 다시 가입해 주세요."))
+        # Every sign-up made with this address ends here: one of them is now the account.
+        SignupRequest.objects.filter(email=pending.email).delete()
+        SignupRequest.objects.filter(created_at__lt=timezone.now() - SIGNUP_LINK_VALID).delete()
+        if User.objects.filter(email__iexact=pending.email).exists():
+            raise EmailTakenError(pending.email)
+        try:
+            with transaction.atomic():
+                user = User(
+                    email=pending.email,
+                    password=pending.password,
+                    name=pending.name,
+                    phone=pending.phone,
+                    position=pending.position,
+                    language=pending.language,
+                    privacy_consent_version=pending.privacy_consent_version,
+                    privacy_consented_at=pending.created_at,
+                )
+                user.save()
+        except IntegrityError:
+            # Confirmed at the same moment as another account for this address: the unique index decides.
+            raise EmailTakenError(pending.email) from None
+    return user
 
 
 def user_signup(
