@@ -14,7 +14,6 @@ from django.contrib.auth.forms import (
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from notifications.services import email_queue
 
 from .consent import SIGNUP_CONSENT
 from .models import User
@@ -142,24 +141,13 @@ class JoinCompanyForm(forms.Form):
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Sends the reset link through the outbox, in the user's own language."""
+    """Hands the address to ``services.password_reset_request``: whether it has an account is
+    found out later, in a worker, so that the request takes the same time either way."""
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        user: User = context["user"]
-        email_queue(
-            to=to_email,
-            template="accounts/emails/password_reset",
-            context={"user": user, "uid": context["uid"], "token": context["token"]},
-            language=user.language,
-        )
+    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        from .services import password_reset_request
+
+        password_reset_request(email=self.cleaned_data["email"])
 
 
 class AdminUserAddForm(AdminUserCreationForm):

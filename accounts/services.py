@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+import uuid
 from datetime import timedelta
 
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from companies.models import Company
@@ -16,6 +22,8 @@ from notifications.services import email_queue
 
 from .consent import ConsentText
 from .models import Membership, SignupRequest, User
+
+logger = logging.getLogger(__name__)
 
 # How long the link in a sign-up confirmation e-mail works.
 SIGNUP_LINK_VALID = timedelta(days=3)
@@ -147,6 +155,49 @@ def user_signup(
     except IntegrityError:
         # Two sign-ups with the same address at once: the unique index decides.
         raise EmailTakenError(email) from None
+
+
+def password_reset_request(*, email: str) -> None:
+    """Send a password reset link to the account of ``email``, if there is one.
+
+    The request itself does the same whatever the address: after commit it hands the address
+    to a worker (``password_reset_send``), with no query and no rendering here, so neither its
+    time nor its answer tells whether the address has an account. When the broker is down the
+    work is done here instead: the e-mail still goes out, and only then does the time differ.
+    """
+    request_id = uuid.uuid4().hex
+    transaction.on_commit(lambda: _password_reset_prompt(email=email, request_id=request_id))
+
+
+def _password_reset_prompt(*, email: str, request_id: str) -> None:
+    from .tasks import send_password_reset
+
+    try:
+        send_password_reset.delay(email, request_id)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: do the work now rather than lose it
+        logger.warning("could not enqueue a password reset (%s); queuing its e-mail in the request", exc)
+        password_reset_send(email=email, request_id=request_id)
+
+
+def password_reset_send(*, email: str, request_id: str) -> int:
+    """Queue a reset e-mail, in the user's language, for each active account with ``email``
+    (Django's rules: case-insensitive, usable password). Returns how many were queued; running
+    it again for the same ``request_id`` queues nothing more."""
+    queued = 0
+    for user in PasswordResetForm().get_users(email):
+        row = email_queue(
+            to=user.email,
+            template="accounts/emails/password_reset",
+            context={
+                "user": user,
+                "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+            language=user.language,
+            dedupe_key=f"password-reset-{request_id}-{user.pk}",
+        )
+        queued += row is not None
+    return queued
 
 
 def user_profile_update(*, user: User, name: str, phone: str, position: str, language: str) -> User:
