@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Do sign-up and password reset take the same time for addresses with and without an account?
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/magok .venv/bin/python bench/enumeration_timing.py [--repeat 25] [--keep]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/magok .venv/bin/python bench/enumeration_timing.py \
+        [--repeat 25] [--keep]
 
 Creates a throwaway database next to the one in DATABASE_URL, migrates it and creates one
 account. Then it POSTs, alternating, with the Django test client (in-process, the whole
@@ -56,7 +57,7 @@ def percentile(samples: list[float], fraction: float) -> float:
 def time_pair(repeat: int, cases: dict[str, Callable[[int], int]]) -> dict[str, list[float]]:
     """Run each case ``repeat`` times, alternating, after one warm-up each; milliseconds."""
     samples: dict[str, list[float]] = {label: [] for label in cases}
-    for label, call in cases.items():
+    for call in cases.values():
         call(-1)
     for i in range(repeat):
         for label, call in cases.items():
@@ -117,16 +118,23 @@ def main() -> int:
         from accounts.models import User
 
         User.objects.create_user(email="kim@example.kr", password="마곡-기존-2027", name="김마곡")
-        print(f"database {bench_db}; {os.cpu_count()} CPU cores, shared with other work; hasher {settings.PASSWORD_HASHERS[0]}")
+        print(
+            f"database {bench_db}; {os.cpu_count()} CPU cores, shared with other work; "
+            f"hasher {settings.PASSWORD_HASHERS[0]}"
+        )
 
         client = Client()
         reset_url = reverse("accounts:password_reset")
         signup_url = reverse("accounts:signup")
+
+        def reset_for(email: str) -> Callable[[int], int]:
+            return lambda i: client.post(reset_url, {"email": email}).status_code
+
         reset = time_pair(
             args.repeat,
             {
-                "reset, address with an account": lambda i: client.post(reset_url, {"email": "kim@example.kr"}).status_code,
-                "reset, unknown address": lambda i: client.post(reset_url, {"email": "nobody@example.kr"}).status_code,
+                "reset, address with an account": reset_for("kim@example.kr"),
+                "reset, unknown address": reset_for("nobody@example.kr"),
             },
         )
         report(f"Password reset request, {args.repeat} each", reset)

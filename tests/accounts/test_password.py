@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import services
-
 from notifications.models import OutboundEmail
 from notifications.services import email_send
 from tests.factories import PASSWORD, UserFactory
@@ -119,7 +118,9 @@ def test_reset_task_run_twice_queues_one_email():
     assert OutboundEmail.objects.count() == 1
 
 
-def test_reset_with_the_broker_down_queues_the_email_in_the_request(client, django_capture_on_commit_callbacks, monkeypatch):
+def test_reset_with_the_broker_down_queues_the_email_in_the_request(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
     from accounts import tasks
 
     def broker_down(*args, **kwargs):
