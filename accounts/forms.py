@@ -14,7 +14,6 @@ from django.contrib.auth.forms import (
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from notifications.services import email_queue
 
 from .consent import SIGNUP_CONSENT
 from .models import User
@@ -87,10 +86,8 @@ class SignupForm(forms.Form):
     consent_text = SIGNUP_CONSENT
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("이미 가입된 이메일입니다. 로그인하거나 비밀번호를 재설정해 주세요."))
-        return email
+        # Whether the address has an account is not said here: see services.signup_request.
+        return str(self.cleaned_data["email"]).strip().lower()
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -144,24 +141,13 @@ class JoinCompanyForm(forms.Form):
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Sends the reset link through the outbox, in the user's own language."""
+    """Hands the address to ``services.password_reset_request``: whether it has an account is
+    found out later, in a worker, so that the request takes the same time either way."""
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        user: User = context["user"]
-        email_queue(
-            to=to_email,
-            template="accounts/emails/password_reset",
-            context={"user": user, "uid": context["uid"], "token": context["token"]},
-            language=user.language,
-        )
+    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        from .services import password_reset_request
+
+        password_reset_request(email=self.cleaned_data["email"])
 
 
 class AdminUserAddForm(AdminUserCreationForm):

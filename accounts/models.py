@@ -153,3 +153,30 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.company} ({self.get_role_display()}, {self.get_status_display()})"
+
+
+class SignupRequest(models.Model):
+    """A sign-up waiting for the link e-mailed to its address to be opened.
+
+    Nothing becomes an account before the address is proven, and the sign-up page answers
+    the same whether or not the address has an account. Each attempt has its own row and link,
+    so a stranger's sign-up with someone's address cannot change the one they made themselves.
+    """
+
+    # SHA-256 of the token in the link: the table alone does not let anyone confirm.
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(_("이메일"))
+    name = models.CharField(_("이름"), max_length=100)
+    phone = models.CharField(_("전화번호"), max_length=30, blank=True)
+    position = models.CharField(_("직위"), max_length=100, blank=True)
+    language = models.CharField(_("선호 언어"), max_length=2, choices=User.Language.choices)
+    password = models.CharField(_("비밀번호"), max_length=128)  # hashed, as on User
+    privacy_consent_version = models.CharField(_("개인정보 동의 버전"), max_length=40)
+    created_at = models.DateTimeField(_("요청 일시"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("가입 확인 대기")
+        verbose_name_plural = _("가입 확인 대기")
+
+    def __str__(self) -> str:
+        return self.email

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from companies.models import Company
@@ -11,7 +22,12 @@ from magok.errors import DomainError
 from notifications.services import email_queue
 
 from .consent import ConsentText
-from .models import Membership, User
+from .models import Membership, SignupRequest, User
+
+logger = logging.getLogger(__name__)
+
+# How long the link in a sign-up confirmation e-mail works.
+SIGNUP_LINK_VALID = timedelta(days=3)
 
 
 class MembershipError(DomainError):
@@ -23,6 +39,95 @@ class EmailTakenError(DomainError):
 
     def __init__(self) -> None:
         super().__init__(_("이미 가입된 이메일입니다. 로그인하거나 비밀번호를 재설정해 주세요."), "email_taken")
+
+
+class SignupLinkError(Exception):
+    """The sign-up confirmation link is unknown, used or expired; the message is for the user."""
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def signup_request(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    consent: ConsentText,
+    phone: str = "",
+    position: str = "",
+    language: str = User.Language.KO,
+) -> None:
+    """Start a sign-up: e-mail a confirmation link to ``email``; the account is made when it
+    is opened (``signup_confirm``). The caller has shown ``consent`` and the person agreed.
+
+    The page answers the same whatever the address, so that it does not tell who has an
+    account: when the address already has one, its owner gets an e-mail saying so (with the
+    ways to log in or reset the password) instead of a link. Both ways hash the password and
+    queue one e-mail, so they also take about the same time.
+    """
+    email = email.strip().lower()
+    password_hash = make_password(password)
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None:
+        email_queue(
+            to=owner.email, template="accounts/emails/signup_existing", context={"user": owner}, language=owner.language
+        )
+        return
+    token = secrets.token_urlsafe(32)
+    SignupRequest.objects.create(
+        token_hash=_token_hash(token),
+        email=email,
+        name=name.strip(),
+        phone=phone.strip(),
+        position=position.strip(),
+        language=language,
+        password=password_hash,
+        privacy_consent_version=consent.version,
+    )
+    email_queue(
+        to=email,
+        template="accounts/emails/signup_confirm",
+        context={"name": name.strip(), "token": token, "valid_days": SIGNUP_LINK_VALID.days},
+        language=language,
+    )
+
+
+def signup_confirm(*, token: str) -> User:
+    """Make the account that the sign-up behind ``token`` asked for; the link then stops working.
+
+    Raises ``SignupLinkError`` for an unknown, used or expired link and ``EmailTakenError`` when
+    the address got an account meanwhile (another confirmed sign-up, or SBA staff).
+    """
+    with transaction.atomic():
+        # Locked: two clicks on the same link at once make one account.
+        pending = SignupRequest.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
+        if pending is None or pending.created_at < timezone.now() - SIGNUP_LINK_VALID:
+            raise SignupLinkError(_("가입 확인 링크가 올바르지 않거나 만료되었습니다. 다시 가입해 주세요."))
+        # Every sign-up made with this address ends here: one of them is now the account.
+        SignupRequest.objects.filter(email=pending.email).delete()
+        SignupRequest.objects.filter(created_at__lt=timezone.now() - SIGNUP_LINK_VALID).delete()
+        if User.objects.filter(email__iexact=pending.email).exists():
+            raise EmailTakenError(pending.email)
+        try:
+            with transaction.atomic():
+                user = User(
+                    email=pending.email,
+                    password=pending.password,
+                    name=pending.name,
+                    phone=pending.phone,
+                    position=pending.position,
+                    language=pending.language,
+                    privacy_consent_version=pending.privacy_consent_version,
+                    privacy_consented_at=pending.created_at,
+                )
+                user.save()
+        except IntegrityError:
+            # Confirmed at the same moment as another account for this address: the unique index decides.
+            raise EmailTakenError(pending.email) from None
+    return user
 
 
 def user_signup(
@@ -56,6 +161,49 @@ def user_signup(
         raise EmailTakenError() from None
 
 
+def password_reset_request(*, email: str) -> None:
+    """Send a password reset link to the account of ``email``, if there is one.
+
+    The request itself does the same whatever the address: after commit it hands the address
+    to a worker (``password_reset_send``), with no query and no rendering here, so neither its
+    time nor its answer tells whether the address has an account. When the broker is down the
+    work is done here instead: the e-mail still goes out, and only then does the time differ.
+    """
+    request_id = uuid.uuid4().hex
+    transaction.on_commit(lambda: _password_reset_prompt(email=email, request_id=request_id))
+
+
+def _password_reset_prompt(*, email: str, request_id: str) -> None:
+    from .tasks import send_password_reset
+
+    try:
+        send_password_reset.delay(email, request_id)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: do the work now rather than lose it
+        logger.warning("could not enqueue a password reset (%s); queuing its e-mail in the request", exc)
+        password_reset_send(email=email, request_id=request_id)
+
+
+def password_reset_send(*, email: str, request_id: str) -> int:
+    """Queue a reset e-mail, in the user's language, for each active account with ``email``
+    (Django's rules: case-insensitive, usable password). Returns how many were queued; running
+    it again for the same ``request_id`` queues nothing more."""
+    queued = 0
+    for user in PasswordResetForm().get_users(email):
+        row = email_queue(
+            to=user.email,
+            template="accounts/emails/password_reset",
+            context={
+                "user": user,
+                "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+            language=user.language,
+            dedupe_key=f"password-reset-{request_id}-{user.pk}",
+        )
+        queued += row is not None
+    return queued
+
+
 def user_profile_update(*, user: User, name: str, phone: str, position: str, language: str) -> User:
     user.name = name.strip()
     user.phone = phone.strip()
@@ -70,6 +218,9 @@ def user_lockout_clear(*, user: User) -> int:
     password through their e-mail). Returns how many lockout records were removed."""
     from axes.utils import reset
 
+    from .throttle import login_failures_clear
+
+    login_failures_clear(email=user.email)
     return reset(username=user.email)
 
 

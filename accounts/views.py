@@ -82,23 +82,38 @@ def signup(request: HttpRequest) -> HttpResponseBase:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = services.user_signup(
-                email=data["email"],
-                name=data["name"],
-                password=data["password1"],
-                phone=data["phone"],
-                position=data["position"],
-                language=data["language"],
-                consent=form.consent_text,
-            )
-        except services.EmailTakenError as error:
-            form.add_error("email", error.message)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("가입을 환영합니다. 소속 기업이 있다면 소속 요청을 보내 주세요."))
-            return _remember_language(redirect("accounts:join"), user)
+        services.signup_request(
+            email=data["email"],
+            name=data["name"],
+            password=data["password1"],
+            phone=data["phone"],
+            position=data["position"],
+            language=data["language"],
+            consent=form.consent_text,
+        )
+        return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form, "consent": form.consent_text})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html")
+
+
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponseBase:
+    """The link in the sign-up e-mail. Opening it shows a button; only the button (a POST)
+    makes the account, so mail scanners that fetch links do not sign anybody up."""
+    if request.method != "POST":
+        return render(request, "accounts/signup_confirm.html")
+    try:
+        user = services.signup_confirm(token=token)
+    except services.SignupLinkError as error:
+        return render(request, "accounts/signup_confirm.html", {"error": str(error)}, status=400)
+    except services.EmailTakenError:
+        messages.info(request, _("이 이메일로 이미 가입되어 있습니다. 로그인해 주세요."))
+        return redirect("accounts:login")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("가입을 환영합니다. 소속 기업이 있다면 소속 요청을 보내 주세요."))
+    return _remember_language(redirect("accounts:join"), user)
 
 
 @login_required

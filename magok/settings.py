@@ -250,6 +250,7 @@ CELERY_TASK_ANNOTATIONS = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -270,8 +271,27 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+# A refused attempt during a lockout does not restart it: an attacker cannot keep it going.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Beyond the (e-mail, address) pair: failures per account from any address and per address
+# for any account make each further attempt wait, doubling from LOGIN_THROTTLE_DELAY_SECONDS
+# up to LOGIN_THROTTLE_MAX_MINUTES (accounts/throttle.py).
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_THROTTLE_DELAY_SECONDS = env_int("LOGIN_THROTTLE_DELAY_SECONDS", 30)
+LOGIN_THROTTLE_MAX_MINUTES = env_int("LOGIN_THROTTLE_MAX_MINUTES", 15)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 60)
+for _name in (
+    "LOGIN_ACCOUNT_FAILURE_LIMIT",
+    "LOGIN_ADDRESS_FAILURE_LIMIT",
+    "LOGIN_THROTTLE_DELAY_SECONDS",
+    "LOGIN_THROTTLE_MAX_MINUTES",
+    "LOGIN_FAILURE_WINDOW_MINUTES",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

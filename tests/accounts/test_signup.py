@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.consent import SIGNUP_CONSENT
-from accounts.models import User
+from accounts.models import SignupRequest, User
+from notifications.models import OutboundEmail
 from tests.factories import UserFactory
 
 from .conftest import text_of
@@ -42,8 +47,29 @@ def test_signup_without_consent_is_refused(client):
     assert not User.objects.exists()
 
 
-def test_signup_creates_user_records_consent_and_logs_in(client):
+def _confirm_path(email: OutboundEmail) -> str:
+    match = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/[^/\s]+/)", email.body_text)
+    assert match, email.body_text
+    return match.group(1)
+
+
+def test_signup_makes_no_account_until_the_link_in_the_email_is_confirmed(client):
     response = client.post(reverse("accounts:signup"), VALID)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_sent")
+    assert not User.objects.exists()
+    assert "_auth_user_id" not in client.session
+
+    email = OutboundEmail.objects.get()
+    assert email.to == "new.person@example.kr"
+    assert email.language == "en"
+    assert "Confirm your sign-up" in email.subject
+    # Opening the link (a mail scanner does too) only shows the button.
+    response = client.get(_confirm_path(email))
+    assert response.status_code == 200
+    assert not User.objects.exists()
+
+    response = client.post(_confirm_path(email))
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:join")
     user = User.objects.get()
@@ -55,13 +81,65 @@ def test_signup_creates_user_records_consent_and_logs_in(client):
     assert client.session["_auth_user_id"] == str(user.pk)
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
-
-def test_signup_with_an_email_taken_in_another_letter_case_is_refused(client):
-    UserFactory(email="new.person@example.kr")
-    response = client.post(reverse("accounts:signup"), VALID)
-    assert response.status_code == 200
-    assert "이미 가입된 이메일입니다" in text_of(response)
+    # The link works once.
+    client.logout()
+    response = client.post(_confirm_path(email))
+    assert response.status_code == 400
+    assert "만료되었습니다" in text_of(response)
     assert User.objects.count() == 1
+
+
+def test_signup_answers_the_same_whether_or_not_the_address_has_an_account(client):
+    owner = UserFactory(email="new.person@example.kr", name="김기존", language="ko")
+    taken = client.post(reverse("accounts:signup"), VALID)
+    fresh = client.post(reverse("accounts:signup"), {**VALID, "email": "someone.else@example.kr"})
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
+    page = text_of(client.get(taken["Location"]))
+    assert "이메일을 확인해 주세요" in page
+    assert "이미 가입된" not in page
+    assert User.objects.get() == owner
+
+    # The owner is told instead, with the ways back into the account; the password is unchanged.
+    told = OutboundEmail.objects.get(to="new.person@example.kr")
+    assert "이미 가입된 이메일입니다" in told.subject
+    assert "김기존 님" in told.body_text
+    assert "/accounts/password/reset/" in told.body_text
+    assert "/accounts/signup/confirm/" not in told.body_text
+    owner.refresh_from_db()
+    assert not owner.check_password(VALID["password1"])
+    assert OutboundEmail.objects.filter(to="someone.else@example.kr").count() == 1
+
+
+def test_a_strangers_signup_with_my_address_does_not_change_mine(client):
+    stranger = {**VALID, "name": "낯선 사람", "password1": "낯선-비밀번호-2027", "password2": "낯선-비밀번호-2027"}
+    client.post(reverse("accounts:signup"), stranger)
+    client.post(reverse("accounts:signup"), VALID)
+    stranger_email, my_email = OutboundEmail.objects.order_by("pk")
+    client.post(_confirm_path(my_email))
+    user = User.objects.get()
+    assert user.name == "홍길동"
+    assert user.check_password(VALID["password1"])
+    # The stranger's link died with it.
+    client.logout()
+    assert client.post(_confirm_path(stranger_email)).status_code == 400
+    assert User.objects.count() == 1
+
+
+def test_an_expired_signup_link_is_refused(client):
+    client.post(reverse("accounts:signup"), VALID)
+    SignupRequest.objects.update(created_at=timezone.now() - timedelta(days=4))
+    response = client.post(_confirm_path(OutboundEmail.objects.get()))
+    assert response.status_code == 400
+    assert not User.objects.exists()
+
+
+def test_confirming_after_the_address_got_an_account_sends_to_login(client):
+    client.post(reverse("accounts:signup"), VALID)
+    UserFactory(email="new.person@example.kr")
+    response = client.post(_confirm_path(OutboundEmail.objects.get()))
+    assert response["Location"] == reverse("accounts:login")
+    assert User.objects.count() == 1
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.parametrize(

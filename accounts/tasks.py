@@ -1,0 +1,12 @@
+"""Account tasks: thin wrappers around services, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_password_reset(email: str, request_id: str) -> int:
+    return services.password_reset_send(email=email, request_id=request_id)
