@@ -214,9 +214,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # stop their tasks instead of letting them run on and be run a second time elsewhere.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing must not hang a web request while the broker is down: the outbox keeps the
-# work and the sweeper sends it later.
+# Publishing must not hang a web request while the broker is down or hung: the outbox
+# keeps the work and the sweeper sends it later. The connection timeout is Celery's; the
+# Redis transport needs its own socket timeouts as well, or a Redis that accepts
+# connections and never answers (stopped process, full network buffer) blocks forever.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+BROKER_SOCKET_TIMEOUT = env_int("BROKER_SOCKET_TIMEOUT", 3)
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        socket_connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT, socket_timeout=BROKER_SOCKET_TIMEOUT
+    )
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # After a beat restart or outage, a crontab run missed by less than this is still sent;
