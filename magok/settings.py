@@ -143,8 +143,15 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# Production keeps a connection open across requests (seconds; 0 closes it after each
+# request). A kept connection can die under it (PostgreSQL restarted, a proxy's idle
+# timeout): the health check tests it before the first query of a request and reconnects,
+# so the first request after a restart does not fail.
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0)
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL or "", conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL or "", conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
+    }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
