@@ -241,9 +241,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # --- Outbox (notifications) -------------------------------------------------------------
 # One e-mail send is a task of its own with a short hard time limit. A claim older than
 # OUTBOX_STALE_CLAIM_SECONDS therefore belongs to a process that is dead, and the sweeper
-# may take the e-mail over without racing a live sender.
-OUTBOX_SEND_TIME_LIMIT = env_int("OUTBOX_SEND_TIME_LIMIT", 120)
-OUTBOX_STALE_CLAIM_SECONDS = env_int("OUTBOX_STALE_CLAIM_SECONDS", 600)
+# may take the e-mail over without racing a live sender. The stale time is what an e-mail
+# waits after its sender was killed (plus up to one sweep interval), so both are short; the
+# margin between them covers the pool's time-limit timer and clock skew between hosts.
+OUTBOX_SEND_TIME_LIMIT = env_int("OUTBOX_SEND_TIME_LIMIT", 60)
+OUTBOX_STALE_CLAIM_SECONDS = env_int("OUTBOX_STALE_CLAIM_SECONDS", 90)
 # The sweeper leaves fresh e-mails to the send task that was prompted after commit.
 OUTBOX_SWEEP_AFTER_SECONDS = env_int("OUTBOX_SWEEP_AFTER_SECONDS", 60)
 if OUTBOX_STALE_CLAIM_SECONDS <= OUTBOX_SEND_TIME_LIMIT:

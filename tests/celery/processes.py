@@ -134,6 +134,7 @@ def use_broker(url: str) -> None:
 class Received:
     to: tuple[str, ...]
     subject: str
+    message_id: str = ""
 
 
 class SinkHandler:
@@ -147,7 +148,13 @@ class SinkHandler:
         # Counted as delivered as soon as the data is in, before the reply: a client killed
         # while waiting for "250" has still delivered (the worst case for duplicates).
         with self.lock:
-            self.messages.append(Received(to=tuple(envelope.rcpt_tos), subject=str(message["subject"])))
+            self.messages.append(
+                Received(
+                    to=tuple(envelope.rcpt_tos),
+                    subject=str(message["subject"]),
+                    message_id=str(message["message-id"]),
+                )
+            )
         if self.delay:
             await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"

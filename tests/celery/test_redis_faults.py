@@ -102,4 +102,3 @@ def test_pages_answer_and_healthz_names_cache_and_broker_while_redis_is_broken(
         assert client.get(url).status_code == 200, url
     elapsed = time.monotonic() - started
     assert elapsed < FEW_SECONDS, f"three pages took {elapsed:.1f}s with Redis {broken_redis}"
-

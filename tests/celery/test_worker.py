@@ -131,6 +131,16 @@ def test_sigkill_while_sending_200_reminders_loses_none(worker: Worker, smtp_sin
     # At most one e-mail per pool process can be between "SMTP accepted" and "marked sent"
     # when the worker is killed; every other step is a database transaction or a claim.
     assert duplicates <= kills * Worker.concurrency, received.most_common(5)
+    # A duplicate is recognisable: it repeats the first send's Message-ID, and its row counts
+    # the killed attempt.
+    message_ids: dict[str, set[str]] = {}
+    for message in smtp_sink.messages:
+        for to in message.to:
+            message_ids.setdefault(to, set()).add(message.message_id)
+    assert all(len(ids) == 1 for ids in message_ids.values()), [ids for ids in message_ids.values() if len(ids) > 1]
+    duplicated = [to for to, count in received.items() if count > 1]
+    attempts = OutboundEmail.objects.filter(to__in=duplicated).values_list("attempts", flat=True)
+    assert all(count >= 2 for count in attempts), list(attempts)
 
 
 def test_registration_succeeds_while_redis_is_down_and_its_email_arrives_once(
