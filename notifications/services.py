@@ -67,7 +67,7 @@ def stale_claim_age() -> timedelta:
 def new_message_id() -> str:
     """A globally unique Message-ID in the sender's domain (not the host name, which
     Django would look up and which says nothing to the recipient)."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1].rpartition("@")[2] or "localhost"
     return make_msgid(domain=domain)
 
 
