@@ -144,8 +144,15 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# Production keeps a connection open across requests (seconds; 0 closes it after each
+# request). A kept connection can die under it (PostgreSQL restarted, a proxy's idle
+# timeout): the health check tests it before the first query of a request and reconnects,
+# so the first request after a restart does not fail.
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0)
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL or "", conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL or "", conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
+    }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -217,9 +224,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # stop their tasks instead of letting them run on and be run a second time elsewhere.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing must not hang a web request while the broker is down: the outbox keeps the
-# work and the sweeper sends it later.
+# Publishing must not hang a web request while the broker is down or hung: the outbox
+# keeps the work and the sweeper sends it later. The connection timeout is Celery's; the
+# Redis transport needs its own socket timeouts as well, or a Redis that accepts
+# connections and never answers (stopped process, full network buffer) blocks forever.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+BROKER_SOCKET_TIMEOUT = env_int("BROKER_SOCKET_TIMEOUT", 3)
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        socket_connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT, socket_timeout=BROKER_SOCKET_TIMEOUT
+    )
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # After a beat restart or outage, a crontab run missed by less than this is still sent;
@@ -230,9 +244,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # --- Outbox (notifications) -------------------------------------------------------------
 # One e-mail send is a task of its own with a short hard time limit. A claim older than
 # OUTBOX_STALE_CLAIM_SECONDS therefore belongs to a process that is dead, and the sweeper
-# may take the e-mail over without racing a live sender.
-OUTBOX_SEND_TIME_LIMIT = env_int("OUTBOX_SEND_TIME_LIMIT", 120)
-OUTBOX_STALE_CLAIM_SECONDS = env_int("OUTBOX_STALE_CLAIM_SECONDS", 600)
+# may take the e-mail over without racing a live sender. The stale time is what an e-mail
+# waits after its sender was killed (plus up to one sweep interval), so both are short; the
+# margin between them covers the pool's time-limit timer and clock skew between hosts.
+OUTBOX_SEND_TIME_LIMIT = env_int("OUTBOX_SEND_TIME_LIMIT", 60)
+OUTBOX_STALE_CLAIM_SECONDS = env_int("OUTBOX_STALE_CLAIM_SECONDS", 90)
 # The sweeper leaves fresh e-mails to the send task that was prompted after commit.
 OUTBOX_SWEEP_AFTER_SECONDS = env_int("OUTBOX_SWEEP_AFTER_SECONDS", 60)
 if OUTBOX_STALE_CLAIM_SECONDS <= OUTBOX_SEND_TIME_LIMIT:

@@ -28,6 +28,9 @@ class OutboundEmail(models.Model):
     language = models.CharField(_("언어"), max_length=2, default="ko")
     # Makes enqueueing idempotent: the same key is never queued twice.
     dedupe_key = models.CharField(_("중복 방지 키"), max_length=200, unique=True, null=True, blank=True)
+    # Sent with every attempt, so a second send of the same row (after a killed sender) is
+    # recognisable as a duplicate by mail systems and by staff.
+    message_id = models.CharField("Message-ID", max_length=255, blank=True, default="")
     status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("시도 횟수"), default=0)
     last_error = models.TextField(_("마지막 오류"), blank=True)

@@ -14,6 +14,8 @@ Why nothing is lost and nothing is sent twice:
 The one window left is a sender that dies after the SMTP server accepted the message and
 before the row is marked sent: that e-mail goes out twice. Each worker process sends one
 e-mail at a time, so a crash duplicates at most one e-mail per process that was sending.
+Such a duplicate is recognisable: every send of a row carries the row's own Message-ID
+(mail systems and clients drop or thread a repeated one), and each claim counts an attempt.
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -43,6 +46,8 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # After one failed publish, this process stops trying the broker for a while: a request
 # that queues several e-mails while Redis is down pays the connect timeout once, not each time.
+# A hung Redis (accepts, never answers) counts too: the broker's socket timeouts
+# (settings.BROKER_SOCKET_TIMEOUT) turn the wait into an error within a few seconds.
 BROKER_BACKOFF_SECONDS = 30.0
 _broker_down_until = 0.0
 
@@ -63,6 +68,13 @@ class Attachment:
 
 def stale_claim_age() -> timedelta:
     return timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
+
+
+def new_message_id() -> str:
+    """A globally unique Message-ID in the sender's domain (not the host name, which
+    Django would look up and which says nothing to the recipient)."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1].rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain)
 
 
 def email_queue(
@@ -94,6 +106,7 @@ def email_queue(
         body_html=body_html,
         language=language,
         dedupe_key=dedupe_key,
+        message_id=new_message_id(),
         attachments=[
             {
                 "filename": a.filename,
@@ -132,20 +145,33 @@ def email_prompt(*, email_id: int) -> bool:
 
 
 def email_claim(*, email_id: int, now: datetime | None = None) -> OutboundEmail | None:
-    """Claim a queued (or stale) e-mail for sending. Only one caller can win the claim."""
+    """Claim a queued (or stale) e-mail for sending. Only one caller can win the claim.
+
+    Each claim counts as an attempt, before anything is sent: a sender killed mid-send
+    leaves its attempt on the row, so a row sent twice says so.
+    """
     now = now or timezone.now()
     claimable = Q(status=OutboundEmail.Status.QUEUED) | Q(
         status=OutboundEmail.Status.SENDING, claimed_at__lt=now - stale_claim_age()
     )
     claimed = OutboundEmail.objects.filter(claimable, pk=email_id).update(
-        status=OutboundEmail.Status.SENDING, claimed_at=now
+        status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
-    return OutboundEmail.objects.get(pk=email_id) if claimed else None
+    if not claimed:
+        return None
+    # Rows queued before Message-IDs were stored get theirs on the first claim, and keep it.
+    OutboundEmail.objects.filter(pk=email_id, message_id="").update(message_id=new_message_id())
+    return OutboundEmail.objects.get(pk=email_id)
 
 
 def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        # The same on every send of this row, so that a duplicate is recognisable.
+        headers={"Message-ID": email.message_id},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
@@ -165,16 +191,14 @@ def email_send(*, email_id: int) -> bool:
     try:
         _message(email).send()
     except Exception as exc:  # noqa: BLE001 - any SMTP failure is recorded and retried later
-        attempts = email.attempts + 1
         ours.update(
-            status=OutboundEmail.Status.FAILED if attempts >= MAX_ATTEMPTS else OutboundEmail.Status.QUEUED,
-            attempts=attempts,
+            status=OutboundEmail.Status.FAILED if email.attempts >= MAX_ATTEMPTS else OutboundEmail.Status.QUEUED,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
             claimed_at=None,
         )
-        logger.warning("sending e-mail %s failed (attempt %s): %s", email.pk, attempts, exc)
+        logger.warning("sending e-mail %s failed (attempt %s): %s", email.pk, email.attempts, exc)
         return False
-    ours.update(status=OutboundEmail.Status.SENT, attempts=email.attempts + 1, sent_at=timezone.now(), last_error="")
+    ours.update(status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="")
     return True
 
 

@@ -21,12 +21,12 @@ PRODUCTION = {
 }
 
 
-def _boot(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _boot(env: dict[str, str], then: str = "print('booted')") -> subprocess.CompletedProcess[str]:
     clean = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG", "LC_ALL"}}
     clean["DJANGO_SETTINGS_MODULE"] = "magok.settings"
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('booted')"],
+        [sys.executable, "-c", f"import django; django.setup(); {then}"],
         cwd=BASE_DIR,
         env=clean,
         capture_output=True,
@@ -79,3 +79,27 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_production_refuses_to_start_with_debug_on():
     _assert_refused(_boot({**PRODUCTION, "DEBUG": "1"}), "DEBUG must be off")
+
+
+PRINT_DATABASE = (
+    "from django.conf import settings as s; d = s.DATABASES['default']; "
+    "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+)
+
+
+def test_production_keeps_database_connections_and_checks_them_before_use():
+    result = _boot(PRODUCTION, PRINT_DATABASE)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["60", "True"]
+
+
+def test_development_closes_database_connections_after_each_request():
+    result = _boot({}, PRINT_DATABASE)
+    assert result.stdout.split() == ["0", "True"]
+    assert _boot({**PRODUCTION, "DB_CONN_MAX_AGE": "5"}, PRINT_DATABASE).stdout.split() == ["5", "True"]
+
+
+def test_production_bounds_every_broker_socket_operation():
+    result = _boot(PRODUCTION, "from django.conf import settings as s; print(s.CELERY_BROKER_TRANSPORT_OPTIONS)")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "'socket_timeout': 3" in result.stdout and "'socket_connect_timeout': 2" in result.stdout

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import kombu.pools
 import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
@@ -78,10 +79,62 @@ class PrivateRedis:
         self.process = None
 
 
+class HungRedis:
+    """A server that accepts connections and never answers, as a Redis process stopped with
+    SIGSTOP (or behind a stalled network) looks to its clients.
+
+    Each connection is closed after ``give_up_after`` seconds, so that code without a socket
+    timeout fails its test slowly instead of hanging the test run forever."""
+
+    def __init__(self, give_up_after: float = 20.0) -> None:
+        self.give_up_after = give_up_after
+        self.server = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.port = self.server.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.connections: list[socket.socket] = []
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        self.server.settimeout(0.1)
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections.append(connection)
+            timer = threading.Timer(self.give_up_after, connection.close)
+            timer.daemon = True
+            timer.start()
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.server.close()
+        for connection in self.connections:
+            connection.close()
+
+
+def use_broker(url: str) -> None:
+    """Point this test process's Celery app (which publishes) at ``url``."""
+    from magok.celery import app
+
+    kombu.pools.reset()  # closes and forgets the pooled connections to the previous server
+    # Keys set by Django settings are looked up with their CELERY_ prefix first.
+    app.conf["CELERY_BROKER_URL"] = url
+    app._after_fork()  # drops the cached connection and producer pools
+
+
 @dataclass
 class Received:
     to: tuple[str, ...]
     subject: str
+    message_id: str = ""
 
 
 class SinkHandler:
@@ -95,7 +148,13 @@ class SinkHandler:
         # Counted as delivered as soon as the data is in, before the reply: a client killed
         # while waiting for "250" has still delivered (the worst case for duplicates).
         with self.lock:
-            self.messages.append(Received(to=tuple(envelope.rcpt_tos), subject=str(message["subject"])))
+            self.messages.append(
+                Received(
+                    to=tuple(envelope.rcpt_tos),
+                    subject=str(message["subject"]),
+                    message_id=str(message["message-id"]),
+                )
+            )
         if self.delay:
             await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"

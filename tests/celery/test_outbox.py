@@ -93,6 +93,58 @@ def test_a_live_claim_is_not_taken_over_but_a_stale_one_is(db: None, settings) -
     assert email.pk in outbox_due(now=later + timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS + 1))
 
 
+def test_every_send_of_a_row_carries_the_rows_message_id(db: None) -> None:
+    email, other = queue(), queue()
+    assert email_send(email_id=email.pk) is True
+    # The sender died after the SMTP server accepted the message and before it marked the row
+    # sent: the row is still claimed, and the claim goes stale.
+    long_ago = timezone.now() - timedelta(hours=1)
+    OutboundEmail.objects.filter(pk=email.pk).update(status=Status.SENDING, sent_at=None, claimed_at=long_ago)
+    assert email_send(email_id=email.pk) is True
+    assert email_send(email_id=other.pk) is True
+
+    email.refresh_from_db()
+    first, duplicate, another = (message.message()["Message-ID"] for message in mail.outbox)
+    assert first == duplicate == email.message_id
+    assert another != first
+
+
+def test_each_claim_counts_an_attempt(db: None) -> None:
+    email = queue()
+    assert email_claim(email_id=email.pk) is not None
+    email.refresh_from_db()
+    assert email.attempts == 1  # counted before anything is sent
+
+    # That sender was killed; its claim goes stale and the next one takes the row over.
+    OutboundEmail.objects.filter(pk=email.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert email_send(email_id=email.pk) is True
+
+    email.refresh_from_db()
+    assert email.status == Status.SENT and email.attempts == 2
+
+
+def test_a_killed_senders_email_is_taken_over_after_90_seconds(db: None) -> None:
+    """docs/celery.md promises the resend within minutes (stale time + one sweep interval)."""
+    email = queue()
+    email_claim(email_id=email.pk)
+    OutboundEmail.objects.filter(pk=email.pk).update(claimed_at=timezone.now() - timedelta(seconds=91))
+
+    assert outbox_due() == [email.pk]
+
+
+def test_a_row_queued_without_a_message_id_gets_one_on_its_first_claim_and_keeps_it(db: None, settings) -> None:
+    settings.DEFAULT_FROM_EMAIL = "마곡 포털 <noreply@portal.example.kr>"
+    email = OutboundEmail.objects.create(to="old@example.kr", subject="queued before the migration", body_text="x")
+    assert email.message_id == ""
+
+    claimed = email_claim(email_id=email.pk)
+
+    assert claimed is not None and claimed.message_id.endswith("@portal.example.kr>")
+    OutboundEmail.objects.filter(pk=email.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert email_send(email_id=email.pk) is True
+    assert mail.outbox[0].message()["Message-ID"] == claimed.message_id
+
+
 def test_smtp_failure_requeues_until_max_attempts(db: None, settings) -> None:
     settings.EMAIL_BACKEND = "tests.celery.failing_backend.FailingBackend"
     email = queue()

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import kombu.pools
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -24,19 +23,11 @@ from notifications.tasks import sweep_outbox
 from tests.events.factories import EventSeriesFactory, SalonSeriesFactory, expected_occurrences
 from tests.factories import EventFactory, EventKindFactory, MembershipFactory, RegistrationFactory
 
-from .processes import PrivateRedis, SmtpSink, Worker, wait_for
+from .processes import PrivateRedis, SmtpSink, Worker, use_broker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("celery-worker")]
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _use_broker(url: str) -> None:
-    """Point this test process's Celery app (which publishes) at ``url``."""
-    kombu.pools.reset()  # closes and forgets the pooled connections to the previous server
-    # Keys set by Django settings are looked up with their CELERY_ prefix first.
-    app.conf["CELERY_BROKER_URL"] = url
-    app._after_fork()  # drops the cached connection and producer pools
 
 
 @pytest.fixture
@@ -44,11 +35,11 @@ def redis_server() -> Iterator[PrivateRedis]:
     server = PrivateRedis()
     server.start()
     original = app.conf.broker_url
-    _use_broker(server.url)
+    use_broker(server.url)
     try:
         yield server
     finally:
-        _use_broker(original)
+        use_broker(original)
         server.stop()
 
 
@@ -140,6 +131,16 @@ def test_sigkill_while_sending_200_reminders_loses_none(worker: Worker, smtp_sin
     # At most one e-mail per pool process can be between "SMTP accepted" and "marked sent"
     # when the worker is killed; every other step is a database transaction or a claim.
     assert duplicates <= kills * Worker.concurrency, received.most_common(5)
+    # A duplicate is recognisable: it repeats the first send's Message-ID, and its row counts
+    # the killed attempt.
+    message_ids: dict[str, set[str]] = {}
+    for message in smtp_sink.messages:
+        for to in message.to:
+            message_ids.setdefault(to, set()).add(message.message_id)
+    assert all(len(ids) == 1 for ids in message_ids.values()), [ids for ids in message_ids.values() if len(ids) > 1]
+    duplicated = [to for to, count in received.items() if count > 1]
+    attempts = OutboundEmail.objects.filter(to__in=duplicated).values_list("attempts", flat=True)
+    assert all(count >= 2 for count in attempts), list(attempts)
 
 
 def test_registration_succeeds_while_redis_is_down_and_its_email_arrives_once(
@@ -169,7 +170,7 @@ def test_registration_succeeds_while_redis_is_down_and_its_email_arrives_once(
     assert OutboundEmail.objects.get().status == OutboundEmail.Status.QUEUED
 
     redis_server.start()
-    _use_broker(redis_server.url)
+    use_broker(redis_server.url)
     worker.start()
     wait_for(
         lambda: sweep_outbox.delay() and smtp_sink.count_by_recipient()["outage@example.kr"] >= 1,
