@@ -6,6 +6,8 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from magok.uploads import ImageField
+
 from .models import Company, Sector
 from .validators import LOGO_EXTENSIONS, validate_logo_image
 
@@ -72,7 +74,7 @@ class ProfileEditForm(forms.Form):
     employee_count = forms.IntegerField(label=_("임직원 수"), required=False, min_value=0, max_value=1_000_000)
     description_ko = forms.CharField(label=_("소개 (한국어)"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
     description_en = forms.CharField(label=_("소개 (영어)"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    logo = forms.ImageField(
+    logo = ImageField(
         label=_("새 로고"),
         required=False,
         validators=[FileExtensionValidator(LOGO_EXTENSIONS), validate_logo_image],

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +14,20 @@ from django.utils.translation import pgettext_lazy
 from magok.i18n import Localized
 
 from .validators import LOGO_EXTENSIONS, validate_business_registration_number, validate_logo_image
+
+PENDING_LOGO_DIR = "logos/pending/"
+
+
+def logo_file_name(filename: str) -> str:
+    """A random file name with the extension of ``filename`` (one of the logo extensions)."""
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    return f"{secrets.token_urlsafe(16)}.{extension if extension in LOGO_EXTENSIONS else 'img'}"
+
+
+def pending_logo_upload_to(instance: Any, filename: str) -> str:
+    """A proposed logo is not public until approved: its name is random, so that it cannot be
+    guessed even where a proxy serves /media/ without asking the portal."""
+    return PENDING_LOGO_DIR + logo_file_name(filename)
 
 
 class Sector(models.Model):
@@ -172,7 +189,7 @@ class ProfileChangeRequest(models.Model):
     # A new logo waits here (not on the company) until approval.
     logo = models.ImageField(
         _("새 로고"),
-        upload_to="logos/pending/",
+        upload_to=pending_logo_upload_to,
         blank=True,
         validators=[FileExtensionValidator(LOGO_EXTENSIONS), validate_logo_image],
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from magok.errors import DomainError
 from notifications.services import email_queue
 
-from .models import Company, ProfileChangeRequest, Sector
+from .models import Company, ProfileChangeRequest, Sector, logo_file_name
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -46,6 +46,22 @@ def profile_change_conflict_message(*, change: ProfileChangeRequest, fields: lis
         "%(company)s: 요청 이후에 바뀐 항목이 있어 승인하지 않았습니다 (%(fields)s). "
         "관리자 수정을 덮어쓰지 않도록, 요청을 반려하고 새 요청을 받아 주세요."
     ) % {"company": change.company, "fields": ", ".join(profile_field_label(name) for name in fields)}
+def _logo_delete_on_commit(name: str) -> None:
+    """Delete the logo file ``name`` once the transaction that let go of it has committed (a
+    rollback keeps it). A file that a company or a pending request still names is kept, so that
+    the live logo is never lost, whatever happened in between."""
+    if not name:
+        return
+
+    def delete() -> None:
+        if (
+            Company.objects.filter(logo=name).exists()
+            or ProfileChangeRequest.objects.filter(logo=name, status=ProfileChangeRequest.Status.PENDING).exists()
+        ):
+            return
+        Company._meta.get_field("logo").storage.delete(name)  # type: ignore[attr-defined]
+
+    transaction.on_commit(delete)
 
 
 def company_can_edit_profile(*, company: Company, user: User) -> bool:
@@ -95,10 +111,14 @@ def profile_change_submit(
     change.data = proposed
     change.before = {name: current[name] for name in proposed}
     change.remove_logo = remove_logo and not logo
+    superseded = change.logo.name or ""
     if logo:
         change.logo = logo
     elif remove_logo and change.logo:
         change.logo = ""
+    if superseded and change.logo.name != superseded:
+        # The logo of the replaced proposal is nobody's any more.
+        _logo_delete_on_commit(superseded)
     if change.logo or change.remove_logo:
         change.before["logo"] = company.logo.name or ""
     change.save()
@@ -161,7 +181,9 @@ def _record_decision(change: ProfileChangeRequest, *, status: str, by: User, not
 
 @transaction.atomic
 def profile_change_approve(*, change: ProfileChangeRequest, by: User, note: str = "") -> ProfileChangeRequest:
-    """Publish the proposed values on the company and notify the representative.
+    """Publish the proposed values on the company and notify the representative. The proposed
+    logo is copied to the company; the pending file and the company's previous logo are deleted
+    after commit (the row keeps the pending name as a record).
 
     Raises ``ProfileChangeConflict`` (nothing is changed) when SBA staff edited a proposed field
     since the request was sent: the request is then rejected and the representative sends a
@@ -177,10 +199,15 @@ def profile_change_approve(*, change: ProfileChangeRequest, by: User, note: str 
     for name in ProfileChangeRequest.EDITABLE_FIELDS:
         if name in change.data:
             setattr(company, name, change.data[name])
+    previous_logo = company.logo.name or ""
     if change.logo:
-        company.logo.save(change.logo.name.rsplit("/", 1)[-1], change.logo.file, save=False)
+        # A copy under a new random name: the pending file is deleted below.
+        company.logo.save(logo_file_name(change.logo.name), change.logo.file, save=False)
+        _logo_delete_on_commit(change.logo.name)
     elif change.remove_logo:
         company.logo = ""
+    if previous_logo and previous_logo != company.logo.name:
+        _logo_delete_on_commit(previous_logo)
     company.save()
     if "sectors" in change.data:
         company.sectors.set(Sector.objects.filter(slug__in=change.data["sectors"]))
@@ -189,6 +216,9 @@ def profile_change_approve(*, change: ProfileChangeRequest, by: User, note: str 
 
 @transaction.atomic
 def profile_change_reject(*, change: ProfileChangeRequest, by: User, note: str = "") -> ProfileChangeRequest:
-    """Turn the proposal down (the company keeps its data) and tell the representative why."""
+    """Turn the proposal down (the company keeps its data) and tell the representative why.
+    The proposed logo file is deleted (the row keeps its name as a record)."""
     change = _lock_pending(change)
-    return _record_decision(change, status=ProfileChangeRequest.Status.REJECTED, by=by, note=note)
+    change = _record_decision(change, status=ProfileChangeRequest.Status.REJECTED, by=by, note=note)
+    _logo_delete_on_commit(change.logo.name or "")
+    return change

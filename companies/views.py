@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import posixpath
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from accounts.models import Membership
 from magok.http import AuthenticatedRequest
 
 from .forms import CompanySearchForm, ProfileEditForm
-from .models import Company, ProfileChangeRequest
+from .models import PENDING_LOGO_DIR, Company, ProfileChangeRequest
 from .selectors import company_search, complex_statistics, sector_choices
 from .services import company_can_edit_profile, profile_change_pending, profile_change_submit, profile_data_of
 
@@ -104,11 +106,19 @@ def profile_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 def logo_file(request: HttpRequest, path: str) -> HttpResponseBase:
     """Company logos. A logo proposed in a pending change request is not public yet: only SBA
-    staff and the members of the company that proposed it may see it."""
-    if path.startswith("logos/pending/"):
+    staff who may view change requests and the members of the company that proposed it may see it.
+
+    The decision is made on the path that ``serve`` opens: it normalises the path, so that
+    ``logos//pending/x`` or ``logos/a/../pending/x`` open ``logos/pending/x``. A path that is not
+    already in that form is refused, so that the one checked is the one served."""
+    segments = path.split("/")
+    if posixpath.normpath(path) != path or "\\" in path or any(s in ("", ".", "..") for s in segments):
+        raise Http404
+    # Lower case: on a case-insensitive file system LOGOS/PENDING/ is the same folder.
+    if path.lower().startswith(PENDING_LOGO_DIR):
         user = request.user
         allowed = user.is_authenticated and (
-            user.is_staff
+            (user.is_staff and user.has_perm("companies.view_profilechangerequest"))
             or ProfileChangeRequest.objects.filter(
                 logo=path, company__memberships__user=user, company__memberships__status=Membership.Status.APPROVED
             ).exists()

@@ -122,8 +122,9 @@ def registration_own_queryset(*, user: User) -> QuerySet[Registration]:
 
 
 def registration_visible_queryset(*, user: User) -> QuerySet[Registration]:
-    """Registrations ``user`` may see and manage (staff: all). Everything else answers 404."""
-    if user.is_staff:
+    """Registrations ``user`` may see (staff with the right to view registrations: all).
+    Everything else answers 404."""
+    if user.is_staff and user.has_perm("events.view_registration"):
         return Registration.objects.all()
     return registration_own_queryset(user=user)
 

@@ -84,10 +84,11 @@ def event_registration_refusal(*, event: Event, user: User | None, now: datetime
 
 
 def registration_can_manage(*, registration: Registration, user: User | None) -> bool:
-    """The attendee, the person who registered them, their company's representative and SBA staff."""
+    """The attendee, the person who registered them, their company's representative and SBA staff
+    with the right to change registrations (``is_staff`` alone is not enough)."""
     if user is None or not user.is_authenticated:
         return False
-    if user.is_staff:
+    if user.is_staff and user.has_perm("events.change_registration"):
         return True
     if user.pk in (registration.user_id, registration.registered_by_id):
         return True
@@ -305,7 +306,9 @@ def registration_cancel(*, registration: Registration, by: User) -> Registration
     """
     if not registration_can_manage(registration=registration, user=by):
         raise RegistrationError(_("이 신청을 취소할 권한이 없습니다."), "forbidden")
-    if registration.event.starts_at <= timezone.now() and not by.is_staff:
+    if registration.event.starts_at <= timezone.now() and not (
+        by.is_staff and by.has_perm("events.change_registration")
+    ):
         raise RegistrationError(_("이미 시작한 행사의 신청은 취소할 수 없습니다."), "started")
     with transaction.atomic():
         event = _locked_event(registration.event_id)

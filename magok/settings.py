@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body; after LocaleMiddleware, so that the 413 page is translated.
+    "magok.uploads.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -344,6 +346,19 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Refused while they arrive (magok/uploads.py): a file over UPLOAD_MAX_BYTES is not kept past
+# the limit and its form says it is too large; a request declaring more than REQUEST_MAX_BYTES
+# answers 413 unread. The reverse proxy should refuse bodies above REQUEST_MAX_BYTES first
+# (SECURITY.md). UPLOAD_MAX_BYTES is at least the largest limit of a form (documents: 10 MiB).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 64 * 1024 * 1024)
+if UPLOAD_MAX_BYTES <= 0 or REQUEST_MAX_BYTES < UPLOAD_MAX_BYTES:
+    raise ImproperlyConfigured("UPLOAD_MAX_BYTES must be positive and REQUEST_MAX_BYTES at least UPLOAD_MAX_BYTES")
+FILE_UPLOAD_HANDLERS = [
+    "magok.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- E-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -248,6 +248,9 @@ class CallAdmin(admin.ModelAdmin):
         """All documents of a call in one zip, one folder per company. Built in a temporary file
         so that a large call does not sit in memory."""
         call = self._call(request, pk)
+        # The documents themselves need their own view right, not only the right to see calls.
+        if not request.user.has_perm("programs.view_applicationattachment"):
+            raise PermissionDenied
         attachments = ApplicationAttachment.objects.filter(application__call=call).select_related(
             "application__company"
         )

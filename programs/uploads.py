@@ -21,6 +21,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 from magok.errors import DomainError
+from magok.uploads import OversizedUpload
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -67,11 +68,76 @@ def upload_name_clean(name: str) -> str:
     return name or "file"
 
 
+# ZIP-based documents (HWPX, DOCX, XLSX, PPTX) are judged by their central directory and a
+# few bytes of one entry; nothing is inflated beyond SNIFF_READ_BYTES. Before that, every
+# entry's declared size and compression ratio are checked, so that a small upload that unpacks
+# to gigabytes (a "zip bomb") is refused and never reaches a program that opens it. Real office
+# files compress text some 5-20 times; a ratio above ZIP_MAX_RATIO is refused for entries over
+# ZIP_RATIO_GRACE_BYTES (a small run of spaces may compress better than that).
+SNIFF_READ_BYTES = 64
+ZIP_MAX_ENTRIES = 5000
+ZIP_MAX_TOTAL_BYTES = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_GRACE_BYTES = 1024 * 1024
+_END_OF_CENTRAL_DIRECTORY = b"PK\x05\x06"
+
+
+def _zip_refused() -> UploadRejected:
+    return UploadRejected(
+        _(
+            "압축 파일의 내용이 지나치게 큽니다. 압축을 풀면 %(limit)d MB를 넘거나 압축률이 비정상적으로 "
+            "높은 파일은 올릴 수 없습니다."
+        )
+        % {"limit": ZIP_MAX_TOTAL_BYTES // 2**20}
+    )
+
+
+def _zip_declared_entries(stream: IO[bytes]) -> int | None:
+    """The entry count in the end-of-central-directory record, read before ``zipfile`` parses
+    the whole directory; None when there is no such record (or a ZIP64 one)."""
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    tail_length = min(size, 22 + 0xFFFF)  # the record and the longest comment
+    stream.seek(size - tail_length)
+    tail = stream.read(tail_length)
+    position = tail.rfind(_END_OF_CENTRAL_DIRECTORY)
+    if position < 0 or len(tail) < position + 22:
+        return None
+    entries = int.from_bytes(tail[position + 10 : position + 12], "little")
+    return None if entries == 0xFFFF else entries
+
+
+def _zip_check_sizes(archive: zipfile.ZipFile) -> None:
+    """Raises UploadRejected when the entries declare too much content or an unusual ratio."""
+    infos = archive.infolist()
+    if len(infos) > ZIP_MAX_ENTRIES:
+        raise _zip_refused()
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > ZIP_MAX_TOTAL_BYTES:
+            raise _zip_refused()
+        if info.file_size > ZIP_RATIO_GRACE_BYTES and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
+            raise _zip_refused()
+
+
+def _zip_entry_head(archive: zipfile.ZipFile, name: str) -> bytes:
+    """At most SNIFF_READ_BYTES of an entry, inflating no more than that."""
+    with archive.open(name) as entry:
+        return entry.read(SNIFF_READ_BYTES)
+
+
 def _zip_kind(stream: IO[bytes]) -> str | None:
+    """Raises UploadRejected for an archive that would unpack to too much (see above)."""
+    declared = _zip_declared_entries(stream)
+    if declared is not None and declared > ZIP_MAX_ENTRIES:
+        raise _zip_refused()
+    stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
+            _zip_check_sizes(archive)
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == b"application/hwp+zip":
+            if "mimetype" in names and _zip_entry_head(archive, "mimetype").strip() == b"application/hwp+zip":
                 return "hwpx"
             if "[Content_Types].xml" not in names:
                 return None
@@ -81,13 +147,14 @@ def _zip_kind(stream: IO[bytes]) -> str | None:
                 return "xlsx"
             if any(n.startswith("ppt/") for n in names):
                 return "pptx"
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError):
         return None
     return None
 
 
 def sniff_kind(stream: IO[bytes]) -> str | None:
-    """The kind of file by its content, or None when it is not one we accept."""
+    """The kind of file by its content, or None when it is not one we accept. Raises
+    UploadRejected for a ZIP-based file that would unpack to too much."""
     stream.seek(0)
     head = stream.read(16)
     stream.seek(0)
@@ -100,14 +167,18 @@ def sniff_kind(stream: IO[bytes]) -> str | None:
     if head.startswith(COMPOUND_FILE):
         return "hwp"
     if head.startswith(ZIP):
-        kind = _zip_kind(stream)
-        stream.seek(0)
-        return kind
+        try:
+            return _zip_kind(stream)
+        finally:
+            stream.seek(0)
     return None
 
 
 def upload_check(upload: Any) -> CheckedUpload:
     """Check size, content and name of an uploaded file. Raises UploadRejected."""
+    if isinstance(upload, OversizedUpload):
+        # Refused while it streamed in (magok.uploads): none of its content was kept.
+        raise UploadRejected(upload.message)
     size = upload.size
     if size is None or size > MAX_UPLOAD_BYTES:
         raise UploadRejected(

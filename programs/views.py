@@ -188,11 +188,12 @@ def outcome_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
-    """Only the company's members, SBA staff and the application's reviewers get the file."""
+    """Only the company's members, SBA staff with the right to view documents and the
+    application's reviewers get the file; anyone else gets 404, as for a file that does not exist."""
     attachment = get_object_or_404(ApplicationAttachment.objects.select_related("application"), pk=pk)
     user = request.user
     allowed = (
-        user.is_staff
+        (user.is_staff and user.has_perm("programs.view_applicationattachment"))
         or services.application_can_edit(application=attachment.application, user=user)
         or Review.objects.filter(application_id=attachment.application_id, reviewer_id=user.pk).exists()
     )

@@ -55,3 +55,38 @@ def test_logo_with_a_non_image_extension_is_refused():
     form = ProfileEditForm(data={}, files={"logo": SimpleUploadedFile("logo.pdf", _png(), "application/pdf")})
     form.is_valid()
     assert "logo" in form.errors
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "logos//pending/{name}",
+        "logos/pending//{name}",
+        "logos/x/../pending/{name}",
+        "logos/./pending/{name}",
+        "logos/pending/./{name}",
+        "logos/%2Fpending/{name}",
+    ],
+)
+def test_pending_logo_is_not_served_through_a_path_the_file_server_normalises(client, pending_logo, variant):
+    name = pending_logo.logo.name.rsplit("/", 1)[-1]
+    url = "/media/" + variant.format(name=name)
+    assert client.get(url).status_code == 404
+    client.force_login(MembershipFactory().user)
+    assert client.get(url).status_code == 404
+
+
+def test_pending_logo_gets_a_random_name(pending_logo):
+    second = ProfileChangeRequest.objects.create(
+        company=CompanyFactory(), data={}, logo=SimpleUploadedFile("new.png", _png())
+    )
+    for change in (pending_logo, second):
+        directory, _slash, name = change.logo.name.rpartition("/")
+        assert directory == "logos/pending" and name.endswith(".png")
+        assert "new" not in name and len(name) >= 20
+    assert pending_logo.logo.name != second.logo.name
+
+
+def test_staff_without_the_permission_cannot_see_a_pending_logo(client, pending_logo):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(pending_logo.logo.url).status_code == 404
