@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from magok.inputs import parse_int
+
 from . import selectors, services
 from .consent import PROGRAM_CONSENT
 from .eligibility import eligibility_check, eligibility_rules
@@ -164,8 +166,7 @@ def outcome_report(request: HttpRequest, pk: int) -> HttpResponse:
     application = _member_application(request, pk)
     if application.status != Status.SELECTED:
         raise Http404
-    requested_year = request.GET.get("year", "")
-    year = int(requested_year) if requested_year.isdigit() else timezone.localdate().year
+    year = parse_int(request.GET.get("year"), minimum=2000, maximum=2100) or timezone.localdate().year
     instance = Outcome.objects.filter(company=application.company, program=application.call.program, year=year).first()
     form = OutcomeReportForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
