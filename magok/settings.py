@@ -362,6 +362,10 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "events.models.Event.Status",
         "RegistrationStatusEnum": "events.models.Registration.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "magok.api.add_error_responses",
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------

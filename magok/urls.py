@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from companies.views import home, logo_file
+from magok.api import api_not_found
 from magok.health import healthz
 
 admin.site.site_header = _("마곡 포털 관리 (SBA)")
@@ -15,6 +16,7 @@ api_v1 = [
     path("", include("companies.api.urls")),
     path("", include("events.api.urls")),
     path("", include("programs.api.urls")),
+    re_path(r"^(?P<path>.*)$", api_not_found),
 ]
 
 urlpatterns = [

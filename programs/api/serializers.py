@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from magok.api import BlankableEmailField
 from magok.inputs import parse_int
 
 from ..answers import answer_clean
@@ -94,6 +95,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     consent = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Consent to the personal-data notice."
     )
+    contact_email = BlankableEmailField(required=False, allow_blank=True, max_length=254)
     answers = serializers.DictField(
         child=serializers.JSONField(), required=False, help_text="Answers keyed by question id."
     )
