@@ -60,7 +60,8 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             if any(p["in"] in ("path", "query") for p in parameters):
                 codes.append("404")
             responses = operation.setdefault("responses", {})
-            for code in sorted(codes):
+            codes.extend(code for code in operation.get("responses", {}) if code in ANSWERS)
+            for code in sorted(set(codes)):
                 component, description = ANSWERS[code]
                 answer = responses.setdefault(code, {"description": description})
                 answer.setdefault("content", _ref(component))

@@ -39,7 +39,7 @@ from tests.programs.factories import ApplicationFactory, CallFactory, CallQuesti
 
 from .events.helpers import register
 
-MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 SEED = int(os.environ.get("FUZZ_SEED", "14"))
 CHECKS = [
     not_a_server_error,
