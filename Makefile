@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 DEPLOY_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$(shell printf '%064d' 0) \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) ALLOWED_HOSTS=magok.example.kr DEBUG=0
 
-.PHONY: run test lint check-migrations check-deploy messages bench typecheck clean
+.PHONY: run test fuzz lint check-migrations check-deploy messages bench typecheck clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ PYTEST := DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_RED
 test: $(VENV)/.installed lint typecheck check-migrations check-deploy
 	$(PYTEST) -m "not transactional" $(PYTEST_ARGS)
 	$(PYTEST) -m "transactional" $(PYTEST_ARGS)
+
+# Schemathesis for longer than `make test` runs it: more examples per operation and a new seed
+# each day unless FUZZ_SEED is given (a failure prints the seed to replay it).
+FUZZ_EXAMPLES ?= 300
+FUZZ_SEED ?= $(shell date +%Y%m%d)
+fuzz: $(VENV)/.installed
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(PYTEST) tests/test_api_schema_fuzz.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

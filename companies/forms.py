@@ -7,6 +7,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from magok.uploads import ImageField
+from magok.inputs import validate_uri
 
 from .models import Company, Sector
 from .validators import LOGO_EXTENSIONS, validate_logo_image
@@ -70,7 +71,7 @@ class ProfileEditForm(forms.Form):
         required=False,
         help_text=_("쉼표로 구분합니다. 예: 로봇, 액추에이터"),
     )
-    homepage = forms.URLField(label=_("홈페이지"), required=False, assume_scheme="https")
+    homepage = forms.URLField(label=_("홈페이지"), required=False, assume_scheme="https", validators=[validate_uri])
     employee_count = forms.IntegerField(label=_("임직원 수"), required=False, min_value=0, max_value=1_000_000)
     description_ko = forms.CharField(label=_("소개 (한국어)"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
     description_en = forms.CharField(label=_("소개 (영어)"), required=False, widget=forms.Textarea(attrs={"rows": 6}))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from magok.i18n import Localized
+from magok.inputs import validate_uri
 
 from .validators import LOGO_EXTENSIONS, validate_business_registration_number, validate_logo_image
 
@@ -74,7 +75,7 @@ class Company(models.Model):
         _("입주 현황"), max_length=20, choices=MoveInStatus.choices, default=MoveInStatus.ALLOTTED
     )
     moved_in_on = models.DateField(_("입주일"), null=True, blank=True)
-    homepage = models.URLField(_("홈페이지"), blank=True)
+    homepage = models.URLField(_("홈페이지"), blank=True, validators=[validate_uri])
     description_ko = models.TextField(_("소개 (한국어)"), blank=True)
     description_en = models.TextField(_("소개 (영어)"), blank=True)
     logo = models.ImageField(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from magok.errors import DomainError
+from magok.inputs import validate_uri
 from magok.spreadsheets import formula_safe, formula_unescape
 
 from .models import Company, Sector
@@ -183,7 +184,7 @@ def companies_read(*, filename: str, content: bytes) -> list[dict[str, Any]]:
 class CompanyImportForm(forms.ModelForm):
     """Validates one spreadsheet row with the model's own rules (validators, choices, uniqueness)."""
 
-    homepage = forms.URLField(required=False, assume_scheme="https")
+    homepage = forms.URLField(required=False, assume_scheme="https", validators=[validate_uri])
 
     class Meta:
         model = Company

@@ -6,6 +6,8 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from magok.inputs import MonthField
+
 from .models import Event, EventKind
 from .services import AttendeeData
 
@@ -18,12 +20,7 @@ class EventFilterForm(forms.Form):
         required=False,
         empty_label=_("전체"),
     )
-    month = forms.DateField(
-        label=_("월"),
-        required=False,
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
+    month = MonthField(label=_("월"), required=False)
 
 
 class ConsentMixin(forms.Form):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import calendar
-import json
 from datetime import date
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from magok.http import AuthenticatedRequest, client_ip
 from magok.i18n import current_language
+from magok.inputs import parse_int, parse_json, parse_month, parse_text
 
 from . import selectors
 from .consent import REGISTRATION_CONSENT
@@ -68,12 +68,6 @@ def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
-def _parse_month(value: str | None) -> date | None:
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return None
 
 
 @require_GET
@@ -97,8 +91,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def event_calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    month = _parse_month(request.GET.get("month")) or today.replace(day=1)
-    kind = request.GET.get("kind") or None
+    month = parse_month(request.GET.get("month")) or today.replace(day=1)
+    kind = parse_text(request.GET.get("kind")) or None
     # Sunday-first, as Korean calendars are. The grid's days of the months around this one
     # show their events too.
     grid = calendar.Calendar(firstweekday=6).monthdatescalendar(month.year, month.month)
@@ -347,8 +341,7 @@ def _check_in_payload(result_status: str, registration: Registration | None) -> 
 
 def _registration_id(value: object) -> int | None:
     """A registration id from a form or JSON body; anything else is no id (not a server error)."""
-    text = str(value or "")
-    return int(text) if text.isdigit() else None
+    return parse_int(value, minimum=1)
 
 
 # Checking people in changes their registrations: staff who may change registrations.
@@ -368,10 +361,13 @@ def event_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 Registration.objects.select_related("company").filter(pk=registration_id, event=event).first()
             )
         outcome = registration_check_in(
-            by=request.user, event=event, registration=registration, ticket_code=request.POST.get("code")
+            by=request.user,
+            event=event,
+            registration=registration,
+            ticket_code=parse_text(request.POST.get("code")),
         )
         result = _check_in_payload(outcome.status, outcome.registration)
-    query = request.GET.get("q", "") or request.POST.get("q", "")
+    query = parse_text(request.GET.get("q") or request.POST.get("q")) or ""
     return render(
         request,
         "events/check_in.html",
@@ -391,7 +387,7 @@ def event_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def event_check_in_scan(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     event = get_object_or_404(Event, pk=pk)
     try:
-        data = json.loads(request.body or b"{}")
+        data = parse_json(request.body or b"{}")
     except ValueError:
         data = {}
     if not isinstance(data, dict):
@@ -400,7 +396,7 @@ def event_check_in_scan(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     if registration_id := _registration_id(data.get("registration")):
         registration = Registration.objects.select_related("company").filter(pk=registration_id, event=event).first()
     outcome = registration_check_in(
-        by=request.user, event=event, registration=registration, ticket_code=str(data.get("code") or "")
+        by=request.user, event=event, registration=registration, ticket_code=parse_text(data.get("code")) or ""
     )
     return JsonResponse(
         {

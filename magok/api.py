@@ -1,12 +1,25 @@
-"""What every API view shares: domain errors answered as ``{"detail": ..., "code": ...}``, the
-schema pieces that document that answer, and the type of an authenticated API request."""
+"""What every API view shares.
+
+- Domain errors answered as ``{"detail": ..., "code": ...}`` (400 or 409 by code), the schema
+  pieces that document that answer, and the type of an authenticated API request.
+- The schema documents the error answers as well as the successful ones. DRF answers 403
+  (not logged in, no token, no permission: session authentication comes first, so never 401),
+  404 (no such object, or another company's, or a page past the end), 429 (rate limit) and 400
+  (a query parameter or body that does not validate) on any view; spelling them out view by
+  view would leave the next view without them, so a postprocessing hook adds them. A view's own
+  description of one of these answers is kept; only a missing body schema is filled in.
+- Fields whose schema says blank.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,7 +46,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
-class ErrorSerializer(serializers.Serializer):
+class DomainErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="Why the request was refused, in the caller's language.")
     code = serializers.ChoiceField(choices=sorted(CODES), help_text="Stable name of the rule that refused it.")
 
@@ -52,6 +65,78 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         CONFLICT: "The current state refuses the request: taken, full, or decided or changed meanwhile.",
     }
     return {
-        status: OpenApiResponse(ErrorSerializer, description=_codes_description(status, summaries[status]))
+        status: OpenApiResponse(DomainErrorSerializer, description=_codes_description(status, summaries[status]))
         for status in statuses or (BAD_REQUEST, CONFLICT)
     }
+
+ERROR = {
+    "type": "object",
+    "description": "An error: a message for people and, for refusals by a rule, a stable code.",
+    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": (
+        "Invalid input: messages by field name (lists of strings, nested for nested fields), "
+        "or `detail` for a body that is not JSON or a rule that refused the request."
+    ),
+    "additionalProperties": {},
+}
+ANSWERS = {
+    "400": ("ValidationError", "Invalid query parameters or body."),
+    "403": ("Error", "Not logged in (no session or token), or not allowed."),
+    "404": ("Error", "No such object (also another company's), or no such page."),
+    "429": ("Error", "Too many requests; try again after the time in the Retry-After header."),
+}
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+
+
+def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", ERROR)
+    schemas.setdefault("ValidationError", VALIDATION_ERROR)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            parameters = operation.get("parameters", [])
+            codes = ["403", "429"]
+            if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
+                codes.append("400")
+            if any(p["in"] in ("path", "query") for p in parameters):
+                codes.append("404")
+            responses = operation.setdefault("responses", {})
+            codes.extend(code for code in operation.get("responses", {}) if code in ANSWERS)
+            for code in sorted(set(codes)):
+                component, description = ANSWERS[code]
+                answer = responses.setdefault(code, {"description": description})
+                answer.setdefault("content", _ref(component))
+            operation["responses"] = dict(sorted(responses.items()))
+    return result
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"])
+@permission_classes([AllowAny])
+def api_not_found(request: Request, path: str = "") -> Response:
+    """A path under /api/v1/ that matches no endpoint (an id that is no number, a slug with
+    characters a slug cannot have) answers the API's JSON 404, not the site's HTML page."""
+    raise NotFound
+
+
+def _blank_or(string_format: str) -> dict[str, Any]:
+    return {"anyOf": [{"type": "string", "format": string_format}, {"type": "string", "maxLength": 0}]}
+
+
+@extend_schema_field(_blank_or("email"))
+class BlankableEmailField(serializers.EmailField):
+    """An e-mail address or "" (a model EmailField with blank=True): a bare ``format: email``
+    in the schema would call the empty string a violation."""
+
+
+@extend_schema_field(_blank_or("uri"))
+class BlankableURLField(serializers.URLField):
+    """A URL or "" (a model URLField with blank=True)."""

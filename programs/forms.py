@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .answers import answer_clean
 from .models import Application, CallQuestion, Outcome, Review
 from .services import OUTCOME_FIELDS
 from .uploads import ALLOWED_EXTENSIONS, MAX_UPLOAD_BYTES
@@ -76,6 +78,17 @@ class ApplicationForm(forms.ModelForm):
             name = f"doc_{document.pk}"
             self.fields[name] = _file_field(document.name + (" *" if document.required else ""))
             self.document_fields.append((document, name))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for question, name in self.question_fields:
+            if question.kind == CallQuestion.Kind.FILE or name not in cleaned:
+                continue
+            try:
+                cleaned[name] = answer_clean(question=question, value=cleaned[name])
+            except ValidationError as error:
+                self.add_error(name, error)
+        return cleaned
 
     def contact_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from magok.dates import format_datetime_seconds
 from magok.errors import DomainError
 from notifications.services import email_queue
 
+from .answers import answer_clean
 from .consent import PROGRAM_CONSENT_VERSION
 from .eligibility import eligibility_check
 from .models import (
@@ -197,23 +199,10 @@ UPDATABLE_FIELDS = frozenset(
 
 
 def _clean_answer(question: CallQuestion, value: Any) -> Any:
-    if value in (None, ""):
-        return None
-    if question.kind == CallQuestion.Kind.NUMBER:
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            raise ProgramError(
-                _("'%(question)s'에는 숫자를 입력하세요.") % {"question": question.label}, "invalid_answer"
-            ) from None
-        return int(number) if number == number.to_integral_value() else float(number)
-    if question.kind == CallQuestion.Kind.CHOICE:
-        if value not in question.choices:
-            raise ProgramError(
-                _("'%(question)s'의 선택지에 없는 값입니다.") % {"question": question.label}, "invalid_answer"
-            )
-        return value
-    return str(value).strip()[:20000]
+    try:
+        return answer_clean(question=question, value=value)
+    except ValidationError as error:
+        raise ProgramError(error.messages[0], "invalid_answer") from None
 
 
 @transaction.atomic

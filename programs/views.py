@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from magok.http import AuthenticatedRequest
+from magok.inputs import parse_int
 
 from . import selectors, services
 from .consent import PROGRAM_CONSENT
@@ -166,8 +167,7 @@ def outcome_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = _member_application(request, pk)
     if application.status != Status.SELECTED:
         raise Http404
-    requested_year = request.GET.get("year", "")
-    year = int(requested_year) if requested_year.isdigit() else timezone.localdate().year
+    year = parse_int(request.GET.get("year"), minimum=2000, maximum=2100) or timezone.localdate().year
     instance = Outcome.objects.filter(company=application.company, program=application.call.program, year=year).first()
     form = OutcomeReportForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from companies.models import Company, Sector
+from magok.api import BlankableURLField
 
 
 class SectorSerializer(serializers.ModelSerializer):
@@ -22,7 +23,8 @@ class CompanySerializer(serializers.ModelSerializer):
     keywords = serializers.ListField(source="keyword_list", child=serializers.CharField(), read_only=True)
     size_class_display = serializers.CharField(source="get_size_class_display", read_only=True)
     move_in_status_display = serializers.CharField(source="get_move_in_status_display", read_only=True)
-    logo = serializers.ImageField(read_only=True, use_url=True)
+    logo = serializers.ImageField(read_only=True, use_url=True, allow_null=True)
+    homepage = BlankableURLField(read_only=True)
 
     class Meta:
         model = Company

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import AgendaItem, Event, Registration, Speaker
@@ -12,11 +17,20 @@ class SpeakerSerializer(serializers.ModelSerializer):
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
-    speaker = serializers.CharField(source="speaker.name_ko", default=None, read_only=True)
+    speaker = serializers.CharField(source="speaker.name_ko", default=None, read_only=True, allow_null=True)
+    starts_at = serializers.SerializerMethodField(
+        help_text="Local time of day in Seoul, with its UTC offset (RFC 3339 full-time)."
+    )
 
     class Meta:
         model = AgendaItem
         fields = ["starts_at", "title_ko", "title_en", "speaker"]
+
+    @extend_schema_field(OpenApiTypes.TIME)
+    def get_starts_at(self, obj: AgendaItem) -> str:
+        # A bare "09:30:00" is no RFC 3339 time: it needs the offset of the day it is on.
+        day = timezone.localtime(obj.event.starts_at).date()
+        return datetime.combine(day, obj.starts_at, tzinfo=timezone.get_current_timezone()).isoformat()[11:]
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -84,6 +98,9 @@ class RegistrationCreateSerializer(serializers.Serializer):
 class RegistrationSerializer(serializers.ModelSerializer):
     company = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
     waitlist_position = serializers.IntegerField(read_only=True, allow_null=True, default=None)
+    ticket_code = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Only for a confirmed registration."
+    )
 
     class Meta:
         model = Registration

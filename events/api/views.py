@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from magok.api import AuthenticatedAPIRequest, error_responses
 from magok.i18n import current_language
+from magok.inputs import IsoDateTimeFilter
 
 from .. import selectors
 from ..models import AgendaItem, Event, Registration
@@ -25,8 +26,8 @@ from .serializers import (
 
 class EventFilter(django_filters.FilterSet):
     kind = django_filters.CharFilter(field_name="kind__slug", help_text="Event kind slug, e.g. tech-concert")
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     status = django_filters.ChoiceFilter(choices=Event.Status.choices)
     audience = django_filters.CharFilter()
 

@@ -2,9 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from magok.api import BlankableEmailField
+from magok.inputs import parse_int
+
+from ..answers import answer_clean
 from ..eligibility import eligibility_rules
 from ..models import Application, ApplicationEvent, Call, CallQuestion, Program, RequiredDocument, ReviewCriterion
 from ..selectors import call_queryset_public
@@ -90,6 +95,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     consent = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Consent to the personal-data notice."
     )
+    contact_email = BlankableEmailField(required=False, allow_blank=True, max_length=254)
     answers = serializers.DictField(
         child=serializers.JSONField(), required=False, help_text="Answers keyed by question id."
     )
@@ -118,6 +124,25 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "consent_version", "consented_at", "submitted_at", "decided_at", "created_at"]
 
     def validate_answers(self, value: dict[str, Any]) -> dict[str, Any]:
-        if not all(str(k).isdigit() for k in value):
+        if not all(parse_int(k) is not None for k in value):
             raise serializers.ValidationError("Keys must be question ids.")
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Each answer checked against its question, as the application page checks it."""
+        if attrs.get("answers"):
+            questions = {q.pk: q for q in attrs["call"].questions.all()}
+            errors: dict[str, list[str]] = {}
+            cleaned: dict[str, Any] = {}
+            for key, value in attrs["answers"].items():
+                question = questions.get(parse_int(key))  # type: ignore[arg-type]
+                if question is None or question.kind == CallQuestion.Kind.FILE:
+                    continue  # not an answerable question of this call: ignored, as before
+                try:
+                    cleaned[str(question.pk)] = answer_clean(question=question, value=value)
+                except DjangoValidationError as error:
+                    errors[key] = error.messages
+            if errors:
+                raise serializers.ValidationError({"answers": errors})
+            attrs["answers"] = cleaned
+        return attrs
