@@ -41,8 +41,12 @@ class EmailTakenError(DomainError):
         super().__init__(_("이미 가입된 이메일입니다. 로그인하거나 비밀번호를 재설정해 주세요."), "email_taken")
 
 
-class SignupLinkError(Exception):
+class SignupLinkError(DomainError):
     """The sign-up confirmation link is unknown, used or expired; the message is for the user."""
+
+    def __init__(self) -> None:
+        message = _("가입 확인 링크가 올바르지 않거나 만료되었습니다. 다시 가입해 주세요.")
+        super().__init__(message, "signup_link_invalid")
 
 
 def _token_hash(token: str) -> str:
@@ -105,12 +109,12 @@ def signup_confirm(*, token: str) -> User:
         # Locked: two clicks on the same link at once make one account.
         pending = SignupRequest.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
         if pending is None or pending.created_at < timezone.now() - SIGNUP_LINK_VALID:
-            raise SignupLinkError(_("가입 확인 링크가 올바르지 않거나 만료되었습니다. 다시 가입해 주세요."))
+            raise SignupLinkError()
         # Every sign-up made with this address ends here: one of them is now the account.
         SignupRequest.objects.filter(email=pending.email).delete()
         SignupRequest.objects.filter(created_at__lt=timezone.now() - SIGNUP_LINK_VALID).delete()
         if User.objects.filter(email__iexact=pending.email).exists():
-            raise EmailTakenError(pending.email)
+            raise EmailTakenError()
         try:
             with transaction.atomic():
                 user = User(
@@ -126,7 +130,7 @@ def signup_confirm(*, token: str) -> User:
                 user.save()
         except IntegrityError:
             # Confirmed at the same moment as another account for this address: the unique index decides.
-            raise EmailTakenError(pending.email) from None
+            raise EmailTakenError() from None
     return user
 
 

@@ -107,7 +107,7 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
         user = services.signup_confirm(token=token)
     except services.SignupLinkError as error:
-        return render(request, "accounts/signup_confirm.html", {"error": str(error)}, status=400)
+        return render(request, "accounts/signup_confirm.html", {"error": error.message}, status=400)
     except services.EmailTakenError:
         messages.info(request, _("이 이메일로 이미 가입되어 있습니다. 로그인해 주세요."))
         return redirect("accounts:login")

@@ -6,8 +6,8 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from magok.uploads import ImageField
 from magok.inputs import validate_uri
+from magok.uploads import ImageField
 
 from .models import Company, Sector
 from .validators import LOGO_EXTENSIONS, validate_logo_image

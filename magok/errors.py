@@ -23,6 +23,7 @@ CODES: dict[str, tuple[int, str]] = {
     "already_member": (CONFLICT, "The user already belongs to a company."),
     "request_pending": (CONFLICT, "The user's request to join a company is still pending."),
     "not_approved": (CONFLICT, "Only an approved membership can be removed."),
+    "signup_link_invalid": (BAD_REQUEST, "The sign-up confirmation link is unknown, used or expired."),
     # companies
     "profile_changed": (CONFLICT, "Staff changed a proposed field after the request was sent."),
     "spreadsheet_encoding": (BAD_REQUEST, "The CSV file is not UTF-8."),
@@ -58,6 +59,7 @@ CODES: dict[str, tuple[int, str]] = {
     "not_selected": (BAD_REQUEST, "Outcomes are reported for selected applications only."),
     "upload_too_large": (BAD_REQUEST, "The file is larger than allowed."),
     "upload_empty": (BAD_REQUEST, "The file is empty."),
+    "upload_archive_too_large": (BAD_REQUEST, "An archive (HWPX, OOXML) unpacks too large or too well."),
     "upload_type": (BAD_REQUEST, "The file type is not allowed."),
     "upload_content": (BAD_REQUEST, "The file's content does not match its type."),
     # notifications

@@ -88,7 +88,8 @@ def _zip_refused() -> UploadRejected:
             "압축 파일의 내용이 지나치게 큽니다. 압축을 풀면 %(limit)d MB를 넘거나 압축률이 비정상적으로 "
             "높은 파일은 올릴 수 없습니다."
         )
-        % {"limit": ZIP_MAX_TOTAL_BYTES // 2**20}
+        % {"limit": ZIP_MAX_TOTAL_BYTES // 2**20},
+        "upload_archive_too_large",
     )
 
 
@@ -178,7 +179,7 @@ def upload_check(upload: Any) -> CheckedUpload:
     """Check size, content and name of an uploaded file. Raises UploadRejected."""
     if isinstance(upload, OversizedUpload):
         # Refused while it streamed in (magok.uploads): none of its content was kept.
-        raise UploadRejected(upload.message)
+        raise UploadRejected(upload.message, "upload_too_large")
     size = upload.size
     if size is None or size > MAX_UPLOAD_BYTES:
         raise UploadRejected(
