@@ -114,6 +114,12 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                 component, description = ANSWERS[code]
                 answer = responses.setdefault(code, {"description": description})
                 answer.setdefault("content", _ref(component))
+                if code == "400":
+                    # A rule's refusal ({detail, code}) or invalid input ({field: [messages]}).
+                    schema = answer["content"].setdefault("application/json", {}).get("schema")
+                    invalid_input = {"$ref": "#/components/schemas/ValidationError"}
+                    if schema and schema != invalid_input:
+                        answer["content"]["application/json"]["schema"] = {"anyOf": [schema, invalid_input]}
             operation["responses"] = dict(sorted(responses.items()))
     return result
 
