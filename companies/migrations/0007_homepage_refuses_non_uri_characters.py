@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0005_profilechangerequest_before'),
+        ('companies', '0006_pending_logo_random_name'),
     ]
 
     operations = [
