@@ -21,17 +21,16 @@ def test_healthz_503_when_database_is_down(client, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_healthz_503_when_broker_is_down(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+def test_healthz_503_when_broker_is_down(client):
     from magok.celery import app
+    from tests.celery.processes import use_broker
 
     original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    use_broker("redis://127.0.0.1:1/0")  # nothing listens on port 1
     try:
         response = client.get("/healthz")
     finally:
-        app.conf.broker_url = original
+        use_broker(original)
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "error"
 
@@ -53,4 +52,4 @@ def test_healthz_503_when_the_cache_is_down(client, monkeypatch):
 def test_healthz_is_never_cached_and_needs_no_login(client):
     response = client.get("/healthz")
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
-    assert response.status_code == 200
+    assert response.status_code == 200, response.json()
