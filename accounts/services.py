@@ -74,6 +74,8 @@ def signup_request(
     """
     email = email.strip().lower()
     password_hash = make_password(password)
+    # Sign-ups never confirmed go here, whoever asks (the same work on both ways).
+    SignupRequest.objects.filter(created_at__lt=timezone.now() - SIGNUP_LINK_VALID).delete()
     owner = User.objects.filter(email__iexact=email).first()
     if owner is not None:
         email_queue(
@@ -112,7 +114,6 @@ def signup_confirm(*, token: str) -> User:
             raise SignupLinkError()
         # Every sign-up made with this address ends here: one of them is now the account.
         SignupRequest.objects.filter(email=pending.email).delete()
-        SignupRequest.objects.filter(created_at__lt=timezone.now() - SIGNUP_LINK_VALID).delete()
         if User.objects.filter(email__iexact=pending.email).exists():
             raise EmailTakenError()
         try:

@@ -162,3 +162,10 @@ def test_signup_applies_the_password_validators(client, password1, password2, fi
 def test_signup_page_sends_logged_in_users_to_their_profile(client):
     client.force_login(UserFactory())
     assert client.get(reverse("accounts:signup"))["Location"] == reverse("accounts:profile")
+
+
+def test_unconfirmed_signups_are_deleted_once_their_link_has_expired(client):
+    client.post(reverse("accounts:signup"), VALID)
+    SignupRequest.objects.update(created_at=timezone.now() - timedelta(days=4))
+    client.post(reverse("accounts:signup"), {**VALID, "email": "later@example.kr"})
+    assert list(SignupRequest.objects.values_list("email", flat=True)) == ["later@example.kr"]
