@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
@@ -63,16 +64,18 @@ class ApplicationViewSet(
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data: dict[str, Any] = dict(serializer.validated_data)
         call = data.pop("call")
-        answers = data.pop("answers", None)
+        answers = data.pop("answers", None) or {}
         consent = data.pop("consent", False)
+        user = self.request.user
         try:
-            application = services.application_create(call=call, user=self.request.user)  # type: ignore[arg-type]
-            if data or answers or consent:
-                services.application_update(
+            # One transaction: when the values are refused, no new draft is left behind.
+            with transaction.atomic():
+                application = services.application_create(call=call, user=user)  # type: ignore[arg-type]
+                services.application_save(
                     application=application,
-                    by=self.request.user,  # type: ignore[arg-type]
+                    by=user,  # type: ignore[arg-type]
                     fields=data,
-                    answers={int(k): v for k, v in (answers or {}).items()},
+                    answers={int(k): v for k, v in answers.items()},
                     consent=consent,
                 )
         except services.ProgramError as exc:
