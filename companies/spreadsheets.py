@@ -17,11 +17,13 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from magok.errors import DomainError
 from magok.inputs import validate_uri
-from magok.spreadsheets import formula_safe, formula_unescape
+from magok.spreadsheets import CSV_CONTENT_TYPE as CSV_CONTENT_TYPE
+from magok.spreadsheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
+from magok.spreadsheets import csv_bytes, formula_safe, formula_unescape, xlsx_bytes
 
 from .models import Company, Sector
 
@@ -45,8 +47,6 @@ COLUMNS = (
 SECTOR_SEPARATOR = ";"
 _TRUE = {"1", "true", "yes", "y", "o", "예", "공개", "t"}
 _FALSE = {"0", "false", "no", "n", "x", "아니오", "비공개", "f", ""}
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
 class SpreadsheetError(DomainError):
@@ -103,25 +103,11 @@ def _export_queryset(companies: Iterable[Company] | None) -> Iterable[Company]:
 
 
 def companies_export_csv(*, companies: Iterable[Company] | None = None) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel opens the Korean text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerows(company_rows(_export_queryset(companies)))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes([COLUMNS, *company_rows(_export_queryset(companies))])
 
 
 def companies_export_xlsx(*, companies: Iterable[Company] | None = None) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "companies"
-    sheet.append(list(COLUMNS))
-    for row in company_rows(_export_queryset(companies)):
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes([COLUMNS, *company_rows(_export_queryset(companies))], title="companies", freeze_header=True)
 
 
 def _read_csv(content: bytes) -> list[dict[str, Any]]:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import admin, messages
@@ -12,18 +10,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from openpyxl import Workbook
 
 from accounts.models import User
 from magok.http import AuthenticatedRequest
-from magok.spreadsheets import formula_safe
+from magok.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from notifications.services import EmailNotResendable
 
 from . import selectors
+from .exports import attendees_export_csv, attendees_export_xlsx
 from .forms import EventCancelForm, EventMessageForm
 from .models import AgendaItem, Event, EventKind, EventReminder, EventSeries, Registration, Speaker
 from .recurrence import series_generate
@@ -79,42 +76,6 @@ class RegistrationInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
         return super().get_queryset(request).select_related("company")
-
-
-EXPORT_COLUMNS = [
-    (_("이름"), "attendee_name"),
-    (_("기업"), "company"),
-    (_("이메일"), "email"),
-    (_("전화번호"), "phone"),
-    (_("직위"), "position"),
-    (_("상태"), "status"),
-    (_("신청 일시"), "created_at"),
-    (_("입장 확인 일시"), "checked_in_at"),
-    (_("티켓 번호"), "ticket_code"),
-]
-
-
-def _export_rows(queryset: QuerySet[Event]) -> list[list[Any]]:
-    rows: list[list[Any]] = [[str(_("행사명")), *(str(label) for label, _field in EXPORT_COLUMNS)]]
-    registrations = (
-        Registration.objects.filter(event__in=queryset)
-        .exclude(status=Registration.Status.CANCELLED)
-        .select_related("event", "company")
-        .order_by("event__starts_at", "status", "created_at")
-    )
-    for registration in registrations:
-        row: list[Any] = [formula_safe(registration.event.title_ko)]
-        for _label, field in EXPORT_COLUMNS:
-            value = getattr(registration, field)
-            if field == "company":
-                value = value.name_ko if value else ""
-            elif field == "status":
-                value = registration.get_status_display()
-            elif field in ("created_at", "checked_in_at"):
-                value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-            row.append(formula_safe(value))
-        rows.append(row)
-    return rows
 
 
 @admin.register(Event)
@@ -271,27 +232,19 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("참가자 명단 내려받기 (CSV)"))
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Event]) -> HttpResponse:
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # Excel reads UTF-8 with a BOM as UTF-8 (Korean names)
-        csv.writer(buffer).writerows(_export_rows(queryset))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="attendees.csv"'
-        return response
+        return HttpResponse(
+            attendees_export_csv(events=queryset),
+            content_type=CSV_CONTENT_TYPE,
+            headers={"Content-Disposition": 'attachment; filename="attendees.csv"'},
+        )
 
     @admin.action(description=_("참가자 명단 내려받기 (XLSX)"))
     def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Event]) -> HttpResponse:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "attendees"
-        for row in _export_rows(queryset):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return HttpResponse(
+            attendees_export_xlsx(events=queryset),
+            content_type=XLSX_CONTENT_TYPE,
+            headers={"Content-Disposition": 'attachment; filename="attendees.xlsx"'},
         )
-        response["Content-Disposition"] = 'attachment; filename="attendees.xlsx"'
-        return response
 
     def _intermediate(
         self, request: HttpRequest, queryset: QuerySet[Event], form: Any, title: Any, action: str

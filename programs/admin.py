@@ -3,10 +3,6 @@ bulk status actions, reviewer assignment, the score table and ranking, exports a
 
 from __future__ import annotations
 
-import io
-import shutil
-import tempfile
-import zipfile
 from typing import Any
 
 from django import forms
@@ -14,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -22,7 +18,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -30,10 +25,13 @@ from accounts.models import User
 from companies.models import Company
 from magok.dates import format_datetime
 from magok.http import AuthenticatedRequest
-from magok.spreadsheets import formula_safe
+from magok.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import selectors, services
+from .exports import call_attachments_zip, call_results_xlsx
 from .models import (
+    OUTCOME_FIELDS,
+    OUTCOME_FIGURES,
     Application,
     ApplicationAttachment,
     ApplicationEvent,
@@ -208,71 +206,21 @@ class CallAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/programs/call_ranking.html", context)
 
     def export_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from openpyxl import Workbook
-
         call = self._call(request, pk, scores=True)
-        criteria, rows = selectors.call_ranking(call=call)
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "applications"
-        questions = [q for q in call.questions.all() if q.kind != CallQuestion.Kind.FILE]
-        sheet.append(
-            [_("순위"), _("기업"), _("상태"), _("제출 일시"), _("담당자"), _("이메일"), _("전화번호")]
-            + [q.label_ko for q in questions]
-            + [_("제출된 심사 수"), _("가중 평균 (100점 환산)")]
+        return HttpResponse(
+            call_results_xlsx(call=call),
+            content_type=XLSX_CONTENT_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="call-{call.pk}-applications.xlsx"'},
         )
-        for row in rows:
-            app = row.application
-            sheet.append(
-                [
-                    row.rank,
-                    formula_safe(app.company.name_ko),
-                    app.get_status_display(),
-                    format_datetime(app.submitted_at),
-                    formula_safe(app.contact_name),
-                    formula_safe(app.contact_email),
-                    formula_safe(app.contact_phone),
-                ]
-                + [formula_safe(app.answers.get(str(q.pk), "")) for q in questions]
-                + [row.submitted_reviews, float(row.average) if row.average is not None else None]
-            )
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="call-{call.pk}-applications.xlsx"'
-        return response
 
     def attachments_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
-        """All documents of a call in one zip, one folder per company. Built in a temporary file
-        so that a large call does not sit in memory."""
         call = self._call(request, pk)
         # The documents themselves need their own view right, not only the right to see calls.
         if not request.user.has_perm("programs.view_applicationattachment"):
             raise PermissionDenied
-        attachments = ApplicationAttachment.objects.filter(application__call=call).select_related(
-            "application__company"
+        return FileResponse(
+            call_attachments_zip(call=call), as_attachment=True, filename=f"call-{call.pk}-attachments.zip"
         )
-        spool = tempfile.TemporaryFile()
-        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            seen: set[str] = set()
-            for attachment in attachments:
-                company = attachment.application.company
-                folder = f"{company.slug or slugify(company.name_en) or company.pk}"
-                name = f"{folder}/{attachment.original_name}"
-                if name in seen:
-                    stem, dot, ext = attachment.original_name.rpartition(".")
-                    name = f"{folder}/{stem}-{attachment.pk}{dot}{ext}"
-                seen.add(name)
-                try:
-                    with attachment.file.open("rb") as handle:
-                        with archive.open(name, "w") as target:
-                            shutil.copyfileobj(handle, target, 64 * 1024)
-                except FileNotFoundError:
-                    continue
-        spool.seek(0)
-        return FileResponse(spool, as_attachment=True, filename=f"call-{call.pk}-attachments.zip")
 
 
 class ApplicationEventInline(admin.TabularInline):
@@ -544,25 +492,15 @@ class ReviewAdmin(admin.ModelAdmin):
 
 @admin.register(Outcome)
 class OutcomeAdmin(admin.ModelAdmin):
-    list_display = [
-        "company",
-        "program",
-        "year",
-        "patents_filed",
-        "export_contracts",
-        "export_amount_krw",
-        "mous_signed",
-        "joint_rnd",
-        "investment_krw",
-        "hires",
-        "partners",
-        "source",
-    ]
+    list_display = ["company", "program", "year", *OUTCOME_FIGURES, "partners", "source"]
     list_filter = ["program", "year", "source"]
     list_select_related = ["company", "program"]
     search_fields = ["company__name_ko", "partners"]
     autocomplete_fields = ["application"]
     raw_id_fields = ["company"]
+    fields = ["company", "program", "application", "year", *OUTCOME_FIELDS, "source", "reported_by"]
+    # Who entered the figures is recorded by the service, not typed in.
+    readonly_fields = ["source", "reported_by"]
     change_list_template = "admin/programs/outcome_change_list.html"
 
     def get_urls(self) -> list:
@@ -572,14 +510,22 @@ class OutcomeAdmin(admin.ModelAdmin):
         ]
 
     def save_model(self, request: HttpRequest, obj: Outcome, form: Any, change: bool) -> None:
-        obj.reported_by = request.user  # type: ignore[assignment]
-        obj.source = Outcome.Source.STAFF
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        saved = services.outcome_record(
+            company_id=data["company"].pk,
+            program_id=data["program"].pk,
+            year=data["year"],
+            values=data,
+            application=data["application"],
+            by=request.user,  # type: ignore[arg-type]
+            outcome=obj if change else None,
+        )
+        obj.pk, obj.source, obj.reported_by = saved.pk, saved.source, saved.reported_by
 
     def report_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        totals = outcome_totals()
+        totals = selectors.outcome_totals()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -589,25 +535,3 @@ class OutcomeAdmin(admin.ModelAdmin):
             "generated_at": format_datetime(timezone.now()),
         }
         return TemplateResponse(request, "admin/programs/outcome_report.html", context)
-
-
-OUTCOME_SUM_FIELDS = (
-    "patents_filed",
-    "export_contracts",
-    "export_amount_krw",
-    "mous_signed",
-    "joint_rnd",
-    "investment_krw",
-    "hires",
-)
-
-
-def outcome_totals() -> dict[str, Any]:
-    sums = {field: Sum(field) for field in OUTCOME_SUM_FIELDS}
-    rows = list(
-        Outcome.objects.values("program__name_ko", "year")
-        .annotate(companies=Count("company", distinct=True), **sums)
-        .order_by("-year", "program__name_ko")
-    )
-    grand = Outcome.objects.aggregate(companies=Count("company", distinct=True), **sums)
-    return {"rows": rows, "grand": grand}

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .answers import answer_clean
-from .models import Application, CallQuestion, Outcome, Review
-from .services import OUTCOME_FIELDS
+from .models import OUTCOME_FIELDS, Application, CallQuestion, Outcome, RequiredDocument, Review
 from .uploads import ALLOWED_EXTENSIONS, MAX_UPLOAD_BYTES
 
 FILE_ACCEPT = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)
@@ -50,7 +49,7 @@ class ApplicationForm(forms.ModelForm):
         )
         self.application = application
         self.question_fields: list[tuple[CallQuestion, str]] = []
-        self.document_fields: list[tuple[Any, str]] = []
+        self.document_fields: list[tuple[RequiredDocument, str]] = []
         for question in application.call.questions.all():
             name = f"q_{question.pk}"
             label = question.label + (" *" if question.required else "")
@@ -101,15 +100,15 @@ class ApplicationForm(forms.ModelForm):
             q.pk: self.cleaned_data.get(name) for q, name in self.question_fields if q.kind != CallQuestion.Kind.FILE
         }
 
-    def uploads(self) -> list[tuple[dict[str, Any], Any]]:
-        """[(slot, uploaded file)] for every file field that received a file."""
-        result: list[tuple[dict[str, Any], Any]] = []
+    def uploads(self) -> list[tuple[RequiredDocument | CallQuestion, Any]]:
+        """[(document or file question, uploaded file)] for every file field that received a file."""
+        result: list[tuple[RequiredDocument | CallQuestion, Any]] = []
         for question, name in self.question_fields:
             if question.kind == CallQuestion.Kind.FILE and self.files.get(name):
-                result.append(({"question": question}, self.files[name]))
+                result.append((question, self.files[name]))
         for document, name in self.document_fields:
             if self.files.get(name):
-                result.append(({"document": document}, self.files[name]))
+                result.append((document, self.files[name]))
         return result
 
 

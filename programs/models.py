@@ -368,6 +368,20 @@ class Review(models.Model):
         return (weighted / total_weight).quantize(Decimal("0.01"))
 
 
+# The figures that add up across companies (the report's totals), then the free-text fields:
+# the report form, the admin and the totals all list them from here.
+OUTCOME_FIGURES = (
+    "patents_filed",
+    "export_contracts",
+    "export_amount_krw",
+    "mous_signed",
+    "joint_rnd",
+    "investment_krw",
+    "hires",
+)
+OUTCOME_FIELDS = (*OUTCOME_FIGURES, "partners", "note")
+
+
 class Outcome(models.Model):
     """What a company achieved with a programme in a year: the figures SBA reports."""
 

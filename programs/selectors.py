@@ -1,16 +1,17 @@
-"""Reads that join or filter: the public listings, a company's applications and the ranking."""
+"""Reads that join or filter: the public listings, a company's applications, the ranking and the
+outcome totals."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from .models import Application, Call, Program, Review, ReviewCriterion
+from .models import OUTCOME_FIGURES, Application, Call, Outcome, Program, Review, ReviewCriterion
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -121,3 +122,16 @@ def call_ranking(*, call: Call) -> tuple[list[ReviewCriterion], list[RankedAppli
         previous = row.average
     unranked = [r for r in rows if r.average is None]
     return criteria, ranked + unranked
+
+
+def outcome_totals() -> dict[str, Any]:
+    """The outcome figures summed per programme and year (``rows``, latest year first) and over
+    everything (``grand``), each with the number of companies that reported."""
+    sums = {name: Sum(name) for name in OUTCOME_FIGURES}
+    rows = list(
+        Outcome.objects.values("program__name_ko", "year")
+        .annotate(companies=Count("company", distinct=True), **sums)
+        .order_by("-year", "program__name_ko")
+    )
+    grand = Outcome.objects.aggregate(companies=Count("company", distinct=True), **sums)
+    return {"rows": rows, "grand": grand}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal
@@ -32,6 +33,7 @@ from .answers import answer_clean
 from .consent import PROGRAM_CONSENT_VERSION
 from .eligibility import eligibility_check
 from .models import (
+    OUTCOME_FIELDS,
     Application,
     ApplicationAttachment,
     ApplicationEvent,
@@ -293,6 +295,51 @@ def application_attach(
     return attachment
 
 
+@transaction.atomic
+def application_save(
+    *,
+    application: Application,
+    by: User,
+    fields: Mapping[str, Any] | None = None,
+    answers: Mapping[int, Any] | None = None,
+    consent: bool = False,
+    uploads: Sequence[tuple[RequiredDocument | CallQuestion, Any]] = (),
+    submit: bool = False,
+) -> list[str]:
+    """Save what the applicant entered in one go: contact fields, answers and consent
+    (``application_update``), then each uploaded file for its document or file question
+    (``application_attach``), then, with ``submit``, submit or resubmit.
+
+    One transaction holds the application's row lock from the first write to the last, so a
+    colleague's submission or a staff decision cannot come in between. When the fields are
+    refused, ProgramError is raised and nothing is written. A refused file or a refused
+    submission does not undo the rest (the applicant keeps the draft as saved): the returned
+    list says what was refused, for the user, and is empty when everything went through.
+    After a refused file no submission is tried."""
+    if fields or answers or consent:
+        application_update(
+            application=application,
+            by=by,
+            fields=dict(fields or {}),
+            answers=dict(answers or {}),
+            consent=consent,
+        )
+    problems: list[str] = []
+    for slot, upload in uploads:
+        document = slot if isinstance(slot, RequiredDocument) else None
+        question = slot if isinstance(slot, CallQuestion) else None
+        try:
+            application_attach(application=application, upload=upload, by=by, document=document, question=question)
+        except ProgramError as exc:
+            problems.append(f"{upload.name}: {exc.message}")
+    if submit and not problems:
+        try:
+            application_submit(application=application, by=by)
+        except ProgramError as exc:
+            problems.append(exc.message)
+    return problems
+
+
 def application_missing_items(*, application: Application) -> list[str]:
     """What still has to be filled in or uploaded before the application can be (re)submitted."""
     missing: list[str] = []
@@ -507,35 +554,53 @@ def review_submit(
 
 # --- outcomes ---------------------------------------------------------------------------------
 
-OUTCOME_FIELDS = (
-    "patents_filed",
-    "export_contracts",
-    "export_amount_krw",
-    "mous_signed",
-    "joint_rnd",
-    "investment_krw",
-    "hires",
-    "partners",
-    "note",
-)
-
 
 @transaction.atomic
-def outcome_report(*, application: Application, by: User, year: int, values: dict[str, Any]) -> Outcome:
+def outcome_report(*, application: Application, by: User, year: int, values: Mapping[str, Any]) -> Outcome:
     """A selected company reports what the programme led to (one row per company, programme and year)."""
     if application.status != Status.SELECTED:
         raise ProgramError(_("선정된 신청서에 대해서만 성과를 보고할 수 있습니다."), "not_selected")
     if not application_can_edit(application=application, user=by) and not by.is_staff:
         raise ProgramError(_("이 신청서의 성과를 보고할 권한이 없습니다."), "forbidden")
-    outcome, _created = Outcome.objects.update_or_create(
+    return outcome_record(
         company_id=application.company_id,
         program_id=application.call.program_id,
         year=year,
-        defaults={
-            **{k: v for k, v in values.items() if k in OUTCOME_FIELDS},
-            "application": application,
-            "source": Outcome.Source.STAFF if by.is_staff else Outcome.Source.COMPANY,
-            "reported_by": by,
-        },
+        values=values,
+        application=application,
+        by=by,
     )
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    company_id: int,
+    program_id: int,
+    year: int,
+    values: Mapping[str, Any],
+    by: User,
+    application: Application | None = None,
+    outcome: Outcome | None = None,
+) -> Outcome:
+    """Write a company's figures for a programme and year, noting who entered them and whether
+    SBA or the company did. The caller has decided that ``by`` may.
+
+    Without ``outcome`` the row for (company, programme, year) is created or updated; with it,
+    that row is rewritten, so staff correcting a row in the admin can also move it to another
+    company, programme or year."""
+    row = {
+        **{name: values[name] for name in OUTCOME_FIELDS if name in values},
+        "application": application,
+        "source": Outcome.Source.STAFF if by.is_staff else Outcome.Source.COMPANY,
+        "reported_by": by,
+    }
+    if outcome is None:
+        outcome, _created = Outcome.objects.update_or_create(
+            company_id=company_id, program_id=program_id, year=year, defaults=row
+        )
+        return outcome
+    for name, value in {**row, "company_id": company_id, "program_id": program_id, "year": year}.items():
+        setattr(outcome, name, value)
+    outcome.save()
     return outcome

@@ -87,23 +87,8 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.error(request, _("이 신청서는 더 이상 수정할 수 없습니다."))
             return redirect(application)
         form = ApplicationForm(request.POST, request.FILES, application=application)
-        action = request.POST.get("action", "save")
         if form.is_valid():
-            errors = _save_application_form(request, application, form)
-            if not errors and action == "submit":
-                try:
-                    services.application_submit(application=application, by=user)
-                except services.ProgramError as exc:
-                    messages.error(request, exc.message)
-                    return redirect(application)
-                messages.success(request, _("신청서를 제출했습니다. 진행 상황은 이 페이지와 이메일로 알려 드립니다."))
-                return redirect(application)
-            if not errors:
-                messages.success(request, _("저장했습니다."))
-                return redirect(application)
-            for error in errors:
-                messages.error(request, error)
-            return redirect(application)
+            return _application_save(request, application, form)
     attachments = list(application.attachments.all())
     context = {
         "application": application,
@@ -122,24 +107,29 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "programs/application_detail.html", context)
 
 
-def _save_application_form(request: AuthenticatedRequest, application: Application, form: ApplicationForm) -> list[str]:
-    errors: list[str] = []
+def _application_save(request: AuthenticatedRequest, application: Application, form: ApplicationForm) -> HttpResponse:
+    """Save the valid form (and with ``action=submit`` submit it), then back to the page with
+    what happened."""
+    submit = request.POST.get("action", "save") == "submit"
     try:
-        services.application_update(
+        problems = services.application_save(
             application=application,
             by=request.user,
             fields=form.contact_values(),
             answers=form.answer_values(),
             consent=form.consent_given(),
+            uploads=form.uploads(),
+            submit=submit,
         )
     except services.ProgramError as exc:
-        return [exc.message]
-    for slot, upload in form.uploads():
-        try:
-            services.application_attach(application=application, upload=upload, by=request.user, **slot)
-        except services.ProgramError as exc:
-            errors.append(f"{upload.name}: {exc.message}")
-    return errors
+        problems = [exc.message]
+    for problem in problems:
+        messages.error(request, problem)
+    if not problems and submit:
+        messages.success(request, _("신청서를 제출했습니다. 진행 상황은 이 페이지와 이메일로 알려 드립니다."))
+    elif not problems:
+        messages.success(request, _("저장했습니다."))
+    return redirect(application)
 
 
 @login_required

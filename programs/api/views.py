@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
@@ -68,15 +69,17 @@ class ApplicationViewSet(
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data: dict[str, Any] = dict(serializer.validated_data)
         call = data.pop("call")
-        answers = data.pop("answers", None)
+        answers = data.pop("answers", None) or {}
         consent = data.pop("consent", False)
-        application = services.application_create(call=call, user=self.request.user)
-        if data or answers or consent:
-            services.application_update(
+        user = self.request.user
+        # One transaction: when the values are refused, no new draft is left behind.
+        with transaction.atomic():
+            application = services.application_create(call=call, user=user)
+            services.application_save(
                 application=application,
-                by=self.request.user,
+                by=user,
                 fields=data,
-                answers={int(k): v for k, v in (answers or {}).items()},
+                answers={int(k): v for k, v in answers.items()},
                 consent=consent,
             )
         serializer.instance = application

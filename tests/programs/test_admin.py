@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from programs.models import Application, ApplicationEvent, Review
+from programs.models import Application, ApplicationEvent, Outcome, Review
 from programs.services import (
     application_attach,
     application_create,
@@ -181,3 +181,32 @@ def test_application_page_shows_answers_with_braces_and_markup_safely(client, st
     response = client.get(f"/admin/programs/application/{submitted.pk}/change/")
     assert response.status_code == 200
     assert "예산 {0} {} &lt;b&gt;굵게&lt;/b&gt;" in response.content.decode()
+
+
+def test_outcome_admin_records_through_the_service_who_entered_the_figures(client, staff):
+    program, company = ProgramFactory(), CompanyFactory()
+    client.force_login(staff)
+    form = {
+        "company": company.pk,
+        "program": program.pk,
+        "application": "",
+        "year": 2027,
+        "patents_filed": 1,
+        "export_contracts": 0,
+        "export_amount_krw": 0,
+        "mous_signed": 2,
+        "joint_rnd": 0,
+        "investment_krw": 0,
+        "hires": 3,
+        "partners": "이화의료원",
+        "note": "",
+    }
+    assert client.post("/admin/programs/outcome/add/", form).status_code == 302
+    outcome = Outcome.objects.get()
+    assert (outcome.mous_signed, outcome.hires, outcome.source, outcome.reported_by) == (2, 3, "staff", staff)
+
+    Outcome.objects.filter(pk=outcome.pk).update(source="company", reported_by=None)
+    response = client.post(f"/admin/programs/outcome/{outcome.pk}/change/", {**form, "year": 2026, "hires": 4})
+    assert response.status_code == 302
+    moved = Outcome.objects.get()  # the same row, moved to 2026, not a second one
+    assert (moved.pk, moved.year, moved.hires, moved.source, moved.reported_by) == (outcome.pk, 2026, 4, "staff", staff)

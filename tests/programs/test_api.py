@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from programs.models import Application
+from programs.models import Application, CallQuestion
 from programs.services import application_attach
 
 from .factories import PDF_BYTES, ApplicationFactory, CallFactory, CallQuestionFactory
@@ -99,4 +99,16 @@ def test_create_for_a_call_of_an_inactive_programme_is_refused(client, represent
     client.force_login(representative)
     response = client.post("/api/v1/applications/", {"call": open_call.pk}, content_type="application/json")
     assert response.status_code == 400
+    assert not Application.objects.exists()
+
+
+def test_create_with_a_refused_answer_leaves_no_draft_behind(client, representative, open_call):
+    question = CallQuestionFactory(call=open_call, kind=CallQuestion.Kind.NUMBER, label_ko="직원 수")
+    client.force_login(representative)
+    response = client.post(
+        "/api/v1/applications/",
+        {"call": open_call.pk, "answers": {str(question.pk): "많음"}, "consent": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "직원 수" in response.json()["detail"]
     assert not Application.objects.exists()
