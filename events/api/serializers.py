@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from .. import selectors
 from ..models import AgendaItem, Event, Registration, Speaker
 
 
@@ -49,7 +50,7 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
     def get_seats_left(self, obj: Event) -> int:
-        return max(obj.capacity - obj.confirmed_count, 0)  # type: ignore[attr-defined]
+        return selectors.seats_left(obj)
 
     def get_waitlist_open(self, obj: Event) -> bool:
         return obj.status == Event.Status.PUBLISHED and self.get_seats_left(obj) == 0

@@ -4,7 +4,7 @@ import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,7 +14,7 @@ from magok.i18n import current_language
 
 from .. import selectors
 from ..models import AgendaItem, Event, Registration
-from ..services import AttendeeData, RegistrationError, registration_cancel, registration_create
+from ..services import AttendeeData, EventBusy, RegistrationError, registration_cancel, registration_create
 from .serializers import (
     EventDetailSerializer,
     EventSerializer,
@@ -33,6 +33,25 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         fields = ["kind", "starts_after", "starts_before", "status", "audience"]
+
+
+class Busy(APIException):
+    """409 with Retry-After: the event's seat lock stayed taken for EVENT_LOCK_TIMEOUT_MS. Nothing
+    was written; the same request may simply be sent again."""
+
+    status_code = status.HTTP_409_CONFLICT
+    wait = 3  # DRF's exception handler turns it into the Retry-After header (seconds)
+
+
+def _api_error(error: RegistrationError) -> APIException:
+    detail = {"detail": str(error.message), "code": error.code}
+    return Busy(detail) if isinstance(error, EventBusy) else ValidationError(detail)
+
+
+BUSY_RESPONSE = OpenApiResponse(
+    description="Many registrations at once: the event stayed locked for a few seconds and nothing was "
+    "written (`code`: `busy`). Retry after the seconds in the Retry-After header."
+)
 
 
 class EventViewSet(viewsets.ReadOnlyModelViewSet):
@@ -64,6 +83,7 @@ class EventRegistrationCreateView(APIView):
             201: RegistrationSerializer(many=True),
             400: OpenApiResponse(description="A rule refused the registration (message in `detail`, `code`)."),
             404: OpenApiResponse(description="No such event."),
+            409: BUSY_RESPONSE,
         },
         summary="Register yourself and/or colleagues for an event",
     )
@@ -85,7 +105,7 @@ class EventRegistrationCreateView(APIView):
                 language=user.language or current_language(),
             )
         except RegistrationError as error:
-            raise ValidationError({"detail": str(error.message), "code": error.code}) from None
+            raise _api_error(error) from None
         rows = selectors.registrations_with_position(Registration.objects.filter(pk__in=[r.pk for r in created]))
         return Response(RegistrationSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -106,7 +126,7 @@ class RegistrationViewSet(
         ).order_by("-created_at", "-id")
 
     @extend_schema(
-        responses={204: None, 400: OpenApiResponse(description="Too late to cancel."), 404: None},
+        responses={204: None, 400: OpenApiResponse(description="Too late to cancel."), 404: None, 409: BUSY_RESPONSE},
         summary="Cancel a registration (promotes the first waitlisted attendee)",
     )
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
@@ -115,5 +135,5 @@ class RegistrationViewSet(
             assert isinstance(request.user, User)  # IsAuthenticated
             registration_cancel(registration=registration, by=request.user)
         except RegistrationError as error:
-            raise ValidationError({"detail": str(error.message), "code": error.code}) from None
+            raise _api_error(error) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
