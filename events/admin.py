@@ -289,7 +289,18 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["attendee_name", "event", "company", "email", "status", "created_at", "checked_in_at"]
+    # Pending: registered without an account, waiting for the e-mailed link; it holds a seat
+    # until hold_expires_at (empty: no seat held).
+    list_display = [
+        "attendee_name",
+        "event",
+        "company",
+        "email",
+        "status",
+        "hold_expires_at",
+        "created_at",
+        "checked_in_at",
+    ]
     list_filter = ["status", "event__kind", ("checked_in_at", admin.EmptyFieldListFilter)]
     search_fields = ["attendee_name", "email", "company__name_ko", "event__title_ko", "ticket_code"]
     list_select_related = ["event", "company"]
@@ -304,6 +315,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "email",
         "status",
         "confirmed_at",
+        "hold_expires_at",
         "ticket_code",
         "consent_version",
         "consented_at",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms import BaseFormSet, formset_factory
@@ -10,6 +10,9 @@ from magok.inputs import MonthField
 
 from .models import Event, EventKind
 from .services import AttendeeData
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class EventFilterForm(forms.Form):
@@ -76,6 +79,48 @@ class PublicRegistrationForm(ConsentMixin):
     def attendee(self) -> AttendeeData:
         data = self.cleaned_data
         return AttendeeData(name=data["name"], email=data["email"], phone=data["phone"], position=data["position"])
+
+
+class RegistrationForm:
+    """The registration page's form: a visitor's own details (PUBLIC events only) or, signed in,
+    yourself and, with an approved company membership, your colleagues (``colleagues``)."""
+
+    def __init__(self, *, event: Event, user: User | None, data: Any = None) -> None:
+        self.user = user
+        self.main: PublicRegistrationForm | SelfRegistrationForm
+        self.colleagues: BaseFormSet | None = None
+        if user is None:
+            self.main = PublicRegistrationForm(data)
+        else:
+            self.main = SelfRegistrationForm(data, initial={"phone": user.phone, "position": user.position})
+            if user.company is not None:
+                self.colleagues = colleague_formset(event=event, data=data)
+
+    def is_valid(self) -> bool:
+        return self.main.is_bound and self.main.is_valid() and (self.colleagues is None or self.colleagues.is_valid())
+
+    @property
+    def consent(self) -> bool:
+        return bool(self.main.cleaned_data["consent"])
+
+    def attendees(self) -> list[AttendeeData]:
+        """Precondition: ``is_valid()``."""
+        if isinstance(self.main, PublicRegistrationForm):
+            return [self.main.attendee()]
+        assert self.user is not None
+        data, attendees = self.main.cleaned_data, []
+        if data["include_self"]:
+            name = self.user.name or self.user.email
+            attendees.append(
+                AttendeeData(name=name, email=self.user.email, phone=data["phone"], position=data["position"])
+            )
+        for colleague in self.colleagues or []:
+            if (attendee := colleague.attendee()) is not None:
+                attendees.append(attendee)
+        return attendees
+
+    def add_error(self, message: str) -> None:
+        self.main.add_error(None, message)
 
 
 class EventMessageForm(forms.Form):

@@ -236,6 +236,8 @@ class Registration(models.Model):
         CONFIRMED = "confirmed", _("참가 확정")
         WAITLISTED = "waitlisted", _("대기")
         CANCELLED = "cancelled", _("취소")
+        # Registered without an account: waits until the address is proven by the e-mailed link.
+        PENDING = "pending", _("이메일 확인 대기")
 
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=pgettext_lazy("model", "행사")
@@ -278,6 +280,9 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("취소 일시"), null=True, blank=True)
     # When the seat was confirmed: at registration, or later when promoted from the waitlist.
     confirmed_at = models.DateTimeField(_("참가 확정 일시"), null=True, blank=True)
+    # A pending registration takes a seat until then (if one was free when it was made); after
+    # that it is confirmed only if a seat is free when the address is proven.
+    hold_expires_at = models.DateTimeField(_("좌석 임시 확보 기한"), null=True, blank=True)
     created_at = models.DateTimeField(_("신청 일시"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 

@@ -23,12 +23,19 @@ def events_with_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
     return queryset.select_related("kind").annotate(
         confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
         waitlisted_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        # Seats held for registrations waiting for their e-mail link (see events.services).
+        held_count=Count(
+            "registrations",
+            filter=Q(
+                registrations__status=Registration.Status.PENDING, registrations__hold_expires_at__gt=timezone.now()
+            ),
+        ),
     )
 
 
 def seats_left(event: Event) -> int:
-    """Needs ``confirmed_count`` from ``events_with_counts``."""
-    return max(event.capacity - event.confirmed_count, 0)  # type: ignore[attr-defined]
+    """Needs ``confirmed_count`` and ``held_count`` from ``events_with_counts``."""
+    return max(event.capacity - event.confirmed_count - event.held_count, 0)  # type: ignore[attr-defined]
 
 
 def event_visible_queryset(*, user: User | None = None) -> QuerySet[Event]:

@@ -4,6 +4,11 @@ Seats are guarded by a row lock on the event (``select_for_update``) taken as la
 inside one transaction: every path that confirms a seat (registering, promoting from the
 waitlist after a cancellation or a capacity raise) takes it, counts, and decides. E-mails are
 only written to the outbox here; they are sent after commit, so no I/O happens under the lock.
+
+A registration without an account is PENDING until its address is proven by the e-mailed link
+(``registration_confirm``). It holds a seat for ``EVENT_PENDING_HOLD_MINUTES`` at most: the seat
+counts (``_seats``) read the hold time, so an expired hold frees its seat at once, and
+``registration_holds_release`` (periodic) promotes whoever waits behind it.
 """
 
 from __future__ import annotations
@@ -11,15 +16,19 @@ from __future__ import annotations
 import copy
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from magok.errors import DomainError
+from notifications.models import OutboundEmail
 from notifications.services import Attachment, email_queue
 
 from .consent import REGISTRATION_CONSENT_VERSION
@@ -27,12 +36,23 @@ from .models import AgendaItem, Audience, Event, Registration, Speaker
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from companies.models import Company
 
 LIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
 
 
 class RegistrationError(DomainError):
     """A business rule refused a registration change; ``message`` is shown to the user."""
+
+
+class EventBusy(RegistrationError):
+    """The event's seat lock was not free within ``EVENT_LOCK_TIMEOUT_MS``: try again shortly.
+    The API answers 409 with ``code: busy`` and a Retry-After header."""
+
+    retry_after = 3
+
+    def __init__(self) -> None:
+        super().__init__(_("지금 신청이 많습니다. 잠시 후 다시 시도해 주세요."), "busy")
 
 
 @dataclass(frozen=True)
@@ -97,18 +117,331 @@ def registration_can_manage(*, registration: Registration, user: User | None) ->
 
 # --- Registration ---------------------------------------------------------------------
 
+# PostgreSQL's lock_not_available: the row lock was not granted within lock_timeout.
+LOCK_NOT_AVAILABLE = "55P03"
+CONFIRM_LINK_SALT = "events.registration.confirm"
+
 
 def _locked_event(event_id: int) -> Event:
-    """The event row, locked until the transaction ends. Every seat decision goes through here."""
-    return Event.objects.select_for_update().get(pk=event_id)
+    """The event row, locked until the transaction ends. Every seat decision goes through here.
+
+    The wait is bounded, as pretix bounds its locks: when the lock is not granted within
+    ``EVENT_LOCK_TIMEOUT_MS`` (many people registering at once, or a long staff update), the
+    request raises EventBusy ("busy, try again") instead of holding a web worker. SQLite
+    (``make run``) has no row locks and no lock_timeout. Precondition: inside
+    ``transaction.atomic``; the ``SET LOCAL`` lasts until that transaction ends.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(settings.EVENT_LOCK_TIMEOUT_MS)}ms"])
+    try:
+        return Event.objects.select_for_update().get(pk=event_id)
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) == LOCK_NOT_AVAILABLE:
+            raise EventBusy from error
+        raise
 
 
-def _attendee_user(email: str, by: User | None) -> User | None:
-    from accounts.models import User
+@dataclass
+class _Seats:
+    """The seats of a locked event. A confirmed registration takes a seat, and so does a
+    pending one until its hold expires; nobody overtakes the waitlist except a valid hold."""
 
-    if by is not None and by.email.lower() == email:
-        return by
-    return User.objects.filter(email__iexact=email).first()
+    capacity: int
+    taken: int
+    waitlisted: int
+
+    def free(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+    def take(self, *, held: bool = False) -> str:
+        if self.taken < self.capacity and (held or self.waitlisted == 0):
+            self.taken += 1
+            return Registration.Status.CONFIRMED
+        self.waitlisted += 1
+        return Registration.Status.WAITLISTED
+
+
+def _seats(event: Event, *, now: datetime, exclude: Registration | None = None) -> _Seats:
+    """Precondition: the caller holds the lock on ``event``. Counting reads the hold times
+    itself, so an expired hold never takes a seat, whether or not it was released yet."""
+    rows = Registration.objects.filter(event=event)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    counts = rows.aggregate(
+        taken=Count(
+            "pk",
+            filter=Q(status=Registration.Status.CONFIRMED)
+            | Q(status=Registration.Status.PENDING, hold_expires_at__gt=now),
+        ),
+        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+    )
+    return _Seats(capacity=event.capacity, taken=counts["taken"], waitlisted=counts["waitlisted"])
+
+
+def _link_validity() -> timedelta:
+    return timedelta(hours=settings.EVENT_CONFIRM_LINK_HOURS)
+
+
+def _release_lapsed_holds(event: Event, *, now: datetime) -> None:
+    """Give the seats of expired holds to the waitlist, and cancel pending registrations whose
+    link has expired (so their address may register again).
+
+    Precondition: the caller holds the lock on ``event``.
+    """
+    pending = Registration.objects.filter(event=event, status=Registration.Status.PENDING)
+    pending.filter(created_at__lte=now - _link_validity()).update(
+        status=Registration.Status.CANCELLED, cancelled_at=now, hold_expires_at=None, updated_at=now
+    )
+    if pending.filter(hold_expires_at__lte=now).update(hold_expires_at=None, updated_at=now):
+        _promote_from_waitlist(event)
+
+
+def registration_holds_release(*, now: datetime | None = None) -> int:
+    """Release expired holds and expired pending registrations of every event (periodic).
+
+    The seat counts ignore expired holds by themselves; this run promotes the people waiting
+    behind them when nobody else touches the event. Safe to run twice or concurrently (each
+    event under its lock). Returns how many events it released holds of.
+    """
+    now = now or timezone.now()
+    event_ids = (
+        Registration.objects.filter(status=Registration.Status.PENDING)
+        .filter(Q(hold_expires_at__lte=now) | Q(created_at__lte=now - _link_validity()))
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+    released = 0
+    for event_id in sorted(set(event_ids)):
+        try:
+            with transaction.atomic():
+                _release_lapsed_holds(_locked_event(event_id), now=now)
+        except EventBusy:
+            continue  # someone is registering: the lock holder counts correctly; next run releases
+        released += 1
+    return released
+
+
+@dataclass(frozen=True)
+class PlannedAttendee:
+    data: AttendeeData
+    email: str  # normalised
+    # Linked only when the address is known to be the registrant's own or a colleague's.
+    account: User | None
+
+
+@dataclass(frozen=True)
+class RegistrationPlan:
+    """What ``registration_create_check`` decided before any lock: who registers whom."""
+
+    event: Event
+    by: User | None
+    company: Company | None
+    attendees: list[PlannedAttendee]
+    language: str
+    # An anonymous visitor's registration waits until the address is proven.
+    needs_proof: bool
+
+
+def _attendee_account(email: str, user: User | None, company: Company | None) -> User | None:
+    """The account a registration is linked to: the registrant's own, or an approved member of
+    the registrant's company. Any other address (a visitor's typed address, another company's
+    member, an account without a company) is registered unlinked, and the answer is the same
+    whether or not an account has it: it must not tell who has an account where."""
+    from accounts.models import Membership, User
+
+    if user is None:
+        return None
+    if email == user.email.lower():
+        return user
+    if company is None:
+        return None
+    return User.objects.filter(
+        email__iexact=email, memberships__company=company, memberships__status=Membership.Status.APPROVED
+    ).first()
+
+
+def _check_attendee_list(*, event: Event, user: User | None, company: Company | None, emails: list[str]) -> None:
+    if len(set(emails)) != len(emails):
+        raise RegistrationError(_("같은 이메일의 참석자를 두 번 입력했습니다."), "duplicate")
+    self_only = len(emails) == 1 and user is not None and emails[0] == user.email.lower()
+    if company is None and (len(emails) > 1 or (user is not None and not self_only)):
+        raise RegistrationError(_("동료 직원은 입주기업 소속이 승인된 사용자만 함께 신청할 수 있습니다."), "colleagues")
+    if event.audience == Audience.EXECUTIVES and not self_only:
+        raise RegistrationError(_("대표·CEO 대상 행사는 본인만 신청할 수 있습니다."), "executives_self_only")
+    if event.seat_cap_per_company and company is not None and len(emails) > event.seat_cap_per_company:
+        raise RegistrationError(
+            _("이 행사는 기업당 %(cap)s명까지 신청할 수 있습니다.") % {"cap": event.seat_cap_per_company}, "seat_cap"
+        )
+
+
+def registration_create_check(
+    *, event: Event, by: User | None, attendees: list[AttendeeData], consent: bool, language: str
+) -> RegistrationPlan:
+    """Apply every rule that needs no lock (consent, audience, window, who may register whom,
+    the per-company cap on one request) and return the plan. Writes nothing; raises
+    RegistrationError with a message for the user."""
+    if not consent:
+        raise RegistrationError(_("개인정보 수집·이용에 동의해야 신청할 수 있습니다."), "consent_required")
+    if not attendees:
+        raise RegistrationError(_("참석자를 한 명 이상 입력하세요."), "no_attendees")
+    user = by if by is not None and by.is_authenticated else None
+    refusal = event_registration_refusal(event=event, user=user)
+    if refusal:
+        raise RegistrationError(refusal, "not_allowed")
+    emails = [a.email.strip().lower() for a in attendees]
+    company = user.company if user is not None else None
+    _check_attendee_list(event=event, user=user, company=company, emails=emails)
+    return RegistrationPlan(
+        event=event,
+        by=user,
+        company=company,
+        attendees=[
+            PlannedAttendee(data=a, email=email, account=_attendee_account(email, user, company))
+            for a, email in zip(attendees, emails, strict=True)
+        ],
+        language=language if language in ("ko", "en") else "ko",
+        needs_proof=user is None,
+    )
+
+
+def _refuse_taken_seats(*, plan: RegistrationPlan, event: Event) -> None:
+    """The duplicate and per-company cap rules that depend on the registrations so far.
+    Precondition: the caller holds the lock on ``event``."""
+    live = Registration.objects.filter(event=event, status__in=LIVE)
+    taken = list(live.filter(email__in=[a.email for a in plan.attendees]).values_list("email", flat=True))
+    if taken:
+        raise RegistrationError(
+            _("이미 신청한 참석자입니다: %(emails)s") % {"emails": ", ".join(sorted(taken))}, "duplicate"
+        )
+    cap, company = event.seat_cap_per_company, plan.company
+    if cap and company is not None:
+        used = live.filter(company=company).count()
+        if used + len(plan.attendees) > cap:
+            raise RegistrationError(
+                _("이 행사는 기업당 %(cap)s명까지 신청할 수 있습니다. 남은 인원: %(left)s명")
+                % {"cap": cap, "left": max(cap - used, 0)},
+                "seat_cap",
+            )
+
+
+def _registration_write(
+    *,
+    plan: RegistrationPlan,
+    event: Event,
+    attendee: PlannedAttendee,
+    status: str,
+    now: datetime,
+    hold_expires_at: datetime | None = None,
+) -> Registration:
+    registration = Registration(
+        event=event,
+        user=attendee.account,
+        registered_by=plan.by,
+        company=plan.company,
+        attendee_name=attendee.data.name.strip(),
+        email=attendee.email,
+        phone=attendee.data.phone.strip(),
+        position=attendee.data.position.strip(),
+        language=plan.language,
+        status=status,
+        confirmed_at=now if status == Registration.Status.CONFIRMED else None,
+        hold_expires_at=hold_expires_at,
+        consent_version=REGISTRATION_CONSENT_VERSION,
+        consented_at=now,
+    )
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        # The partial unique constraint: a live registration of this e-mail exists.
+        raise RegistrationError(
+            _("이미 신청한 참석자입니다: %(emails)s") % {"emails": attendee.email}, "duplicate"
+        ) from None
+    return registration
+
+
+def registration_confirm_url(*, registration: Registration) -> str:
+    """The link that proves a pending registration's address (signed; see ``registration_confirm``)."""
+    token = signing.dumps(registration.pk, salt=CONFIRM_LINK_SALT)
+    return settings.SITE_URL + reverse("events:confirm", kwargs={"token": token})
+
+
+def _hold_for_proof(*, plan: RegistrationPlan, event: Event, now: datetime) -> list[Registration]:
+    """An anonymous visitor's registration: PENDING until the address is proven by the link in
+    the e-mail, never linked to an account before that. It holds a seat (if one is free) for
+    ``EVENT_PENDING_HOLD_MINUTES`` only, so typed addresses cannot fill the event.
+
+    The visitor gets the same answer ("check your e-mail") whether or not the address is
+    registered already or has an account; the address's owner learns the rest by e-mail. Asking
+    again sends a new link but never extends the hold. Precondition: holding the event lock.
+    """
+    [attendee] = plan.attendees
+    existing = (
+        Registration.objects.filter(event=event, email=attendee.email)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
+    stamp = f"{now.timestamp():.6f}"
+    if existing is not None and existing.status != Registration.Status.PENDING:
+        _registrant_email(
+            existing, "registration_exists", event=event, dedupe_key=f"events:registration:{existing.pk}:exists:{stamp}"
+        )
+        return []
+    if existing is None:
+        hold = now + timedelta(minutes=settings.EVENT_PENDING_HOLD_MINUTES)
+        existing = _registration_write(
+            plan=plan,
+            event=event,
+            attendee=attendee,
+            status=Registration.Status.PENDING,
+            now=now,
+            hold_expires_at=hold if _seats(event, now=now).take() == Registration.Status.CONFIRMED else None,
+        )
+    _registrant_email(
+        existing,
+        "registration_verify",
+        event=event,
+        dedupe_key=f"events:registration:{existing.pk}:verify:{stamp}",
+        confirm_url=registration_confirm_url(registration=existing),
+        hold_minutes=settings.EVENT_PENDING_HOLD_MINUTES,
+        link_hours=settings.EVENT_CONFIRM_LINK_HOURS,
+    )
+    return [existing]
+
+
+def registration_create_do(*, plan: RegistrationPlan, event: Event) -> list[Registration]:
+    """Write what ``plan`` says: each attendee is confirmed while seats last, then waitlisted;
+    an anonymous visitor's registration waits for proof of the address (``_hold_for_proof``).
+    E-mails go to the outbox only (sent after commit).
+
+    Precondition: called inside ``transaction.atomic`` holding the lock on ``event``
+    (``_locked_event(plan.event.pk)``).
+    """
+    # Staff may have cancelled or unpublished the event meanwhile.
+    if event.status != Event.Status.PUBLISHED:
+        raise RegistrationError(_("이 행사는 신청을 받지 않습니다."), "not_allowed")
+    now = timezone.now()
+    _release_lapsed_holds(event, now=now)
+    if plan.needs_proof:
+        return _hold_for_proof(plan=plan, event=event, now=now)
+    # An unproven registration of the same address never blocks a signed-in registrant.
+    Registration.objects.filter(
+        event=event, email__in=[a.email for a in plan.attendees], status=Registration.Status.PENDING
+    ).update(status=Registration.Status.CANCELLED, cancelled_at=now, hold_expires_at=None, updated_at=now)
+    _refuse_taken_seats(plan=plan, event=event)
+    seats = _seats(event, now=now)
+    created: list[Registration] = []
+    for attendee in plan.attendees:
+        status = seats.take()
+        registration = _registration_write(plan=plan, event=event, attendee=attendee, status=status, now=now)
+        # Shown on the confirmation page and in the e-mail without another query.
+        position = seats.waitlisted if status == Registration.Status.WAITLISTED else None
+        setattr(registration, "waitlist_position", position)  # noqa: B010
+        created.append(registration)
+    for registration in created:
+        _notify_registration(registration)
+    return created
 
 
 def registration_create(
@@ -122,101 +455,76 @@ def registration_create(
     """Register ``attendees`` for ``event``: each is confirmed while seats last, then waitlisted.
 
     ``by`` is the logged-in user registering (None: an anonymous visitor, PUBLIC events only,
-    one attendee). A company member may register colleagues of the same company up to
-    ``seat_cap_per_company`` live (confirmed or waitlisted) registrations of that company.
-    Raises RegistrationError with a message for the user.
+    one attendee, held until the address is proven: the result is then the pending
+    registration, or nothing when the address is registered already). A company member may
+    register colleagues of the same company up to ``seat_cap_per_company`` live registrations
+    of that company. Raises RegistrationError with a message for the user, EventBusy when the
+    event's lock is not free in time.
     """
-    if not consent:
-        raise RegistrationError(_("개인정보 수집·이용에 동의해야 신청할 수 있습니다."), "consent_required")
-    if not attendees:
-        raise RegistrationError(_("참석자를 한 명 이상 입력하세요."), "no_attendees")
-    user = by if by is not None and by.is_authenticated else None
-    refusal = event_registration_refusal(event=event, user=user)
-    if refusal:
-        raise RegistrationError(refusal, "not_allowed")
-    emails = [a.email.strip().lower() for a in attendees]
-    if len(set(emails)) != len(emails):
-        raise RegistrationError(_("같은 이메일의 참석자를 두 번 입력했습니다."), "duplicate")
-    company = user.company if user is not None else None
-    if company is None and (len(attendees) > 1 or (user is not None and emails[0] != user.email.lower())):
-        raise RegistrationError(_("동료 직원은 입주기업 소속이 승인된 사용자만 함께 신청할 수 있습니다."), "colleagues")
-    if event.audience == Audience.EXECUTIVES and (len(attendees) > 1 or emails[0] != user.email.lower()):  # type: ignore[union-attr]
-        raise RegistrationError(_("대표·CEO 대상 행사는 본인만 신청할 수 있습니다."), "executives_self_only")
-    if event.seat_cap_per_company and company is not None and len(attendees) > event.seat_cap_per_company:
-        raise RegistrationError(
-            _("이 행사는 기업당 %(cap)s명까지 신청할 수 있습니다.") % {"cap": event.seat_cap_per_company}, "seat_cap"
-        )
-    now = timezone.now()
-    attendee_users = [_attendee_user(email, user) for email in emails]
-    # Only a logged-in registrant adds colleagues; a visitor without an account registering for
-    # a public event is not told whether an address belongs to a tenant company.
-    for attendee_user in attendee_users if user is not None else []:
-        other = attendee_user.company if attendee_user is not None and attendee_user != user else None
-        if other is not None and (company is None or other.pk != company.pk):
-            raise RegistrationError(
-                _("%(email)s 님은 다른 기업 소속입니다. 같은 기업의 동료만 함께 신청할 수 있습니다.")
-                % {"email": attendee_user.email},  # type: ignore[union-attr]
-                "other_company",
-            )
-
-    created: list[Registration] = []
+    plan = registration_create_check(event=event, by=by, attendees=attendees, consent=consent, language=language)
     with transaction.atomic():
-        locked = _locked_event(event.pk)
-        # Staff may have cancelled or unpublished the event meanwhile.
-        if locked.status != Event.Status.PUBLISHED:
-            raise RegistrationError(_("이 행사는 신청을 받지 않습니다."), "not_allowed")
-        live = Registration.objects.filter(event=locked, status__in=LIVE)
-        taken = list(live.filter(email__in=emails).values_list("email", flat=True))
-        if taken:
-            raise RegistrationError(
-                _("이미 신청한 참석자입니다: %(emails)s") % {"emails": ", ".join(sorted(taken))}, "duplicate"
-            )
-        if locked.seat_cap_per_company and company is not None:
-            used = live.filter(company=company).count()
-            if used + len(attendees) > locked.seat_cap_per_company:
-                raise RegistrationError(
-                    _("이 행사는 기업당 %(cap)s명까지 신청할 수 있습니다. 남은 인원: %(left)s명")
-                    % {"cap": locked.seat_cap_per_company, "left": max(locked.seat_cap_per_company - used, 0)},
-                    "seat_cap",
-                )
-        confirmed = live.filter(status=Registration.Status.CONFIRMED).count()
-        waitlisted = live.filter(status=Registration.Status.WAITLISTED).count()
-        for attendee, email, attendee_user in zip(attendees, emails, attendee_users, strict=True):
-            if confirmed < locked.capacity and waitlisted == 0:
-                status = Registration.Status.CONFIRMED
-                confirmed += 1
-            else:
-                status = Registration.Status.WAITLISTED
-                waitlisted += 1
-            registration = Registration(
-                event=locked,
-                user=attendee_user,
-                registered_by=user,
-                company=company,
-                attendee_name=attendee.name.strip(),
-                email=email,
-                phone=attendee.phone.strip(),
-                position=attendee.position.strip(),
-                language=language if language in ("ko", "en") else "ko",
-                status=status,
-                confirmed_at=now if status == Registration.Status.CONFIRMED else None,
-                consent_version=REGISTRATION_CONSENT_VERSION,
-                consented_at=now,
-            )
-            try:
-                with transaction.atomic():
-                    registration.save()
-            except IntegrityError:
-                # The partial unique constraint: a live registration of this e-mail exists.
-                raise RegistrationError(
-                    _("이미 신청한 참석자입니다: %(emails)s") % {"emails": email}, "duplicate"
-                ) from None
-            # Shown on the confirmation page and in the e-mail without another query.
-            setattr(registration, "waitlist_position", waitlisted if status == Registration.Status.WAITLISTED else None)  # noqa: B010
-            created.append(registration)
-        for registration in created:
-            _notify_registration(registration)
-    return created
+        return registration_create_do(plan=plan, event=_locked_event(event.pk))
+
+
+def registration_pending_from_token(*, token: str) -> Registration:
+    """The registration a confirmation link names. Raises RegistrationError for a link that was
+    altered, has expired, or whose registration was cancelled or replaced meanwhile."""
+    expired = RegistrationError(
+        _("확인 링크의 유효 기간이 지났습니다. 행사 페이지에서 다시 신청해 주세요."), "link_expired"
+    )
+    try:
+        pk = signing.loads(token, salt=CONFIRM_LINK_SALT, max_age=_link_validity())
+    except signing.SignatureExpired:
+        raise expired from None
+    except signing.BadSignature:
+        pk = None
+    registration = Registration.objects.select_related("event").filter(pk=pk).first() if pk else None
+    if registration is None:
+        raise RegistrationError(_("올바른 확인 링크가 아닙니다. 이메일의 링크를 그대로 열어 주세요."), "link_invalid")
+    pending = registration.status == Registration.Status.PENDING
+    if registration.status == Registration.Status.CANCELLED or (
+        pending and registration.created_at <= timezone.now() - _link_validity()
+    ):
+        raise expired
+    return registration
+
+
+def registration_confirm(*, token: str) -> Registration:
+    """Prove a pending registration's address by its link: the normal seat decision runs now,
+    under the lock (a seat while its hold lasts or one is free, else the waitlist), and the
+    registration is linked to the account with that address, which the click has proven.
+    A second click changes nothing."""
+    registration = registration_pending_from_token(token=token)
+    if registration.status != Registration.Status.PENDING:
+        return registration
+    with transaction.atomic():
+        event = _locked_event(registration.event_id)
+        now = timezone.now()
+        _release_lapsed_holds(event, now=now)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Registration.Status.PENDING:
+            return registration_pending_from_token(token=token)  # cancelled meanwhile: says why
+        refusal = event_registration_refusal(event=event, user=None)
+        if refusal:
+            raise RegistrationError(refusal, "not_allowed")
+        held = current.hold_expires_at is not None and current.hold_expires_at > now
+        seats = _seats(event, now=now, exclude=current)
+        current.status = seats.take(held=held)
+        current.confirmed_at = now if current.status == Registration.Status.CONFIRMED else None
+        current.hold_expires_at = None
+        current.user = _account_with_email(current.email)
+        current.save(update_fields=["status", "confirmed_at", "hold_expires_at", "user", "updated_at"])
+        current.event = event
+        if current.status == Registration.Status.WAITLISTED:
+            setattr(current, "waitlist_position", seats.waitlisted)  # noqa: B010
+        _notify_registration(current)
+    return current
+
+
+def _account_with_email(email: str) -> User | None:
+    from accounts.models import User
+
+    return User.objects.filter(email__iexact=email).first()
 
 
 def registration_waitlist_position(*, registration: Registration) -> int | None:
@@ -231,31 +539,44 @@ def registration_waitlist_position(*, registration: Registration) -> int | None:
     )
 
 
+def _registrant_email(
+    registration: Registration,
+    template: str,
+    *,
+    dedupe_key: str,
+    event: Event | None = None,
+    attachments: tuple[Attachment, ...] = (),
+    **context: Any,
+) -> OutboundEmail | None:
+    """Queue ``events/emails/<template>`` to the registrant, in their language, once per
+    ``dedupe_key``. The template gets the registration, the event and ``context``."""
+    return email_queue(
+        to=registration.email,
+        template=f"events/emails/{template}",
+        context={"registration": registration, "event": event or registration.event, **context},
+        language=registration.language,
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+    )
+
+
 def _notify_registration(registration: Registration) -> None:
     from .tickets import ticket_attachments
 
-    event = registration.event
     if registration.status == Registration.Status.CONFIRMED:
-        email_queue(
-            to=registration.email,
-            template="events/emails/registration_confirmed",
-            context={"registration": registration, "event": event},
-            language=registration.language,
-            attachments=ticket_attachments(registration=registration),
+        _registrant_email(
+            registration,
+            "registration_confirmed",
             dedupe_key=f"events:registration:{registration.pk}:confirmed",
+            attachments=ticket_attachments(registration=registration),
         )
     else:
-        email_queue(
-            to=registration.email,
-            template="events/emails/registration_waitlisted",
-            context={
-                "registration": registration,
-                "event": event,
-                "position": getattr(registration, "waitlist_position", None)
-                or registration_waitlist_position(registration=registration),
-            },
-            language=registration.language,
+        _registrant_email(
+            registration,
+            "registration_waitlisted",
             dedupe_key=f"events:registration:{registration.pk}:waitlisted",
+            position=getattr(registration, "waitlist_position", None)
+            or registration_waitlist_position(registration=registration),
         )
 
 
@@ -267,10 +588,10 @@ def _promote_from_waitlist(event: Event) -> list[Registration]:
 
     Precondition: the caller holds the lock on ``event`` (``_locked_event``).
     """
-    if event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
+    now = timezone.now()
+    if event.status != Event.Status.PUBLISHED or event.starts_at <= now:
         return []
-    confirmed = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).count()
-    free = event.capacity - confirmed
+    free = _seats(event, now=now).free()
     if free <= 0:
         return []
     promoted = list(
@@ -280,7 +601,6 @@ def _promote_from_waitlist(event: Event) -> list[Registration]:
     )
     if not promoted:
         return []
-    now = timezone.now()
     Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
         status=Registration.Status.CONFIRMED, confirmed_at=now, updated_at=now
     )
@@ -288,13 +608,12 @@ def _promote_from_waitlist(event: Event) -> list[Registration]:
 
     for registration in promoted:
         registration.status, registration.confirmed_at = Registration.Status.CONFIRMED, now
-        email_queue(
-            to=registration.email,
-            template="events/emails/registration_promoted",
-            context={"registration": registration, "event": event},
-            language=registration.language,
-            attachments=ticket_attachments(registration=registration),
+        _registrant_email(
+            registration,
+            "registration_promoted",
+            event=event,
             dedupe_key=f"events:registration:{registration.pk}:promoted",
+            attachments=ticket_attachments(registration=registration),
         )
     return promoted
 
@@ -319,12 +638,8 @@ def registration_cancel(*, registration: Registration, by: User) -> Registration
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at", "updated_at"])
         current.event = event
-        email_queue(
-            to=current.email,
-            template="events/emails/registration_cancelled",
-            context={"registration": current, "event": event},
-            language=current.language,
-            dedupe_key=f"events:registration:{current.pk}:cancelled",
+        _registrant_email(
+            current, "registration_cancelled", event=event, dedupe_key=f"events:registration:{current.pk}:cancelled"
         )
         _promote_from_waitlist(event)
     return current
@@ -358,13 +673,13 @@ def event_update(*, event: Event, by: User, **changes: Any) -> Event:
 
             stamp = locked.updated_at.timestamp()
             for registration in Registration.objects.filter(event=locked, status__in=LIVE):
-                email_queue(
-                    to=registration.email,
-                    template="events/emails/event_changed",
-                    context={"registration": registration, "event": locked, "before": before},
-                    language=registration.language,
+                _registrant_email(
+                    registration,
+                    "event_changed",
+                    event=locked,
                     attachments=(Attachment("event.ics", event_ics(event=locked), "text/calendar"),),
                     dedupe_key=f"events:event:{locked.pk}:changed:{stamp}:{registration.pk}",
+                    before=before,
                 )
     return locked
 
@@ -378,19 +693,20 @@ def event_cancel(*, event: Event, by: User, message: str) -> Event:
         locked.status = Event.Status.CANCELLED
         locked.save(update_fields=["status", "updated_at"])
         registrations = list(Registration.objects.filter(event=locked, status__in=LIVE))
-        Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
-            status=Registration.Status.CANCELLED, cancelled_at=timezone.now()
+        # Pending registrations end too, without an e-mail: their address was never proven.
+        Registration.objects.filter(event=locked, status__in=[*LIVE, Registration.Status.PENDING]).update(
+            status=Registration.Status.CANCELLED, cancelled_at=timezone.now(), hold_expires_at=None
         )
         from .ics import event_ics
 
         for registration in registrations:
-            email_queue(
-                to=registration.email,
-                template="events/emails/event_cancelled",
-                context={"registration": registration, "event": locked, "message": message},
-                language=registration.language,
+            _registrant_email(
+                registration,
+                "event_cancelled",
+                event=locked,
                 attachments=(Attachment("event.ics", event_ics(event=locked), "text/calendar"),),
                 dedupe_key=f"events:event:{locked.pk}:cancelled:{registration.pk}",
+                message=message,
             )
     return locked
 
@@ -406,12 +722,13 @@ def event_message_send(*, event: Event, by: User, subject: str, body: str) -> in
     count = 0
     with transaction.atomic():
         for registration in Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED):
-            queued = email_queue(
-                to=registration.email,
-                template="events/emails/event_message",
-                context={"registration": registration, "event": event, "subject": subject, "body": body},
-                language=registration.language,
+            queued = _registrant_email(
+                registration,
+                "event_message",
+                event=event,
                 dedupe_key=f"events:event:{event.pk}:message:{digest}:{registration.pk}",
+                subject=subject,
+                body=body,
             )
             if queued is not None:
                 count += 1
@@ -474,6 +791,6 @@ def registration_check_in(
         return CheckInResult("checked_in", registration)
     if registration.status == Registration.Status.CANCELLED:
         return CheckInResult("cancelled", registration)
-    if registration.status == Registration.Status.WAITLISTED:
+    if registration.status in (Registration.Status.WAITLISTED, Registration.Status.PENDING):
         return CheckInResult("not_confirmed", registration)
     return CheckInResult("already_checked_in", registration)

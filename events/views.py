@@ -3,6 +3,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required, permission_required
@@ -23,16 +24,18 @@ from magok.inputs import parse_int, parse_json, parse_month, parse_text
 
 from . import selectors
 from .consent import REGISTRATION_CONSENT
-from .forms import EventFilterForm, PublicRegistrationForm, SelfRegistrationForm, colleague_formset
+from .forms import EventFilterForm, RegistrationForm
 from .ics import event_ics, events_feed_ics
 from .models import Audience, Event, EventKind, Registration
 from .services import (
-    AttendeeData,
+    EventBusy,
     RegistrationError,
     event_registration_refusal,
     registration_cancel,
     registration_check_in,
+    registration_confirm,
     registration_create,
+    registration_pending_from_token,
 )
 from .tickets import ticket_qr_data_uri, ticket_qr_png
 
@@ -171,55 +174,32 @@ def _consent_context() -> dict[str, object]:
 
 
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:
-    """Register yourself and/or colleagues; anonymous visitors may register for PUBLIC events."""
+    """Register yourself and/or colleagues; anonymous visitors may register for PUBLIC events
+    (held until they open the link in the e-mail)."""
     event = _get_event(request, pk)
     user = _user(request)
     if user is None and event.audience != Audience.PUBLIC:
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
-    refusal = event_registration_refusal(event=event, user=user)
-    if refusal:
+    if refusal := event_registration_refusal(event=event, user=user):
         messages.error(request, refusal)
         return redirect(event)
-    company = user.company if user is not None else None
-    post = request.POST if request.method == "POST" else None
-    form: PublicRegistrationForm | SelfRegistrationForm
-    if user is None:
-        form = PublicRegistrationForm(post)
-        formset = None
-    else:
-        form = SelfRegistrationForm(post, initial={"phone": user.phone, "position": user.position})
-        formset = colleague_formset(event=event, data=post) if company is not None else None
-    if post is not None and form.is_valid() and (formset is None or formset.is_valid()):
-        attendees: list[AttendeeData] = []
-        if user is None:
-            attendees.append(form.attendee())  # type: ignore[union-attr]
-        else:
-            if form.cleaned_data["include_self"]:
-                attendees.append(
-                    AttendeeData(
-                        name=user.name or user.email,
-                        email=user.email,
-                        phone=form.cleaned_data["phone"],
-                        position=form.cleaned_data["position"],
-                    )
-                )
-            for colleague in formset or []:
-                attendee = colleague.attendee()
-                if attendee is not None:
-                    attendees.append(attendee)
+    form = RegistrationForm(event=event, user=user, data=request.POST if request.method == "POST" else None)
+    if form.is_valid():
         try:
-            if user is None and not _anonymous_registration_allowed(request, attendees[0].email):
+            if user is None and not _anonymous_registration_allowed(request, form.attendees()[0].email):
                 raise RegistrationError(_("신청이 너무 많습니다. 잠시 후 다시 시도하세요."), "throttled")
             created = registration_create(
                 event=event,
                 by=user,
-                attendees=attendees,
-                consent=form.cleaned_data["consent"],
+                attendees=form.attendees(),
+                consent=form.consent,
                 language=user.language if user is not None else current_language(),
             )
         except RegistrationError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.message)
         else:
+            if user is None:  # the same answer whether or not the address is known
+                return redirect("events:check_email", pk=event.pk)
             request.session[LAST_REGISTRATIONS_KEY] = [r.pk for r in created]
             return redirect("events:registered", pk=event.pk)
     return render(
@@ -227,9 +207,9 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
         "events/event_register.html",
         {
             "event": event,
-            "form": form,
-            "formset": formset,
-            "company": company,
+            "form": form.main,
+            "formset": form.colleagues,
+            "company": user.company if user is not None else None,
             "seats_left": selectors.seats_left(event),
             **_consent_context(),
         },
@@ -238,13 +218,44 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def event_registered(request: HttpRequest, pk: int) -> HttpResponse:
-    """The confirmation page right after registering (also for anonymous visitors)."""
+    """The confirmation page right after registering (also after confirming an address)."""
     event = _get_event(request, pk)
     ids = request.session.get(LAST_REGISTRATIONS_KEY) or []
     registrations = list(selectors.registrations_with_position(Registration.objects.filter(pk__in=ids, event=event)))
     if not registrations:
         return redirect(event)
     return render(request, "events/event_registered.html", {"event": event, "registrations": registrations})
+
+
+@require_GET
+def event_check_email(request: HttpRequest, pk: int) -> HttpResponse:
+    """After registering without an account: "open the link we sent", whatever the address."""
+    return render(
+        request,
+        "events/registration_check_email.html",
+        {
+            "event": _get_event(request, pk),
+            "hold_minutes": settings.EVENT_PENDING_HOLD_MINUTES,
+            "link_hours": settings.EVENT_CONFIRM_LINK_HOURS,
+        },
+    )
+
+
+def registration_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the e-mail: GET shows the registration and a button (mail scanners that
+    open links must not confirm anything), POST proves the address and decides the seat."""
+    try:
+        registration = registration_pending_from_token(token=token)
+        if request.method == "POST":
+            registration = registration_confirm(token=token)
+    except RegistrationError as error:
+        status = 409 if isinstance(error, EventBusy) else 400
+        context = {"error": error.message, "retry": isinstance(error, EventBusy)}
+        return render(request, "events/registration_confirm.html", context, status=status)
+    if registration.status == Registration.Status.PENDING:
+        return render(request, "events/registration_confirm.html", {"registration": registration})
+    request.session[LAST_REGISTRATIONS_KEY] = [registration.pk]
+    return redirect("events:registered", pk=registration.event_id)
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:

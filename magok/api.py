@@ -42,7 +42,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF's handler, plus: a DomainError answers 400 or 409 (by its code) with its message."""
     if isinstance(exc, DomainError):
         set_rollback()
-        return Response({"detail": exc.message, "code": exc.code}, status=exc.http_status)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return Response({"detail": exc.message, "code": exc.code}, status=exc.http_status, headers=headers)
     return drf_exception_handler(exc, context)
 
 

@@ -40,6 +40,7 @@ CODES: dict[str, tuple[int, str]] = {
     "executives_self_only": (BAD_REQUEST, "An executives' event takes the representative only."),
     "seat_cap": (CONFLICT, "The company's seats for the event are taken."),
     "other_company": (BAD_REQUEST, "An attendee belongs to another company."),
+    "busy": (CONFLICT, "Many registrations at once: nothing was written; retry after the Retry-After seconds."),
     "started": (BAD_REQUEST, "The event has started; the registration can no longer be cancelled."),
     "throttled": (BAD_REQUEST, "Too many registrations from this address; try again later."),
     # programs
@@ -70,6 +71,9 @@ CODES: dict[str, tuple[int, str]] = {
 class DomainError(Exception):
     """A business rule refused an action. ``message`` is for the person (already translated);
     ``code`` is a stable snake_case name from ``CODES`` that API clients may branch on."""
+
+    # Seconds after which the same request may succeed (a busy lock); the API sends Retry-After.
+    retry_after: int | None = None
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)

@@ -44,6 +44,12 @@ SCHEDULES: list[Schedule] = [
         description="Plans and re-times reminders, then hands the due ones to the outbox.",
     ),
     Schedule(
+        name="행사 신청 임시 좌석 해제 (release registration holds)",
+        task="events.tasks.release_registration_holds",
+        every_minutes=5,
+        description="Gives seats held by unconfirmed e-mail addresses past their hold to the waitlist.",
+    ),
+    Schedule(
         name="반복 행사 회차 생성 (generate series occurrences)",
         task="events.tasks.generate_series_occurrences",
         crontab={"minute": "10", "hour": "3", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},

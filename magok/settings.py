@@ -270,6 +270,20 @@ CELERY_TASK_ANNOTATIONS = {
     }
 }
 
+# --- Event registration ---------------------------------------------------------------
+# How long a request waits for an event's seat lock before it answers "busy, try again"
+# instead of holding a web worker (PostgreSQL's lock_timeout; SQLite has none).
+EVENT_LOCK_TIMEOUT_MS = env_int("EVENT_LOCK_TIMEOUT_MS", 3000)
+# A registration without an account waits for its address to be proven by a link in an
+# e-mail. It holds a seat for EVENT_PENDING_HOLD_MINUTES only; the link stays valid for
+# EVENT_CONFIRM_LINK_HOURS (confirmed later, it gets a seat if one is free, else the waitlist).
+EVENT_PENDING_HOLD_MINUTES = env_int("EVENT_PENDING_HOLD_MINUTES", 30)
+EVENT_CONFIRM_LINK_HOURS = env_int("EVENT_CONFIRM_LINK_HOURS", 24)
+if EVENT_LOCK_TIMEOUT_MS <= 0 or EVENT_PENDING_HOLD_MINUTES <= 0 or EVENT_CONFIRM_LINK_HOURS <= 0:
+    raise ImproperlyConfigured(
+        "EVENT_LOCK_TIMEOUT_MS, EVENT_PENDING_HOLD_MINUTES and EVENT_CONFIRM_LINK_HOURS must be positive"
+    )
+
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import selectors
 from ..models import AgendaItem, Event, Registration, Speaker
 
 
@@ -63,7 +64,7 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
     def get_seats_left(self, obj: Event) -> int:
-        return max(obj.capacity - obj.confirmed_count, 0)  # type: ignore[attr-defined]
+        return selectors.seats_left(obj)
 
     def get_waitlist_open(self, obj: Event) -> bool:
         return obj.status == Event.Status.PUBLISHED and self.get_seats_left(obj) == 0

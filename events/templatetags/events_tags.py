@@ -9,5 +9,5 @@ register = template.Library()
 
 @register.filter
 def seats_left(event: object) -> int:
-    confirmed = getattr(event, "confirmed_count", 0)
-    return max(event.capacity - confirmed, 0)  # type: ignore[attr-defined]
+    taken = getattr(event, "confirmed_count", 0) + getattr(event, "held_count", 0)
+    return max(event.capacity - taken, 0)  # type: ignore[attr-defined]

@@ -11,3 +11,12 @@ def register(event, by, *attendees: AttendeeData, consent: bool = True, language
     if not attendees:
         attendees = (AttendeeData(name=by.name, email=by.email),)
     return registration_create(event=event, by=by, attendees=list(attendees), consent=consent, language=language)
+
+
+def confirm_link(email) -> str:
+    """The confirmation link's path in a verification e-mail (``OutboundEmail``)."""
+    import re
+
+    match = re.search(r"https?://[^/\s]+(/events/registrations/confirm/[^/\s]+/)", email.body_text)
+    assert match, email.body_text
+    return match.group(1)

@@ -18,6 +18,14 @@ from tests.factories import EventFactory, RegistrationFactory, StaffFactory, Use
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("events-race")]
 
 
+@pytest.fixture(autouse=True)
+def _patient_lock(settings):
+    # Fifty threads queue on one event lock on a small shared machine, each rendering its
+    # e-mails under it: the last ones wait longer than the production bound and would be told
+    # "busy, try again". These tests are about the seat counts; test_lock_timeout.py tests the bound.
+    settings.EVENT_LOCK_TIMEOUT_MS = 120_000
+
+
 def run_in_threads(jobs: list[Callable[[], object]]) -> list[BaseException]:
     barrier = threading.Barrier(len(jobs))
     errors: list[BaseException] = []

@@ -152,6 +152,7 @@ def test_public_event_without_company_and_anonymous(public_event):
     assert registration.company is None
     [anonymous] = register(public_event, None, attendee("anon", "visitor.example.kr"))
     assert anonymous.user is None and anonymous.registered_by is None
+    assert anonymous.status == Registration.Status.PENDING  # until the e-mailed link is opened
     assert OutboundEmail.objects.filter(to="aanon@visitor.example.kr").exists()
 
 
@@ -159,8 +160,8 @@ def test_anonymous_registration_does_not_reveal_a_tenant_membership(public_event
     # Typing a tenant employee's address into the public form must not answer "belongs to
     # another company": the registration is taken like any visitor's.
     [registration] = register(public_event, None, AttendeeData(name="방문자", email=member.email))
-    assert registration.status == Registration.Status.CONFIRMED
-    assert registration.company is None
+    assert registration.status == Registration.Status.PENDING
+    assert registration.company is None and registration.user is None
 
 
 def test_without_company_you_cannot_register_others(public_event):
@@ -195,12 +196,16 @@ def test_database_forbids_two_live_registrations_of_one_attendee(event):
     RegistrationFactory(event=event, email="same@example.kr", status=Registration.Status.CANCELLED)
 
 
-def test_cannot_register_another_companys_employee_as_colleague(event, representative, other_member):
-    from events.services import AttendeeData
-
-    with pytest.raises(RegistrationError) as error:
-        register(event, representative, AttendeeData(name="남의 직원", email=other_member.email))
-    assert error.value.code == "other_company"
+def test_another_companys_member_as_colleague_gets_the_answer_of_any_address(event, representative, other_member):
+    # Refusing "belongs to another company" told anyone with a company account who works
+    # where. The address is registered like an address without an account: for the
+    # registrant's company, and not linked to the other company's member's account.
+    [known] = register(event, representative, AttendeeData(name="남의 직원", email=other_member.email))
+    [unknown] = register(event, representative, AttendeeData(name="모르는 주소", email="nobody@other.example.kr"))
+    for registration in (known, unknown):
+        assert registration.status == Registration.Status.CONFIRMED
+        assert registration.user is None and registration.company == representative.company
+    assert not other_member.registrations.exists()
 
 
 def test_form_offers_as_many_colleague_rows_as_the_seat_cap(client, representative):
