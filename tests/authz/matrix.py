@@ -105,9 +105,7 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "companies:list": (Check(everyone(200)),),
     "companies:detail": (Check(everyone(200), kwargs=slug),),
     # Sends a member to their company's edit page; someone without a company finds none.
-    "companies:my_profile_edit": (
-        Check(only({OTHER: 302, MEMBER: 302, REPRESENTATIVE: 302}, others=404)),
-    ),
+    "companies:my_profile_edit": (Check(only({OTHER: 302, MEMBER: 302, REPRESENTATIVE: 302}, others=404)),),
     "companies:profile_edit": (Check(only(dict.fromkeys(COMPANY_A, 200), others=404), kwargs=slug),),
     # Events
     "events:list": (Check(everyone(200)),),
@@ -130,7 +128,9 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         Check(only(dict.fromkeys(COMPANY_A + WITH_PERMISSION, 302), others=404), POST, pk("registration")),
     ),
     # Check-in is staff work: the admin login for non-staff, 403 for staff without the permission.
-    "events:check_in": (Check(only({STAFF_NO_PERMS: 403, STAFF: 200, SUPERUSER: 200}, others=302), kwargs=pk("event")),),
+    "events:check_in": (
+        Check(only({STAFF_NO_PERMS: 403, STAFF: 200, SUPERUSER: 200}, others=302), kwargs=pk("event")),
+    ),
     "events:check_in_scan": (
         Check(
             only({STAFF_NO_PERMS: 403, STAFF: 200, SUPERUSER: 200}, others=302),
@@ -149,12 +149,8 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     # eligible here).
     "programs:call_apply": (Check(everyone(302), POST, pk("call")),),
     "programs:application_list": (Check(signed_in(200)),),
-    "programs:application_detail": (
-        Check(only(dict.fromkeys(COMPANY_A, 200), others=404), kwargs=pk("application")),
-    ),
-    "programs:application_withdraw": (
-        Check(only(dict.fromkeys(COMPANY_A, 302), others=404), POST, pk("application")),
-    ),
+    "programs:application_detail": (Check(only(dict.fromkeys(COMPANY_A, 200), others=404), kwargs=pk("application")),),
+    "programs:application_withdraw": (Check(only(dict.fromkeys(COMPANY_A, 302), others=404), POST, pk("application")),),
     # Outcomes are reported for selected applications only; this one is merely submitted.
     "programs:outcome_report": (Check(signed_in(404), kwargs=pk("application")),),
     "programs:attachment_download": (

@@ -15,7 +15,19 @@ from django.urls import reverse
 
 from .matrix import MATRIX
 from .requests import send, url_names
-from .world import ANONYMOUS, MEMBER, OTHER, REPRESENTATIVE, REVIEWER, ROLES, STAFF, STAFF_APPS, STAFF_NO_PERMS, SUPERUSER, build_world
+from .world import (
+    ANONYMOUS,
+    MEMBER,
+    OTHER,
+    REPRESENTATIVE,
+    REVIEWER,
+    ROLES,
+    STAFF,
+    STAFF_APPS,
+    STAFF_NO_PERMS,
+    SUPERUSER,
+    build_world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +46,7 @@ def test_every_url_has_an_entry():
 
 
 def test_every_entry_names_every_role():
-    incomplete = {
-        name: sorted(set(ROLES) ^ set(check.expect)) for name, checks in MATRIX.items() for check in checks
-    }
+    incomplete = {name: sorted(set(ROLES) ^ set(check.expect)) for name, checks in MATRIX.items() for check in checks}
     assert not {name: roles for name, roles in incomplete.items() if roles}
 
 
@@ -55,9 +65,7 @@ def test_each_role_gets_its_answer(client, name):
     assert not wrong, f"{name}: {wrong}"
 
 
-ADMIN_MODELS = sorted(
-    (model._meta.app_label, model._meta.model_name) for model in admin.site._registry  # noqa: SLF001
-)
+ADMIN_MODELS = sorted((model._meta.app_label, model._meta.model_name) for model in admin.site._registry)
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), ADMIN_MODELS)

@@ -105,4 +105,3 @@ def build_world() -> World:
 
 def token_for(user: User) -> str:
     return Token.objects.get_or_create(user=user)[0].key
-
