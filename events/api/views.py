@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from magok.i18n import current_language
+from magok.idempotency import idempotent
 
 from .. import selectors
 from ..models import AgendaItem, Event, Registration
@@ -67,6 +68,7 @@ class EventRegistrationCreateView(APIView):
         },
         summary="Register yourself and/or colleagues for an event",
     )
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         event = get_object_or_404(selectors.event_visible_queryset(), pk=pk)
         serializer = RegistrationCreateSerializer(data=request.data)
@@ -109,6 +111,7 @@ class RegistrationViewSet(
         responses={204: None, 400: OpenApiResponse(description="Too late to cancel."), 404: None},
         summary="Cancel a registration (promotes the first waitlisted attendee)",
     )
+    @idempotent
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
         registration = self.get_object()
         try:
