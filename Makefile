@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 DEPLOY_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$(shell printf '%064d' 0) \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) ALLOWED_HOSTS=magok.example.kr DEBUG=0
 
-.PHONY: run test fuzz lint check-migrations check-deploy messages bench typecheck clean
+.PHONY: run test fuzz lint check-migrations check-deploy messages bench typecheck audit clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,20 @@ messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	for script in bench/[!_]*.py; do DATABASE_URL=$(TEST_DATABASE_URL) $(PY) $$script || exit 1; done
+
+# Security audit: bandit on the code (fails on medium or high findings) and pip-audit on the
+# installed, pinned dependencies. The tools live in their own virtualenv. See SECURITY.md.
+AUDIT_VENV := .venv-audit
+$(AUDIT_VENV)/.installed: requirements-audit.txt
+	test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet -r requirements-audit.txt
+	touch $@
+
+audit: $(VENV)/.installed $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/bandit --quiet --recursive --severity-level medium --confidence-level medium \
+		--exclude '*/migrations/*' magok accounts companies events programs notifications
+	PIPAPI_PYTHON_LOCATION=$(CURDIR)/$(PY) $(AUDIT_VENV)/bin/pip-audit --progress-spinner off --format json \
+		| $(PY) .ci/pip_audit_report.py
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy magok accounts companies events programs notifications

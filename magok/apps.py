@@ -6,3 +6,4 @@ class MagokConfig(AppConfig):
     periodic task table) live here, above every domain app."""
 
     name = "magok"
+    verbose_name = "마곡 포털"

@@ -398,6 +398,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "마곡 포털 <noreply@magok
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST API -------------------------------------------------------------------------
+# API writes sent with an Idempotency-Key header are answered once and replayed for this long.
+IDEMPOTENCY_KEY_TTL_HOURS = 24
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [

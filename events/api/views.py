@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from magok.api import AuthenticatedAPIRequest, error_responses
 from magok.i18n import current_language
+from magok.idempotency import idempotent
 from magok.inputs import IsoDateTimeFilter
 
 from .. import selectors
@@ -68,6 +69,7 @@ class EventRegistrationCreateView(APIView):
         },
         summary="Register yourself and/or colleagues for an event",
     )
+    @idempotent
     def post(self, request: AuthenticatedAPIRequest, pk: int) -> Response:
         event = get_object_or_404(selectors.event_visible_queryset(), pk=pk)
         serializer = RegistrationCreateSerializer(data=request.data)
@@ -107,6 +109,7 @@ class RegistrationViewSet(
         responses={204: None, **error_responses(), 404: None},
         summary="Cancel a registration (promotes the first waitlisted attendee)",
     )
+    @idempotent
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
         registration = self.get_object()
         registration_cancel(registration=registration, by=self.request.user)

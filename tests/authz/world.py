@@ -1,0 +1,107 @@
+"""The little world the authorisation matrix runs in: one object of each kind, owned by company A,
+and one user per role. Built once per test (the database rolls back after each)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Membership, User
+from events.models import Audience, Registration
+from programs.models import Application, ApplicationAttachment
+from tests.factories import (
+    CompanyFactory,
+    EventFactory,
+    MembershipFactory,
+    RegistrationFactory,
+    RepresentativeFactory,
+    StaffFactory,
+    UserFactory,
+)
+from tests.programs.factories import PDF_BYTES, ApplicationFactory, CallFactory, ReviewFactory
+
+ANONYMOUS = "anonymous"
+OTHER = "other_company_member"
+MEMBER = "member"
+REPRESENTATIVE = "representative"
+REVIEWER = "reviewer"
+STAFF_NO_PERMS = "staff_without_permissions"
+STAFF = "staff_with_role_permissions"
+SUPERUSER = "superuser"
+ROLES = (ANONYMOUS, OTHER, MEMBER, REPRESENTATIVE, REVIEWER, STAFF_NO_PERMS, STAFF, SUPERUSER)
+
+# The permissions of SBA's working staff: everything about events, companies and programmes,
+# nothing of the system screens.
+STAFF_APPS = ("accounts", "companies", "events", "programs")
+
+
+@dataclass
+class World:
+    users: dict[str, User | None] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def build_world() -> World:
+    company = CompanyFactory(slug="company-a")
+    representative = RepresentativeFactory(company=company, user__email="ceo@a.example.kr").user
+    member = MembershipFactory(company=company, user__email="staff@a.example.kr").user
+    other = MembershipFactory(user__email="staff@b.example.kr").user
+    reviewer = UserFactory(email="reviewer@example.kr")
+    staff_no_perms = UserFactory(email="new-staff@sba.example.kr", is_staff=True)
+    staff = UserFactory(email="events-staff@sba.example.kr", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label__in=STAFF_APPS))
+    superuser = StaffFactory(email="admin@sba.example.kr")
+
+    requester = UserFactory(email="applicant@example.kr")
+    join_request = MembershipFactory(user=requester, company=company, status=Membership.Status.PENDING)
+
+    event = EventFactory(audience=Audience.TENANTS, capacity=50)
+    registration = RegistrationFactory(
+        event=event, user=member, registered_by=member, company=company, status=Registration.Status.CONFIRMED
+    )
+    call = CallFactory()
+    application = ApplicationFactory(
+        call=call, company=company, created_by=representative, status=Application.Status.SUBMITTED
+    )
+    attachment = ApplicationAttachment(
+        application=application, original_name="plan.pdf", content_type="application/pdf", size=len(PDF_BYTES)
+    )
+    attachment.file.save("plan.pdf", ContentFile(PDF_BYTES), save=False)
+    attachment.save()
+    review = ReviewFactory(application=application, reviewer=reviewer)
+
+    users: dict[str, User | None] = {
+        ANONYMOUS: None,
+        OTHER: other,
+        MEMBER: member,
+        REPRESENTATIVE: representative,
+        REVIEWER: reviewer,
+        STAFF_NO_PERMS: staff_no_perms,
+        STAFF: staff,
+        SUPERUSER: superuser,
+    }
+    objects = {
+        "company": company,
+        "join_request": join_request,
+        "event": event,
+        "registration": registration,
+        "call": call,
+        "application": application,
+        "attachment": attachment,
+        "review": review,
+    }
+    return World(users=users, objects=objects)
+
+
+def token_for(user: User) -> str:
+    return Token.objects.get_or_create(user=user)[0].key
