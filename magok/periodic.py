@@ -61,6 +61,12 @@ SCHEDULES: list[Schedule] = [
         every_minutes=60,
         description="Reminds companies of unsubmitted drafts 3 days and 1 day before a call closes.",
     ),
+    Schedule(
+        name="API 멱등 키 정리 (purge idempotency keys)",
+        task="magok.tasks.purge_idempotency_keys",
+        every_minutes=60,
+        description="Deletes Idempotency-Key records older than IDEMPOTENCY_KEY_TTL_HOURS.",
+    ),
 ]
 
 

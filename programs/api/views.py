@@ -7,10 +7,12 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from magok.api import AuthenticatedAPIRequest, error_responses
+from magok.idempotency import idempotent
 
 from .. import selectors, services
 from ..models import Application, ApplicationEvent, Program
@@ -66,6 +68,10 @@ class ApplicationViewSet(
             .order_by("-created_at")
         )
 
+    @idempotent
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data: dict[str, Any] = dict(serializer.validated_data)
         call = data.pop("call")
@@ -90,6 +96,7 @@ class ApplicationViewSet(
         summary="Submit a draft (or resubmit after an information request)",
     )
     @action(detail=True, methods=["post"])
+    @idempotent
     def submit(self, request: AuthenticatedAPIRequest, pk: str | None = None) -> Response:
         application = self.get_object()
         services.application_submit(application=application, by=request.user)

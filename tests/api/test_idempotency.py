@@ -59,7 +59,7 @@ def test_without_a_key_a_resend_is_a_new_request():
     assert _register(client, event, None).status_code == 201
     second = _register(client, event, None)
 
-    assert second.status_code == 400  # the duplicate rule answers, not a replay
+    assert second.status_code == 409  # the duplicate rule answers, not a replay
     assert Registration.objects.filter(event=event).count() == 1
 
 
@@ -171,3 +171,37 @@ def test_concurrent_retries_register_once():
     assert len({json.dumps(body, sort_keys=True) for _, body, _ in answers}) == 1
     assert sum(replayed for _, _, replayed in answers) == 7
     assert Registration.objects.filter(event=event).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_application_create_retried_with_its_key_makes_one_draft(client):
+    from accounts.models import Membership
+    from programs.models import Application
+    from tests.programs.factories import CallFactory
+
+    representative = MembershipFactory(role=Membership.Role.REPRESENTATIVE).user
+    call = CallFactory()
+    client.force_login(representative)
+    body = {"call": call.pk, "contact_phone": "02-000-0000", "consent": True}
+    headers = {"Idempotency-Key": "apply-1"}
+
+    first = client.post("/api/v1/applications/", body, content_type="application/json", headers=headers)
+    retry = client.post("/api/v1/applications/", body, content_type="application/json", headers=headers)
+
+    assert first.status_code == 201, first.content
+    assert retry.status_code == 201
+    assert retry.json()["id"] == first.json()["id"]
+    assert Application.objects.filter(call=call).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_purge_task_runs_twice_safely(settings):
+    from magok.tasks import purge_idempotency_keys
+
+    member = MembershipFactory().user
+    _register(_client(member), EventFactory(audience=Audience.TENANTS), "old")
+    expired = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS + 1)
+    IdempotentRequest.objects.update(created_at=expired)
+
+    assert purge_idempotency_keys.apply().get() == 1
+    assert purge_idempotency_keys.apply().get() == 0

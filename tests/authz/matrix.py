@@ -71,10 +71,12 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "application-detail": (
         Check(only(dict.fromkeys(COMPANY_A, 200), others=404, anonymous=403), kwargs=pk("application")),
     ),
-    # Already submitted: the company gets the domain refusal, everyone else cannot see it.
+    # Already submitted: the company gets the state machine's refusal (409), others cannot see it.
     "application-submit": (
-        Check(only(dict.fromkeys(COMPANY_A, 400), others=404, anonymous=403), POST, pk("application")),
+        Check(only(dict.fromkeys(COMPANY_A, 409), others=404, anonymous=403), POST, pk("application")),
     ),
+    # A path under /api/v1/ that matches no endpoint: the API's JSON 404 for everyone.
+    "api-not-found": (Check(everyone(404), path="/api/v1/no-such-endpoint/"),),
     # Accounts
     "accounts:login": (Check(signed_in(302, anonymous=200)),),
     "accounts:logout": (Check(everyone(302), POST),),
@@ -87,6 +89,9 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         Check(everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}),
     ),
     "accounts:password_reset_complete": (Check(everyone(200)),),
+    "accounts:signup_sent": (Check(everyone(200)),),
+    # The link in the sign-up e-mail: GET only shows the button (mail scanners open links).
+    "accounts:signup_confirm": (Check(everyone(200), kwargs=lambda w: {"token": "not-a-real-token"}),),
     "accounts:join": (Check(signed_in(200)),),
     # Only the requester may withdraw a join request; none of the roles made this one.
     "accounts:membership_withdraw": (Check(signed_in(404), POST, pk("join_request")),),
@@ -118,6 +123,10 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "events:register": (Check(only({OTHER: 200, MEMBER: 200, REPRESENTATIVE: 200}, others=302), kwargs=pk("event")),),
     # Without a registration just made in this session, the page sends the visitor back.
     "events:registered": (Check(everyone(302), kwargs=pk("event")),),
+    # After a registration without an account: the same "check your e-mail" page for anyone.
+    "events:check_email": (Check(everyone(200), kwargs=pk("event")),),
+    # The link in the registration e-mail; a forged token is refused for anyone.
+    "events:confirm": (Check(everyone(400), kwargs=lambda w: {"token": "not-a-real-token"}),),
     "events:ticket": (
         Check(only(dict.fromkeys(COMPANY_A + WITH_PERMISSION, 200), others=404), kwargs=pk("registration")),
     ),
