@@ -135,37 +135,6 @@ def signup_confirm(*, token: str) -> User:
     return user
 
 
-def user_signup(
-    *,
-    email: str,
-    name: str,
-    password: str,
-    consent: ConsentText,
-    phone: str = "",
-    position: str = "",
-    language: str = User.Language.KO,
-) -> User:
-    """Create an account. The caller has shown ``consent`` and the person agreed to it."""
-    email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise EmailTakenError()
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(
-                email=email,
-                password=password,
-                name=name.strip(),
-                phone=phone.strip(),
-                position=position.strip(),
-                language=language,
-                privacy_consent_version=consent.version,
-                privacy_consented_at=timezone.now(),
-            )
-    except IntegrityError:
-        # Two sign-ups with the same address at once: the unique index decides.
-        raise EmailTakenError() from None
-
-
 def password_reset_request(*, email: str) -> None:
     """Send a password reset link to the account of ``email``, if there is one.
 

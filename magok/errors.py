@@ -41,6 +41,8 @@ CODES: dict[str, tuple[int, str]] = {
     "seat_cap": (CONFLICT, "The company's seats for the event are taken."),
     "other_company": (BAD_REQUEST, "An attendee belongs to another company."),
     "busy": (CONFLICT, "Many registrations at once: nothing was written; retry after the Retry-After seconds."),
+    "link_expired": (BAD_REQUEST, "The confirmation link has expired; register again."),
+    "link_invalid": (BAD_REQUEST, "The confirmation link is not valid (altered, cancelled or replaced)."),
     "started": (BAD_REQUEST, "The event has started; the registration can no longer be cancelled."),
     "throttled": (BAD_REQUEST, "Too many registrations from this address; try again later."),
     # programs
