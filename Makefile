@@ -27,7 +27,8 @@ run: $(VENV)/.installed
 	$(PY) manage.py install_periodic_tasks
 	$(PY) manage.py generate_series
 	@echo "Portal: http://127.0.0.1:$(PORT)  (staff: admin@sba.example.kr / magok-admin-2027, representative: ceo@robotis.example.kr / magok-demo-2027)"
-	exec $(PY) manage.py serve_local --port=$(PORT)
+	@# Links in e-mails and calendars point at this server unless SITE_URL says otherwise.
+	exec env SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py serve_local --port=$(PORT)
 
 # Two runs: tests that commit for real empty the database when they finish, so they run after
 # the others (see tests/conftest.py).

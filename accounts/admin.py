@@ -107,13 +107,13 @@ class MembershipAdmin(admin.ModelAdmin):
                 succeeded += 1
         return succeeded
 
-    @admin.action(description=gettext_lazy("선택한 소속 요청 승인"))
+    @admin.action(description=gettext_lazy("선택한 소속 요청 승인"), permissions=["change"])
     def approve_selected(self, request: AuthenticatedRequest, queryset: QuerySet[Membership]) -> None:
         if count := self._decide(request, queryset, services.membership_approve):
             message = ngettext("%(count)d건을 승인했습니다.", "%(count)d건을 승인했습니다.", count)
             self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description=gettext_lazy("선택한 소속 요청 반려"))
+    @admin.action(description=gettext_lazy("선택한 소속 요청 반려"), permissions=["change"])
     def reject_selected(self, request: AuthenticatedRequest, queryset: QuerySet[Membership]) -> None:
         if count := self._decide(request, queryset, services.membership_reject):
             message = ngettext("%(count)d건을 반려했습니다.", "%(count)d건을 반려했습니다.", count)

@@ -121,11 +121,11 @@ class CompanyAdmin(admin.ModelAdmin):
             return HttpResponse(status=404)
         return self._spreadsheet_response(None, file_format)
 
-    @admin.action(description=_("선택한 기업을 XLSX로 내보내기"))
+    @admin.action(description=_("선택한 기업을 XLSX로 내보내기"), permissions=["view"])
     def export_selected_xlsx(self, request: HttpRequest, queryset: QuerySet[Company]) -> HttpResponse:
         return self._spreadsheet_response(queryset.prefetch_related("sectors").order_by("name_ko"), "xlsx")
 
-    @admin.action(description=_("선택한 기업을 CSV로 내보내기"))
+    @admin.action(description=_("선택한 기업을 CSV로 내보내기"), permissions=["view"])
     def export_selected_csv(self, request: HttpRequest, queryset: QuerySet[Company]) -> HttpResponse:
         return self._spreadsheet_response(queryset.prefetch_related("sectors").order_by("name_ko"), "csv")
 
@@ -254,11 +254,11 @@ class ProfileChangeRequestAdmin(admin.ModelAdmin):
             messages.SUCCESS if done else messages.WARNING,
         )
 
-    @admin.action(description=_("선택한 변경 요청 승인"))
+    @admin.action(description=_("선택한 변경 요청 승인"), permissions=["change"])
     def approve_selected(self, request: AuthenticatedRequest, queryset: QuerySet[ProfileChangeRequest]) -> None:
         self._decide(request, queryset, approve=True)
 
-    @admin.action(description=_("선택한 변경 요청 반려"))
+    @admin.action(description=_("선택한 변경 요청 반려"), permissions=["change"])
     def reject_selected(self, request: AuthenticatedRequest, queryset: QuerySet[ProfileChangeRequest]) -> None:
         self._decide(request, queryset, approve=False)
 

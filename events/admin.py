@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,7 +25,7 @@ from .forms import EventCancelForm, EventMessageForm
 from .models import AgendaItem, Event, EventKind, EventReminder, EventSeries, Registration, Speaker
 from .recurrence import series_generate
 from .reminders import reminder_resend
-from .services import event_cancel, event_duplicate, event_message_send, event_update
+from .services import RegistrationError, event_cancel, event_duplicate, event_message_send, event_update
 
 
 @admin.register(EventKind)
@@ -100,6 +100,10 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [SpeakerInline, AgendaItemInline, RegistrationInline]
     actions = ["duplicate_events", "export_csv", "export_xlsx", "send_message", "cancel_events"]
     readonly_fields = ["links", "series", "occurrence_date", "created_at", "updated_at"]
+
+    def has_view_registrations_permission(self, request: HttpRequest) -> bool:
+        """The attendee lists are personal data: the right to see events is not enough."""
+        return request.user.has_perm("events.view_registration")
     fieldsets = [
         (
             None,
@@ -194,6 +198,17 @@ class EventAdmin(admin.ModelAdmin):
         updated = event_update(event=Event.objects.get(pk=obj.pk), by=request.user, **changes)
         obj.__dict__.update({k: v for k, v in updated.__dict__.items() if not k.startswith("_")})
 
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RegistrationError as error:
+            # The event stayed locked (a registration rush): the admin's transaction rolled back,
+            # inlines included, so nothing changed. Back to the form with the reason.
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
     def get_urls(self) -> list[Any]:
         return [
             path(
@@ -224,13 +239,13 @@ class EventAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/events/event/attendance.html", context)
 
-    @admin.action(description=_("선택한 행사 복제 (작성 중 상태로)"))
+    @admin.action(description=_("선택한 행사 복제 (작성 중 상태로)"), permissions=["add"])
     def duplicate_events(self, request: AuthenticatedRequest, queryset: QuerySet[Event]) -> None:
         for event in queryset:
             event_duplicate(event=event, by=request.user)
         self.message_user(request, _("%(n)s개 행사를 복제했습니다.") % {"n": queryset.count()}, messages.SUCCESS)
 
-    @admin.action(description=_("참가자 명단 내려받기 (CSV)"))
+    @admin.action(description=_("참가자 명단 내려받기 (CSV)"), permissions=["view_registrations"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Event]) -> HttpResponse:
         return HttpResponse(
             attendees_export_csv(events=queryset),
@@ -238,7 +253,7 @@ class EventAdmin(admin.ModelAdmin):
             headers={"Content-Disposition": 'attachment; filename="attendees.csv"'},
         )
 
-    @admin.action(description=_("참가자 명단 내려받기 (XLSX)"))
+    @admin.action(description=_("참가자 명단 내려받기 (XLSX)"), permissions=["view_registrations"])
     def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Event]) -> HttpResponse:
         return HttpResponse(
             attendees_export_xlsx(events=queryset),
@@ -260,7 +275,7 @@ class EventAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/events/event/action_form.html", context)
 
-    @admin.action(description=_("확정 참가자 전원에게 메시지 보내기"))
+    @admin.action(description=_("확정 참가자 전원에게 메시지 보내기"), permissions=["change"])
     def send_message(self, request: AuthenticatedRequest, queryset: QuerySet[Event]) -> TemplateResponse | None:
         form = EventMessageForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
@@ -276,13 +291,19 @@ class EventAdmin(admin.ModelAdmin):
             return None
         return self._intermediate(request, queryset, form, _("확정 참가자에게 메시지 보내기"), "send_message")
 
-    @admin.action(description=_("선택한 행사 취소 (신청자 전원에게 안내)"))
+    @admin.action(description=_("선택한 행사 취소 (신청자 전원에게 안내)"), permissions=["change"])
     def cancel_events(self, request: AuthenticatedRequest, queryset: QuerySet[Event]) -> TemplateResponse | None:
         form = EventCancelForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
+            cancelled = 0
             for event in queryset:
-                event_cancel(event=event, by=request.user, message=form.cleaned_data["message"])
-            self.message_user(request, _("%(n)s개 행사를 취소했습니다.") % {"n": queryset.count()}, messages.SUCCESS)
+                try:
+                    event_cancel(event=event, by=request.user, message=form.cleaned_data["message"])
+                except RegistrationError as error:
+                    self.message_user(request, f"{event}: {error.message}", messages.ERROR)
+                else:
+                    cancelled += 1
+            self.message_user(request, _("%(n)s개 행사를 취소했습니다.") % {"n": cancelled}, messages.SUCCESS)
             return None
         return self._intermediate(request, queryset, form, _("행사 취소하기"), "cancel_events")
 
@@ -370,7 +391,7 @@ class EventReminderAdmin(admin.ModelAdmin):
     def email_attempts(self, obj: EventReminder) -> int | str:
         return obj.email.attempts if obj.email else "–"
 
-    @admin.action(description=_("선택한 리마인더 다시 보내기"))
+    @admin.action(description=_("선택한 리마인더 다시 보내기"), permissions=["change"])
     def resend(self, request: HttpRequest, queryset: QuerySet[EventReminder]) -> None:
         done = busy = 0
         for reminder in queryset.select_related("email"):
@@ -393,7 +414,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
     list_filter = ["rule", "is_active", "kind"]
     actions = ["generate_now"]
 
-    @admin.action(description=_("선택한 반복 행사의 회차를 지금 만들기"))
+    @admin.action(description=_("선택한 반복 행사의 회차를 지금 만들기"), permissions=["change"])
     def generate_now(self, request: HttpRequest, queryset: QuerySet[EventSeries]) -> None:
         created = sum(len(series_generate(series=series)) for series in queryset)
         self.message_user(

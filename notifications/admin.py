@@ -26,7 +26,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def short_error(self, obj: OutboundEmail) -> str:
         return obj.last_error[:80]
 
-    @admin.action(description=_("선택한 이메일 다시 보내기"))
+    @admin.action(description=_("선택한 이메일 다시 보내기"), permissions=["change"])
     def resend(self, request: HttpRequest, queryset: QuerySet[OutboundEmail]) -> None:
         done = busy = 0
         for email in queryset:

@@ -311,7 +311,7 @@ def _bulk_transition_action(to: str, label: Any) -> Any:
         return modeladmin.bulk_transition(request, queryset, to=to, label=label)
 
     action.__name__ = f"mark_{to}"
-    return admin.action(description=label)(action)
+    return admin.action(description=label, permissions=["change"])(action)
 
 
 @admin.register(Application)
@@ -440,7 +440,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/programs/application_action.html", context)
 
-    @admin.action(description=gettext_lazy("심사위원 배정"))
+    @admin.action(description=gettext_lazy("심사위원 배정"), permissions=["change"])
     def assign_reviewers(self, request: AuthenticatedRequest, queryset: QuerySet[Application]) -> HttpResponse | None:
         if "apply" in request.POST:
             form = AssignReviewersForm(request.POST)

@@ -121,3 +121,5 @@ def test_make_run_serves_on_the_port_given() -> None:
         text=True,
     ).stdout
     assert dry.splitlines()[-1].endswith("manage.py serve_local --port=8123")
+    # E-mail and calendar links follow the port unless SITE_URL is set.
+    assert "SITE_URL=${SITE_URL:-http://127.0.0.1:8123}" in dry.splitlines()[-1]

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from events.selectors import seats_left
+
 register = template.Library()
-
-
-@register.filter
-def seats_left(event: object) -> int:
-    taken = getattr(event, "confirmed_count", 0) + getattr(event, "held_count", 0)
-    return max(event.capacity - taken, 0)  # type: ignore[attr-defined]
+register.filter("seats_left", seats_left)

@@ -7,10 +7,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import pytest
 from django.db import connection, transaction
+from django.forms import MultiWidget
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from events.models import Audience, Event, Registration
@@ -90,3 +93,56 @@ def test_api_answers_409_with_retry_after(bounded):
     assert response.status_code == 409
     assert response.json()["code"] == "busy" and response["Retry-After"] == "3"
     assert api.post(f"/api/v1/events/{event.pk}/registrations/", {"consent": True}, format="json").status_code == 201
+
+
+def test_admin_cancel_action_reports_busy_instead_of_crashing(bounded, client):
+    from tests.factories import StaffFactory
+
+    event = EventFactory(capacity=5)
+    client.force_login(StaffFactory())
+    data = {"action": "cancel_events", "_selected_action": [event.pk], "apply": "1", "message": "우천으로 취소합니다."}
+    with locked_elsewhere(event):
+        response = client.post(reverse("admin:events_event_changelist"), data, follow=True)
+
+    assert response.status_code == 200
+    assert "지금 신청이 많습니다" in response.content.decode()
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED
+
+
+def test_admin_event_edit_reports_busy_and_changes_nothing(bounded, client):
+    from tests.factories import StaffFactory
+
+    event = EventFactory(capacity=5, venue_ko="마곡 R&D센터")
+    client.force_login(StaffFactory())
+    url = reverse("admin:events_event_change", args=[event.pk])
+    with locked_elsewhere(event):
+        response = client.post(url, {**_admin_post_data(client, url), "venue_ko": "FITI 시험연구원"}, follow=True)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors if response.context.get("adminform") else None
+    assert "지금 신청이 많습니다" in response.content.decode(), errors
+    event.refresh_from_db()
+    assert event.venue_ko == "마곡 R&D센터"
+
+
+def _admin_post_data(client, url: str) -> dict[str, object]:
+    """What the admin change page would post back unchanged: every form and inline field."""
+    context = client.get(url).context
+    data: dict[str, object] = {}
+    for form in [context["adminform"].form, *(f for fs in context["inline_admin_formsets"] for f in fs.formset.forms)]:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value is None:
+                continue
+            if isinstance(field.widget, MultiWidget):  # the admin's split date and time
+                local = timezone.localtime(value) if isinstance(value, datetime) else value
+                data[form.add_prefix(name) + "_0"] = local.strftime("%Y-%m-%d")
+                data[form.add_prefix(name) + "_1"] = local.strftime("%H:%M:%S")
+                continue
+            data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list) else value
+    for inline in context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    return data
