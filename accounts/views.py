@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from companies.models import Company
-from magok.http import AuthenticatedRequest
+from magok.http import AuthenticatedRequest, client_ip
+from magok.ratelimit import attempts_within_limits
 
 from . import services
 from .forms import EmailAuthenticationForm, JoinCompanyForm, OutboxPasswordResetForm, ProfileForm, SignupForm
@@ -80,7 +81,7 @@ def signup(request: HttpRequest) -> HttpResponseBase:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _signup_allowed(request, form):
         data = form.cleaned_data
         services.signup_request(
             email=data["email"],
@@ -93,6 +94,24 @@ def signup(request: HttpRequest) -> HttpResponseBase:
         )
         return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form, "consent": form.consent_text})
+
+
+# Each sign-up e-mails the typed address (a link, or a notice to its owner): limit the attempts
+# per address, and per client (behind a proxy many visitors share one, so that is generous).
+SIGNUP_ATTEMPTS_PER_EMAIL_HOUR = 5
+SIGNUP_ATTEMPTS_PER_CLIENT_HOUR = 30
+
+
+def _signup_allowed(request: HttpRequest, form: SignupForm) -> bool:
+    """Counts the attempt; when over a limit, says so on the form (the same for any address)."""
+    email = form.cleaned_data["email"].strip().lower()
+    if attempts_within_limits(
+        (f"accounts:signup:email:{email}", SIGNUP_ATTEMPTS_PER_EMAIL_HOUR),
+        (f"accounts:signup:client:{client_ip(request)}", SIGNUP_ATTEMPTS_PER_CLIENT_HOUR),
+    ):
+        return True
+    form.add_error(None, _("가입 신청이 너무 많습니다. 한 시간 뒤에 다시 시도해 주세요."))
+    return False
 
 
 def signup_sent(request: HttpRequest) -> HttpResponse:

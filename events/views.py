@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from accounts.models import User
 from magok.http import AuthenticatedRequest, client_ip
 from magok.i18n import current_language
 from magok.inputs import parse_int, parse_json, parse_month, parse_text
+from magok.ratelimit import attempts_within_limits
 
 from . import selectors
 from .consent import REGISTRATION_CONSENT
@@ -47,23 +47,10 @@ ANONYMOUS_ATTEMPTS_PER_CLIENT_HOUR = 60
 
 
 def _anonymous_registration_allowed(request: HttpRequest, email: str) -> bool:
-    limits = (
+    return attempts_within_limits(
         (f"events:anonymous-registrations:email:{email.strip().lower()}", ANONYMOUS_ATTEMPTS_PER_EMAIL_HOUR),
-        (
-            f"events:anonymous-registrations:client:{client_ip(request)}",
-            ANONYMOUS_ATTEMPTS_PER_CLIENT_HOUR,
-        ),
+        (f"events:anonymous-registrations:client:{client_ip(request)}", ANONYMOUS_ATTEMPTS_PER_CLIENT_HOUR),
     )
-    allowed = True
-    for key, limit in limits:
-        cache.add(key, 0, timeout=3600)
-        try:
-            attempts = cache.incr(key)
-        except ValueError:  # expired (or cleared) between add and incr
-            cache.set(key, 1, timeout=3600)
-            attempts = 1
-        allowed = attempts <= limit and allowed
-    return allowed
 
 
 def _user(request: HttpRequest) -> User | None:

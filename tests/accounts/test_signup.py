@@ -169,3 +169,30 @@ def test_unconfirmed_signups_are_deleted_once_their_link_has_expired(client):
     SignupRequest.objects.update(created_at=timezone.now() - timedelta(days=4))
     client.post(reverse("accounts:signup"), {**VALID, "email": "later@example.kr"})
     assert list(SignupRequest.objects.values_list("email", flat=True)) == ["later@example.kr"]
+
+
+def test_signups_for_one_address_are_limited_per_hour(client):
+    """Each sign-up e-mails the typed address: a sixth try within the hour e-mails nobody."""
+    from accounts.views import SIGNUP_ATTEMPTS_PER_EMAIL_HOUR
+
+    for _ in range(SIGNUP_ATTEMPTS_PER_EMAIL_HOUR):
+        assert client.post(reverse("accounts:signup"), VALID).status_code == 302
+    sent = OutboundEmail.objects.count()
+
+    refused = client.post(reverse("accounts:signup"), VALID)
+
+    assert refused.status_code == 200
+    assert "가입 신청이 너무 많습니다" in text_of(refused)
+    assert OutboundEmail.objects.count() == sent
+
+
+def test_signups_from_one_client_are_limited_per_hour(client):
+    from accounts.views import SIGNUP_ATTEMPTS_PER_CLIENT_HOUR
+
+    for n in range(SIGNUP_ATTEMPTS_PER_CLIENT_HOUR):
+        assert client.post(reverse("accounts:signup"), {**VALID, "email": f"person{n}@example.kr"}).status_code == 302
+
+    refused = client.post(reverse("accounts:signup"), {**VALID, "email": "one-more@example.kr"})
+
+    assert refused.status_code == 200
+    assert not SignupRequest.objects.filter(email="one-more@example.kr").exists()
