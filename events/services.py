@@ -513,7 +513,13 @@ def registration_confirm(*, token: str) -> Registration:
         current.confirmed_at = now if current.status == Registration.Status.CONFIRMED else None
         current.hold_expires_at = None
         current.user = _account_with_email(current.email)
-        current.save(update_fields=["status", "confirmed_at", "hold_expires_at", "user", "updated_at"])
+        fields = ["status", "confirmed_at", "hold_expires_at", "user", "updated_at"]
+        if current.status == Registration.Status.WAITLISTED:
+            # The waitlist is ordered by created_at: an unproven registration joins the queue
+            # when its address is proven, behind those who joined while its link lay unopened.
+            current.created_at = now
+            fields.append("created_at")
+        current.save(update_fields=fields)
         current.event = event
         if current.status == Registration.Status.WAITLISTED:
             setattr(current, "waitlist_position", seats.waitlisted)  # noqa: B010

@@ -106,6 +106,26 @@ def test_confirming_after_the_hold_runs_the_normal_seat_decision():
     assert OutboundEmail.objects.filter(to="alate@visitor.example.kr", subject__contains="대기").exists()
 
 
+def test_a_late_confirmation_queues_behind_those_who_joined_the_waitlist_meanwhile():
+    from events.services import registration_cancel
+
+    event = EventFactory(capacity=1, audience=Audience.PUBLIC)
+    [seated] = register(event, UserFactory())
+    register(event, None, attendee("late", "visitor.example.kr"))  # no seat to hold
+    [waiting] = register(event, UserFactory())
+    assert waiting.status == Registration.Status.WAITLISTED
+
+    late = registration_confirm(token=_token("alate@visitor.example.kr"))
+
+    assert late.status == Registration.Status.WAITLISTED
+    assert late.waitlist_position == 2
+    registration_cancel(registration=seated, by=seated.user)
+    waiting.refresh_from_db()
+    late.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert late.status == Registration.Status.WAITLISTED
+
+
 def test_a_valid_hold_keeps_its_seat_when_confirmed():
     event = EventFactory(capacity=1, audience=Audience.PUBLIC)
     register(event, None, attendee("early", "visitor.example.kr"))
