@@ -434,6 +434,9 @@ def _upcoming_events(today: date) -> list[DemoEvent]:
 def _save(spec: DemoEvent, *, past: bool, users: Mapping[str, User], companies: Mapping[str, Company]) -> int:
     starts_at = datetime.combine(spec.day, spec.start, tzinfo=SEOUL)
     ends_at = starts_at + timedelta(hours=spec.hours)
+    opens_at = starts_at - timedelta(days=45)
+    if not past:  # upcoming demo events take registrations from today, so every flow can be tried
+        opens_at = min(opens_at, timezone.now())
     kind = EventKind.objects.get(slug=spec.kind)
     event, _created = Event.objects.update_or_create(
         kind=kind,
@@ -453,7 +456,7 @@ def _save(spec: DemoEvent, *, past: bool, users: Mapping[str, User], companies: 
             "seat_cap_per_company": spec.seat_cap,
             "audience": spec.audience,
             "status": Event.Status.FINISHED if past else Event.Status.PUBLISHED,
-            "registration_opens_at": starts_at - timedelta(days=45),
+            "registration_opens_at": opens_at,
             "registration_closes_at": starts_at - timedelta(days=1),
         },
     )

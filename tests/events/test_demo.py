@@ -32,6 +32,16 @@ def test_demo_loads_2019_events_and_is_idempotent():
     assert Registration.objects.filter(company=robotis, checked_in_at__isnull=False).exists()
 
 
+def test_demo_has_public_events_open_for_registration_today():
+    from events.models import Audience
+
+    load_demo()
+    now = timezone.now()
+    upcoming = Event.objects.filter(starts_at__gt=now, status=Event.Status.PUBLISHED, audience=Audience.PUBLIC)
+    assert upcoming.exists()
+    assert all(event.registration_opens_at <= now < event.registration_closes_at for event in upcoming)
+
+
 def test_demo_without_accounts_still_loads_events():
     assert "0 demo accounts" in load_demo()
     assert Event.objects.filter(title_ko="CEO비즈포럼 네트워킹 데이").exists()
