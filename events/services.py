@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -404,8 +405,15 @@ def _hold_for_proof(*, plan: RegistrationPlan, event: Event, now: datetime) -> l
         event=event,
         dedupe_key=f"events:registration:{existing.pk}:verify:{stamp}",
         confirm_url=registration_confirm_url(registration=existing),
-        hold_minutes=settings.EVENT_PENDING_HOLD_MINUTES,
-        link_hours=settings.EVENT_CONFIRM_LINK_HOURS,
+        # What is left, not the full lengths: asking again sends a new e-mail but neither the
+        # link (from the first request) nor the hold is extended.
+        hold_minutes=math.ceil((existing.hold_expires_at - now).total_seconds() / 60)
+        if existing.hold_expires_at and existing.hold_expires_at > now
+        else 0,
+        link_hours=min(
+            settings.EVENT_CONFIRM_LINK_HOURS,
+            max(1, math.ceil((existing.created_at + _link_validity() - now).total_seconds() / 3600)),
+        ),
     )
     return [existing]
 

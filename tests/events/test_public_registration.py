@@ -141,6 +141,21 @@ def test_asking_again_sends_a_new_link_but_never_extends_the_hold(public_event):
     assert OutboundEmail.objects.filter(to="aagain@visitor.example.kr", subject__contains="신청 확인").count() == 2
 
 
+def test_a_second_link_email_states_the_time_left_not_the_full_lengths(public_event, settings):
+    [first] = register(public_event, None, attendee("again", "visitor.example.kr"))
+    # Ten hours later the hold is gone and 14 of the link's 24 hours are left.
+    Registration.objects.filter(pk=first.pk).update(
+        created_at=first.created_at - timedelta(hours=10), hold_expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    register(public_event, None, attendee("again", "visitor.example.kr"))
+    first_mail, second_mail = OutboundEmail.objects.filter(to="aagain@visitor.example.kr").order_by("id")
+
+    assert f"{settings.EVENT_CONFIRM_LINK_HOURS}시간 동안 유효" in first_mail.body_text
+    assert f"{settings.EVENT_PENDING_HOLD_MINUTES}분 안에 확인하면" in first_mail.body_text
+    assert "14시간 동안 유효" in second_mail.body_text
+    assert "분 안에 확인하면" not in second_mail.body_text  # no seat is held any more
+
+
 def test_expired_link_is_refused_with_a_clear_message(client, public_event, monkeypatch, settings):
     old = signing.TimestampSigner().timestamp
 
