@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from _db import admin_connection, database_url_with_name
+from _db import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -165,18 +165,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards (for EXPLAIN by hand).")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        print("DATABASE_URL must point to PostgreSQL (the benchmark creates a database next to it).")
-        return 2
-    bench_db = f"magok_bench_{os.getpid()}"
-    admin = admin_connection(url)
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE \"{bench_db}\" TEMPLATE template0 ENCODING 'UTF8'")
-    os.environ["DATABASE_URL"] = database_url_with_name(url, bench_db)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magok.settings")
-    os.environ["AXES_ENABLED"] = "0"
-    try:
+    with throwaway_database(keep=args.keep) as bench_db:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magok.settings")
+        os.environ["AXES_ENABLED"] = "0"
         import django
 
         django.setup()
@@ -218,13 +209,6 @@ def main() -> int:
         print("\n... and without them:")
         print(plan_without)
         connections.close_all()
-    finally:
-        if args.keep:
-            print(f'\nkept database {bench_db}; drop it with: DROP DATABASE "{bench_db}"')
-        else:
-            with admin.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
-        admin.close()
     return 0
 
 

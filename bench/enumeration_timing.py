@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _db import admin_connection, database_url_with_name
+from _db import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -86,19 +86,10 @@ def main() -> int:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        print("DATABASE_URL must point to PostgreSQL (the benchmark creates a database next to it).")
-        return 2
-    bench_db = f"magok_bench_{os.getpid()}"
-    admin = admin_connection(url)
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE \"{bench_db}\" TEMPLATE template0 ENCODING 'UTF8'")
-    os.environ["DATABASE_URL"] = database_url_with_name(url, bench_db)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magok.settings")
-    os.environ["DJANGO_ENV"] = "test"
-    os.environ.pop("REDIS_URL", None)  # local-memory cache; the broker is set below
-    try:
+    with throwaway_database(keep=args.keep) as bench_db:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magok.settings")
+        os.environ["DJANGO_ENV"] = "test"
+        os.environ.pop("REDIS_URL", None)  # local-memory cache; the broker is set below
         import django
 
         django.setup()
@@ -151,13 +142,6 @@ def main() -> int:
         )
         report(f"Sign-up, {args.repeat} each", signup)
         connections.close_all()
-    finally:
-        if args.keep:
-            print(f'\nkept database {bench_db}; drop it with: DROP DATABASE "{bench_db}"')
-        else:
-            with admin.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
-        admin.close()
     return 0
 
 

@@ -35,7 +35,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from _db import admin_connection, database_url_with_name
+from _db import throwaway_database
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -437,20 +437,11 @@ def main() -> int:
     if args.repeat < 1 or args.registrations < 1 or args.spread < 1 or not thread_counts or min(thread_counts) < 1:
         parser.error("--repeat, --registrations, --spread and every thread count must be at least 1")
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        print("DATABASE_URL must point to PostgreSQL (the benchmark creates a database next to it).")
-        return 2
-    bench_db = f"magok_bench_{os.getpid()}"
-    admin = admin_connection(url)
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE \"{bench_db}\" TEMPLATE template0 ENCODING 'UTF8'")
-    os.environ["DATABASE_URL"] = database_url_with_name(url, bench_db)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magok.settings")
-    os.environ["DJANGO_ENV"] = "test"
-    os.environ["AXES_ENABLED"] = "0"
-    os.environ.pop("REDIS_URL", None)  # local-memory cache; the broker is set below
-    try:
+    with throwaway_database(keep=args.keep) as bench_db:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magok.settings")
+        os.environ["DJANGO_ENV"] = "test"
+        os.environ["AXES_ENABLED"] = "0"
+        os.environ.pop("REDIS_URL", None)  # local-memory cache; the broker is set below
         import django
 
         django.setup()
@@ -532,13 +523,6 @@ def main() -> int:
             print(f"\nWARNING: {prompt_failures.count} broker publish failures logged by email_prompt")
         connections.close_all()
         failed = any(r.errors or r.checks for r in results)
-    finally:
-        if args.keep:
-            print(f'\nkept database {bench_db}; drop it with: DROP DATABASE "{bench_db}"')
-        else:
-            with admin.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
-        admin.close()
     return 1 if failed else 0
 
 
