@@ -6,12 +6,13 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 
 from events import services
 from events.models import Audience, Event, Registration
 from events.services import AttendeeData, registration_cancel, registration_create
 from tests.factories import EventFactory, RegistrationFactory, StaffFactory, UserFactory
+
+from .helpers import run_in_threads
 
 # Real threads need real commits. `make test` runs such tests after the others, because the
 # flush that ends them also empties what data migrations created (see tests/conftest.py).
@@ -24,27 +25,6 @@ def _patient_lock(settings):
     # e-mails under it: the last ones wait longer than the production bound and would be told
     # "busy, try again". These tests are about the seat counts; test_lock_timeout.py tests the bound.
     settings.EVENT_LOCK_TIMEOUT_MS = 120_000
-
-
-def run_in_threads(jobs: list[Callable[[], object]]) -> list[BaseException]:
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def worker(job: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            job()
-        except BaseException as exc:  # noqa: BLE001 - collected and reported by the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 def _register_jobs(event: Event, n: int) -> list[Callable[[], object]]:

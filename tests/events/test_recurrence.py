@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime, timedelta
 
 import holidays
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from events.models import Event, EventSeries
 from events.recurrence import (
@@ -18,6 +17,7 @@ from events.recurrence import (
 )
 
 from .factories import EventSeriesFactory, SalonSeriesFactory
+from .helpers import run_in_threads
 
 Policy = EventSeries.HolidayPolicy
 WEDNESDAY = 2
@@ -185,23 +185,7 @@ def test_database_allows_one_occurrence_per_series_and_date(db: None) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_generators_create_each_occurrence_once() -> None:
     series = EventSeriesFactory(months_ahead=6)
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            series_generate(series=series, today=date(2027, 6, 1))
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_in_threads([lambda: series_generate(series=series, today=date(2027, 6, 1))] * 4)
 
     assert errors == []
     dates = list(Event.objects.filter(series=series).values_list("occurrence_date", flat=True))

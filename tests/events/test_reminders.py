@@ -16,6 +16,8 @@ from notifications.models import OutboundEmail
 from notifications.services import email_send
 from tests.factories import EventFactory, EventKindFactory, RegistrationFactory
 
+from .helpers import run_in_threads
+
 Status = EventReminder.Status
 
 
@@ -226,8 +228,6 @@ def test_queueing_costs_the_same_few_queries_per_reminder(db: None) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_runs_queue_each_reminder_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
     from notifications import services
 
     monkeypatch.setattr(services, "email_prompt", lambda *, email_id: True)  # no broker here
@@ -237,24 +237,8 @@ def test_concurrent_runs_queue_each_reminder_once(monkeypatch: pytest.MonkeyPatc
     Registration.objects.bulk_create(registrations)
     Registration.objects.filter(event=event).update(created_at=timezone.now() - timedelta(days=3))
     reminders_plan()
-    barrier = threading.Barrier(4)
     queued: list[int] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            queued.append(reminders_queue_due(batch_size=5))
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_in_threads([lambda: queued.append(reminders_queue_due(batch_size=5))] * 4)
 
     assert errors == []
     assert sum(queued) == 60  # SKIP LOCKED: no row was taken by two runs
