@@ -36,6 +36,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from magok.http import client_ip
+from magok.ratelimit import attempt_count
 
 ACCOUNT = "account"
 ADDRESS = "address"
@@ -84,13 +85,8 @@ def login_failure_record(*, email: str, address: str) -> None:
     window = settings.LOGIN_FAILURE_WINDOW_MINUTES * 60
     for kind, value in ((ACCOUNT, email), (ADDRESS, address)):
         count_key, wait_key = _keys(kind, value)
-        cache.add(count_key, 0, timeout=window)
-        try:
-            failures = cache.incr(count_key)
-        except ValueError:  # expired between add and incr
-            cache.set(count_key, 1, timeout=window)
-            failures = 1
-        cache.touch(count_key, timeout=window)
+        failures = attempt_count(count_key, window_seconds=window)
+        cache.touch(count_key, timeout=window)  # forgotten only after a quiet window
         delay = _delay(kind, failures)
         if delay:
             cache.set(wait_key, time.time() + delay, timeout=delay + 1)

@@ -10,17 +10,19 @@ from django.core.cache import cache
 WINDOW_SECONDS = 3600
 
 
+def attempt_count(key: str, *, window_seconds: int = WINDOW_SECONDS) -> int:
+    """Count one attempt under ``key`` (kept ``window_seconds`` from the first); the count so far."""
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired (or cleared) between add and incr
+        cache.set(key, 1, timeout=window_seconds)
+        return 1
+
+
 def attempts_within_limits(*limits: tuple[str, int]) -> bool:
     """Count one attempt against every (cache key, limit per hour); True while all are within
     their limit. Every key is counted even when an earlier one is over, so that a refused
     attempt still costs the others."""
-    allowed = True
-    for key, limit in limits:
-        cache.add(key, 0, timeout=WINDOW_SECONDS)
-        try:
-            attempts = cache.incr(key)
-        except ValueError:  # expired (or cleared) between add and incr
-            cache.set(key, 1, timeout=WINDOW_SECONDS)
-            attempts = 1
-        allowed = attempts <= limit and allowed
-    return allowed
+    counts = [attempt_count(key) <= limit for key, limit in limits]
+    return all(counts)
