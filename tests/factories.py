@@ -107,3 +107,12 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     status = Registration.Status.CONFIRMED
     consent_version = "2027-01"
     consented_at = factory.LazyFunction(timezone.now)
+
+
+def staff_with_permissions(app_label: str, *codenames: str) -> User:
+    """An SBA staff account (not a superuser) holding only the named permissions of ``app_label``."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+    return user

@@ -5,20 +5,13 @@ needs ``change_registration``). Without them a ticket answers 404, as for anyone
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import staff_with_permissions
 
 from .helpers import register
 
 pytestmark = pytest.mark.django_db
-
-
-def _staff_with(*codenames: str):
-    user = UserFactory(is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="events", codename__in=codenames))
-    return user
 
 
 @pytest.fixture
@@ -29,13 +22,13 @@ def registration(event, member):
 
 @pytest.mark.parametrize("name", ["events:ticket", "events:ticket_qr"])
 def test_staff_without_the_permission_gets_404_for_a_ticket(client, registration, name):
-    client.force_login(_staff_with())
+    client.force_login(staff_with_permissions("events"))
     assert client.get(reverse(name, args=[registration.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["events:ticket", "events:ticket_qr"])
 def test_staff_with_the_view_permission_sees_a_ticket(client, registration, name):
-    client.force_login(_staff_with("view_registration"))
+    client.force_login(staff_with_permissions("events", "view_registration"))
     assert client.get(reverse(name, args=[registration.pk])).status_code == 200
 
 
@@ -48,13 +41,13 @@ def test_owner_sees_and_other_company_does_not(client, registration, member, oth
 
 def test_staff_cancel_needs_the_change_permission(client, registration):
     url = reverse("events:cancel", args=[registration.pk])
-    client.force_login(_staff_with())
+    client.force_login(staff_with_permissions("events"))
     assert client.post(url).status_code == 404
-    client.force_login(_staff_with("view_registration"))
+    client.force_login(staff_with_permissions("events", "view_registration"))
     client.post(url)
     registration.refresh_from_db()
     assert registration.status == "confirmed"
-    client.force_login(_staff_with("view_registration", "change_registration"))
+    client.force_login(staff_with_permissions("events", "view_registration", "change_registration"))
     client.post(url)
     registration.refresh_from_db()
     assert registration.status == "cancelled"

@@ -4,21 +4,14 @@ does (as check-in needs its permission). Without it a document answers 404, as f
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from programs.services import application_attach, application_create
-from tests.factories import UserFactory
+from tests.factories import staff_with_permissions
 
 from .factories import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
-
-
-def _staff_with(*codenames: str):
-    user = UserFactory(is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="programs", codename__in=codenames))
-    return user
 
 
 @pytest.fixture
@@ -33,15 +26,15 @@ def attachment(open_call, representative):
 
 
 def test_staff_without_the_permission_gets_404_for_a_document(client, attachment):
-    client.force_login(_staff_with())
+    client.force_login(staff_with_permissions("programs"))
     assert client.get(attachment.get_absolute_url()).status_code == 404
     # The right to see applications or calls is not the right to read their documents.
-    client.force_login(_staff_with("view_application", "view_call"))
+    client.force_login(staff_with_permissions("programs", "view_application", "view_call"))
     assert client.get(attachment.get_absolute_url()).status_code == 404
 
 
 def test_staff_with_the_permission_gets_the_document(client, attachment):
-    client.force_login(_staff_with("view_applicationattachment"))
+    client.force_login(staff_with_permissions("programs", "view_applicationattachment"))
     response = client.get(attachment.get_absolute_url())
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF_BYTES
@@ -56,7 +49,7 @@ def test_owner_gets_and_other_company_does_not(client, attachment, representativ
 
 def test_admin_zip_of_a_calls_documents_needs_the_document_permission(client, attachment):
     url = f"/admin/programs/call/{attachment.application.call_id}/attachments.zip"
-    client.force_login(_staff_with("view_call"))
+    client.force_login(staff_with_permissions("programs", "view_call"))
     assert client.get(url).status_code == 403
-    client.force_login(_staff_with("view_call", "view_applicationattachment"))
+    client.force_login(staff_with_permissions("programs", "view_call", "view_applicationattachment"))
     assert client.get(url).status_code == 200
