@@ -40,14 +40,17 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     value = os.environ.get(name)
     if value is None or not value.strip():
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -273,16 +276,12 @@ CELERY_TASK_ANNOTATIONS = {
 # --- Event registration ---------------------------------------------------------------
 # How long a request waits for an event's seat lock before it answers "busy, try again"
 # instead of holding a web worker (PostgreSQL's lock_timeout; SQLite has none).
-EVENT_LOCK_TIMEOUT_MS = env_int("EVENT_LOCK_TIMEOUT_MS", 3000)
+EVENT_LOCK_TIMEOUT_MS = env_int("EVENT_LOCK_TIMEOUT_MS", 3000, minimum=1)
 # A registration without an account waits for its address to be proven by a link in an
 # e-mail. It holds a seat for EVENT_PENDING_HOLD_MINUTES only; the link stays valid for
 # EVENT_CONFIRM_LINK_HOURS (confirmed later, it gets a seat if one is free, else the waitlist).
-EVENT_PENDING_HOLD_MINUTES = env_int("EVENT_PENDING_HOLD_MINUTES", 30)
-EVENT_CONFIRM_LINK_HOURS = env_int("EVENT_CONFIRM_LINK_HOURS", 24)
-if EVENT_LOCK_TIMEOUT_MS <= 0 or EVENT_PENDING_HOLD_MINUTES <= 0 or EVENT_CONFIRM_LINK_HOURS <= 0:
-    raise ImproperlyConfigured(
-        "EVENT_LOCK_TIMEOUT_MS, EVENT_PENDING_HOLD_MINUTES and EVENT_CONFIRM_LINK_HOURS must be positive"
-    )
+EVENT_PENDING_HOLD_MINUTES = env_int("EVENT_PENDING_HOLD_MINUTES", 30, minimum=1)
+EVENT_CONFIRM_LINK_HOURS = env_int("EVENT_CONFIRM_LINK_HOURS", 24, minimum=1)
 
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -316,20 +315,11 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # Beyond the (e-mail, address) pair: failures per account from any address and per address
 # for any account make each further attempt wait, doubling from LOGIN_THROTTLE_DELAY_SECONDS
 # up to LOGIN_THROTTLE_MAX_MINUTES (accounts/throttle.py).
-LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
-LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
-LOGIN_THROTTLE_DELAY_SECONDS = env_int("LOGIN_THROTTLE_DELAY_SECONDS", 30)
-LOGIN_THROTTLE_MAX_MINUTES = env_int("LOGIN_THROTTLE_MAX_MINUTES", 15)
-LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 60)
-for _name in (
-    "LOGIN_ACCOUNT_FAILURE_LIMIT",
-    "LOGIN_ADDRESS_FAILURE_LIMIT",
-    "LOGIN_THROTTLE_DELAY_SECONDS",
-    "LOGIN_THROTTLE_MAX_MINUTES",
-    "LOGIN_FAILURE_WINDOW_MINUTES",
-):
-    if globals()[_name] < 1:
-        raise ImproperlyConfigured(f"{_name} must be at least 1")
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 10, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+LOGIN_THROTTLE_DELAY_SECONDS = env_int("LOGIN_THROTTLE_DELAY_SECONDS", 30, minimum=1)
+LOGIN_THROTTLE_MAX_MINUTES = env_int("LOGIN_THROTTLE_MAX_MINUTES", 15, minimum=1)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 60, minimum=1)
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
@@ -370,10 +360,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # the limit and its form says it is too large; a request declaring more than REQUEST_MAX_BYTES
 # answers 413 unread. The reverse proxy should refuse bodies above REQUEST_MAX_BYTES first
 # (SECURITY.md). UPLOAD_MAX_BYTES is at least the largest limit of a form (documents: 10 MiB).
-UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 64 * 1024 * 1024)
-if UPLOAD_MAX_BYTES <= 0 or REQUEST_MAX_BYTES < UPLOAD_MAX_BYTES:
-    raise ImproperlyConfigured("UPLOAD_MAX_BYTES must be positive and REQUEST_MAX_BYTES at least UPLOAD_MAX_BYTES")
+if REQUEST_MAX_BYTES < UPLOAD_MAX_BYTES:
+    raise ImproperlyConfigured("REQUEST_MAX_BYTES must be at least UPLOAD_MAX_BYTES")
 FILE_UPLOAD_HANDLERS = [
     "magok.uploads.UploadSizeLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

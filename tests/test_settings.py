@@ -58,6 +58,10 @@ def test_complete_production_environment_boots():
         ("DEBUG", "maybe", "DEBUG must be a boolean"),
         ("AXES_FAILURE_LIMIT", "five", "AXES_FAILURE_LIMIT must be a whole number"),
         ("DJANGO_ENV", "staging", "DJANGO_ENV must be development, test or production"),
+        ("EVENT_LOCK_TIMEOUT_MS", "0", "EVENT_LOCK_TIMEOUT_MS must be at least 1, not 0"),
+        ("LOGIN_ACCOUNT_FAILURE_LIMIT", "-3", "LOGIN_ACCOUNT_FAILURE_LIMIT must be at least 1, not -3"),
+        ("UPLOAD_MAX_BYTES", "0", "UPLOAD_MAX_BYTES must be at least 1, not 0"),
+        ("REQUEST_MAX_BYTES", "1024", "REQUEST_MAX_BYTES must be at least UPLOAD_MAX_BYTES"),
     ],
 )
 def test_unreadable_values_fail_loudly(name, value, message):
