@@ -13,7 +13,7 @@ from magok.http import AuthenticatedRequest
 
 from . import services
 from .forms import AdminEmailAuthenticationForm, AdminUserAddForm, AdminUserChangeForm
-from .models import Membership, User
+from .models import AccountDeletion, Membership, User
 
 admin.site.login_form = AdminEmailAuthenticationForm
 
@@ -118,3 +118,21 @@ class MembershipAdmin(admin.ModelAdmin):
         if count := self._decide(request, queryset, services.membership_reject):
             message = ngettext("%(count)d건을 반려했습니다.", "%(count)d건을 반려했습니다.", count)
             self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(AccountDeletion)
+class AccountDeletionAdmin(admin.ModelAdmin):
+    """The record of each account deletion and consent withdrawal: read only, kept as evidence."""
+
+    list_display = ("former_user_id", "consent_version", "consent_withdrawn_at", "counts")
+    list_filter = ("consent_version",)
+    date_hierarchy = "consent_withdrawn_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

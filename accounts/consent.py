@@ -10,6 +10,7 @@ type for their own purpose-specific consent (event registration, programme appli
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,20 @@ class ConsentText:
     items: Promise
     retention: Promise
     refusal: Promise
+    # The privacy policy version (legal.policies) this consent relies on.
+    policy_version: str = "2026-12"
+    # How long the data is kept after the end of the thing consented to (an event, a call),
+    # in machine-readable form for the retention task; None: until the account is deleted.
+    retention_period: timedelta | None = None
+
+
+def by_version(texts: list[ConsentText], version: str) -> ConsentText:
+    """The text among ``texts`` with ``version``; the latest (last) one for an unknown version,
+    so that a row that recorded no or a mistyped version is kept as long as today's text says."""
+    for text in texts:
+        if text.version == version:
+            return text
+    return texts[-1]
 
 
 SIGNUP_CONSENT_2027_01 = ConsentText(
@@ -34,5 +49,6 @@ SIGNUP_CONSENT_2027_01 = ConsentText(
     refusal=_("동의를 거부할 권리가 있습니다. 다만 동의하지 않으면 회원가입을 할 수 없습니다."),
 )
 
-# The text new sign-ups agree to.
-SIGNUP_CONSENT = SIGNUP_CONSENT_2027_01
+# Every text ever in force, oldest first; the last is the one new sign-ups agree to.
+SIGNUP_CONSENTS = [SIGNUP_CONSENT_2027_01]
+SIGNUP_CONSENT = SIGNUP_CONSENTS[-1]

@@ -162,3 +162,25 @@ class AdminUserChangeForm(UserChangeForm):
         model = User
         fields = "__all__"
         field_classes: dict[str, Any] = {}
+
+
+class AccountDeleteForm(forms.Form):
+    """회원 탈퇴: the password again and an explicit confirmation."""
+
+    password = forms.CharField(
+        label=_("비밀번호"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    confirm = forms.BooleanField(
+        label=_("위 내용을 확인했으며, 계정과 개인정보를 삭제하는 데 동의합니다."),
+        error_messages={"required": _("탈퇴하려면 확인란을 선택해 주세요.")},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("비밀번호가 맞지 않습니다."), code="password_incorrect")
+        return password

@@ -180,3 +180,24 @@ class SignupRequest(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class AccountDeletion(models.Model):
+    """The record that an account was deleted (회원 탈퇴) and its consent withdrawn.
+
+    It keeps no personal data: the former account's number, when, which consent text was
+    withdrawn, and anonymous counts of what was cancelled and erased.
+    """
+
+    former_user_id = models.PositiveIntegerField(_("탈퇴한 계정 번호"))
+    consent_version = models.CharField(_("철회한 동의서 버전"), max_length=40, blank=True)
+    consent_withdrawn_at = models.DateTimeField(_("동의 철회 일시"))
+    counts = models.JSONField(_("처리 건수"), default=dict)
+
+    class Meta:
+        verbose_name = _("회원 탈퇴 기록")
+        verbose_name_plural = _("회원 탈퇴 기록")
+        ordering = ["-consent_withdrawn_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.former_user_id} ({self.consent_withdrawn_at:%Y-%m-%d})"

@@ -332,3 +332,29 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     if locked.role == Membership.Role.REPRESENTATIVE and not by.is_staff:
         raise MembershipError(_("대표자는 SBA 담당자만 변경할 수 있습니다."), "forbidden")
     locked.delete()
+
+
+@transaction.atomic
+def membership_hand_over(*, membership: Membership, by: User) -> Membership:
+    """The company's representative makes ``membership`` (an approved staff member of the same
+    company) the representative and becomes staff: the hand-over a representative must make
+    before leaving. SBA staff may do it for any company."""
+    locked = Membership.objects.select_for_update().select_related("user", "company").get(pk=membership.pk)
+    if not (by.is_staff or by.represents(locked.company_id)):
+        raise MembershipError(_("대표자 역할을 넘길 권한이 없습니다."), "forbidden")
+    if locked.status != Membership.Status.APPROVED or locked.role != Membership.Role.STAFF:
+        raise MembershipError(_("승인된 직원 구성원에게만 대표자 역할을 넘길 수 있습니다."), "not_staff_member")
+    current = list(
+        Membership.objects.select_for_update().filter(
+            company_id=locked.company_id, status=Membership.Status.APPROVED, role=Membership.Role.REPRESENTATIVE
+        )
+    )
+    if not by.is_staff:
+        # The representative hands over their own role; other representatives (if any) stay.
+        current = [m for m in current if m.user_id == by.pk]
+    for previous in current:
+        previous.role = Membership.Role.STAFF
+        previous.save(update_fields=["role"])
+    locked.role = Membership.Role.REPRESENTATIVE
+    locked.save(update_fields=["role"])
+    return locked

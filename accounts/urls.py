@@ -36,4 +36,8 @@ urlpatterns = [
     path("members/<int:pk>/approve/", views.membership_approve, name="membership_approve"),
     path("members/<int:pk>/reject/", views.membership_reject, name="membership_reject"),
     path("members/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
+    path("members/<int:pk>/hand-over/", views.membership_hand_over, name="membership_hand_over"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("delete/", views.account_delete, name="delete"),
+    path("deleted/", views.account_deleted, name="deleted"),
 ]

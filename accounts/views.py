@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,9 +22,17 @@ from django.views.decorators.http import require_POST
 from companies.models import Company
 from magok.http import AuthenticatedRequest, client_ip
 from magok.ratelimit import attempts_within_limits
+from magok.spreadsheets import XLSX_CONTENT_TYPE
 
-from . import services
-from .forms import EmailAuthenticationForm, JoinCompanyForm, OutboxPasswordResetForm, ProfileForm, SignupForm
+from . import privacy, services
+from .forms import (
+    AccountDeleteForm,
+    EmailAuthenticationForm,
+    JoinCompanyForm,
+    OutboxPasswordResetForm,
+    ProfileForm,
+    SignupForm,
+)
 from .models import Membership, User
 
 
@@ -266,3 +275,56 @@ def membership_remove(request: AuthenticatedRequest, pk: int) -> HttpResponseBas
         service=services.membership_remove,
         done=_("%(name)s 님을 구성원에서 삭제했습니다."),
     )
+
+
+@require_POST
+@login_required
+def membership_hand_over(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    return _membership_decide(
+        request,
+        pk,
+        status=Membership.Status.APPROVED,
+        service=services.membership_hand_over,
+        done=_("%(name)s 님에게 대표자 역할을 넘겼습니다."),
+    )
+
+
+@login_required
+def my_data(request: AuthenticatedRequest) -> HttpResponse:
+    """The page that offers one's own data for download, and the downloads themselves."""
+    fmt = request.GET.get("format")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "json":
+        data = privacy.personal_data_json(request.user)
+        response = HttpResponse(data, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="magok-my-data-{stamp}.json"'
+    elif fmt == "xlsx":
+        response = HttpResponse(privacy.personal_data_xlsx(request.user), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="magok-my-data-{stamp}.xlsx"'
+    else:
+        return render(request, "accounts/my_data.html", {"data": privacy.personal_data(request.user)})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def account_delete(request: AuthenticatedRequest) -> HttpResponseBase:
+    user = request.user
+    refusal = privacy.account_deletion_refusal(user)
+    form = AccountDeleteForm(request.POST or None, user=user)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            privacy.account_delete(user=user)
+        except privacy.AccountDeletionRefused as error:
+            form.add_error(None, error.message)
+        else:
+            logout(request)
+            return redirect("accounts:deleted")
+    upcoming = privacy.upcoming_registrations(user)
+    return render(
+        request, "accounts/account_delete.html", {"form": form, "refusal": refusal, "upcoming": upcoming}
+    )
+
+
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account_deleted.html")

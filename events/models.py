@@ -283,6 +283,9 @@ class Registration(models.Model):
     # A pending registration takes a seat until then (if one was free when it was made); after
     # that it is confirmed only if a seat is free when the address is proven.
     hold_expires_at = models.DateTimeField(_("좌석 임시 확보 기한"), null=True, blank=True)
+    # When the attendee's personal data was erased (account deletion or the retention period of
+    # the consent: events.privacy); the row stays for the statistics.
+    erased_at = models.DateTimeField(_("개인정보 파기 일시"), null=True, blank=True)
     created_at = models.DateTimeField(_("신청 일시"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 

@@ -32,6 +32,12 @@ class Schedule:
 
 SCHEDULES: list[Schedule] = [
     Schedule(
+        name="보유 기간 지난 개인정보 파기 (expire personal data)",
+        task="accounts.tasks.expire_personal_data",
+        crontab={"minute": "40", "hour": "4", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        description="Daily at 04:40 Seoul time: erases registrations and application contacts past their retention.",
+    ),
+    Schedule(
         name="이메일 미발송분 재발송 (outbox sweeper)",
         task="notifications.tasks.sweep_outbox",
         every_minutes=2,

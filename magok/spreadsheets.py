@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -48,6 +48,20 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], *, title: str, freeze_header: bool
     for row in rows:
         sheet.append([formula_safe(cell) for cell in row])
     if freeze_header:
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_workbook_bytes(sheets: Mapping[str, Iterable[Sequence[Any]]]) -> bytes:
+    """One worksheet per entry of ``sheets`` (title → rows, the first row a header)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title=title[:31])
+        for row in rows:
+            sheet.append([formula_safe(cell) for cell in row])
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -6,6 +6,8 @@ application records the version and time it was given.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from accounts.consent import ConsentText
@@ -17,5 +19,7 @@ PROGRAM_CONSENT = ConsentText(
     items=_("신청 담당자의 이름, 이메일, 전화번호"),
     retention=_("사업 종료 후 5년간 보관한 뒤 파기합니다."),
     refusal=_("동의를 거부할 수 있으나, 동의하지 않으면 지원사업에 신청할 수 없습니다."),
+    retention_period=timedelta(days=1826),
 )
+PROGRAM_CONSENTS = [PROGRAM_CONSENT]  # every text ever in force, oldest first
 PROGRAM_CONSENT_VERSION = PROGRAM_CONSENT.version

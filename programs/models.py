@@ -222,6 +222,8 @@ class Application(models.Model):
     consented_at = models.DateTimeField(_("개인정보 동의 일시"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("제출 일시"), null=True, blank=True)
     decided_at = models.DateTimeField(_("결정 일시"), null=True, blank=True)
+    # When the contact person's details were erased (programs.privacy); the application stays.
+    erased_at = models.DateTimeField(_("개인정보 파기 일시"), null=True, blank=True)
     created_at = models.DateTimeField(_("작성 일시"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 

@@ -106,6 +106,22 @@ MATRIX: dict[str, tuple[Check, ...]] = {
             lambda w: {"pk": w.users[MEMBER].memberships.get().pk},
         ),
     ),
+    "accounts:membership_hand_over": (
+        Check(
+            only({REPRESENTATIVE: 302}, others=403),
+            POST,
+            lambda w: {"pk": w.users[MEMBER].memberships.get().pk},
+        ),
+    ),
+    "accounts:my_data": (Check(signed_in(200)),),
+    "accounts:delete": (Check(signed_in(200)),),
+    "accounts:deleted": (Check(everyone(200)),),
+    # Legal texts: public, in every version
+    "legal:privacy": (Check(everyone(200)),),
+    "legal:privacy_version": (Check(everyone(200), kwargs=lambda w: {"version": "2026-12"}),),
+    "legal:terms": (Check(everyone(200)),),
+    "legal:terms_version": (Check(everyone(200), kwargs=lambda w: {"version": "2026-12"}),),
+    "legal:contact": (Check(everyone(200)),),
     # Companies
     "companies:list": (Check(everyone(200)),),
     "companies:detail": (Check(everyone(200), kwargs=slug),),
