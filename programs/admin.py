@@ -42,6 +42,7 @@ from .models import (
     RequiredDocument,
     Review,
     ReviewCriterion,
+    SupersededAttachment,
 )
 
 Status = Application.Status
@@ -255,6 +256,22 @@ class ApplicationAttachmentInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
 
 
+class SupersededAttachmentInline(admin.TabularInline):
+    """Earlier versions of files replaced in a 보완 resubmission: read only."""
+
+    model = SupersededAttachment
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("download", "document", "question", "size", "uploaded_at", "superseded_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("파일"))
+    def download(self, obj: SupersededAttachment) -> str:
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
+
+
 class ReviewInline(admin.TabularInline):
     model = Review
     extra = 0
@@ -361,7 +378,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [ApplicationAttachmentInline, ApplicationEventInline, ReviewInline]
+    inlines = [ApplicationAttachmentInline, SupersededAttachmentInline, ApplicationEventInline, ReviewInline]
     actions = [
         _bulk_transition_action(Status.SCREENING, gettext_lazy("심사 중으로 변경")),
         _bulk_transition_action(Status.INFO_REQUESTED, gettext_lazy("보완 요청")),

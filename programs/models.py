@@ -221,6 +221,8 @@ class Application(models.Model):
     consent_version = models.CharField(_("개인정보 동의 버전"), max_length=20, blank=True)
     consented_at = models.DateTimeField(_("개인정보 동의 일시"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("제출 일시"), null=True, blank=True)
+    # The first submission, kept when a 보완 resubmission sets ``submitted_at`` again.
+    first_submitted_at = models.DateTimeField(_("최초 제출 일시"), null=True, blank=True)
     decided_at = models.DateTimeField(_("결정 일시"), null=True, blank=True)
     # When the contact person's details were erased (programs.privacy); the application stays.
     erased_at = models.DateTimeField(_("개인정보 파기 일시"), null=True, blank=True)
@@ -323,6 +325,47 @@ class ApplicationAttachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:attachment_download", kwargs={"pk": self.pk})
+
+
+class SupersededAttachment(models.Model):
+    """An earlier version of an attachment, replaced after the application had been submitted
+    (a 보완 resubmission): kept, with its file, so that staff and the company can see what was
+    first sent. Drafts that were never submitted replace their files outright."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="superseded_attachments", verbose_name=_("신청서")
+    )
+    document = models.ForeignKey(
+        RequiredDocument,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("제출 서류"),
+    )
+    question = models.ForeignKey(
+        CallQuestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("질문")
+    )
+    file = models.FileField(_("파일"), upload_to=attachment_upload_to, storage=private_storage, max_length=300)
+    original_name = models.CharField(_("파일명"), max_length=200)
+    content_type = models.CharField(_("파일 형식"), max_length=100)
+    size = models.PositiveIntegerField(_("크기 (바이트)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("올린 사람")
+    )
+    uploaded_at = models.DateTimeField(_("올린 일시"))
+    superseded_at = models.DateTimeField(_("교체 일시"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("이전 첨부 파일")
+        verbose_name_plural = _("이전 첨부 파일")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:superseded_attachment_download", kwargs={"pk": self.pk})
 
 
 class Review(models.Model):

@@ -42,6 +42,7 @@ from .models import (
     Outcome,
     RequiredDocument,
     Review,
+    SupersededAttachment,
 )
 from .uploads import UploadRejected, private_storage, upload_check
 
@@ -289,6 +290,21 @@ def application_attach(
     attachment.file.save(checked.name, upload, save=False)
     attachment.save()
     for old in previous:
+        if application.first_submitted_at is not None:
+            # Replaced after a submission: the earlier version stays, file and all.
+            SupersededAttachment.objects.create(
+                application=application,
+                document=old.document,
+                question=old.question,
+                file=old.file.name,
+                original_name=old.original_name,
+                content_type=old.content_type,
+                size=old.size,
+                uploaded_by=old.uploaded_by,
+                uploaded_at=old.uploaded_at,
+            )
+            old.delete()
+            continue
         stored_name = old.file.name
         old.delete()
         transaction.on_commit(functools.partial(private_storage.delete, stored_name))
@@ -407,18 +423,51 @@ def application_transition(
             raise ProgramError(" ".join(missing), "missing_items")
         locked.submitted_at = now
         locked.submitted_by = by
+        locked.first_submitted_at = locked.first_submitted_at or now
     if to == Status.INFO_REQUESTED and not message.strip():
         raise ProgramError(_("보완 요청에는 요청 내용을 적어야 합니다."), "message_required")
     if to in {Status.SELECTED, Status.REJECTED, Status.WITHDRAWN}:
         locked.decided_at = now
     locked.status = to
-    locked.save(update_fields=["status", "submitted_at", "submitted_by", "decided_at", "updated_at"])
+    locked.save(
+        update_fields=["status", "submitted_at", "submitted_by", "first_submitted_at", "decided_at", "updated_at"]
+    )
     ApplicationEvent.objects.create(
         application=locked, from_status=from_status, to_status=to, by=by, message=message.strip()
     )
     if to in EMAILED_STATUSES:
         _email_status_change(application=locked, message=message.strip())
-    for field in ("status", "submitted_at", "submitted_by_id", "decided_at", "updated_at"):
+    for field in ("status", "submitted_at", "submitted_by_id", "first_submitted_at", "decided_at", "updated_at"):
+        setattr(application, field, getattr(locked, field))
+    return application
+
+
+def application_withdrawal_undoable(*, application: Application, now: datetime | None = None) -> bool:
+    """A withdrawal can be undone while the call is still open."""
+    return application.status == Status.WITHDRAWN and application.call.is_open(now or timezone.now())
+
+
+@transaction.atomic
+def application_withdraw_undo(*, application: Application, by: User, now: datetime | None = None) -> Application:
+    """Undo the company's withdrawal while the call is open: the application returns to the
+    state it was withdrawn from (a draft stays a draft, a submission stays submitted), recorded
+    and e-mailed like any change."""
+    now = now or timezone.now()
+    locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    _check_actor(application=locked, actor="company", by=by)
+    if locked.status != Status.WITHDRAWN:
+        raise ProgramError(_("취소된 신청이 아닙니다."), "not_withdrawn")
+    if not locked.call.is_open(now):
+        raise ProgramError(_("접수가 마감되어 신청 취소를 되돌릴 수 없습니다."), "call_closed")
+    withdrawal = locked.events.filter(to_status=Status.WITHDRAWN).order_by("-created_at", "-pk").first()
+    restored = withdrawal.from_status if withdrawal else Status.DRAFT
+    locked.status = restored
+    locked.decided_at = None
+    locked.save(update_fields=["status", "decided_at", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=locked, from_status=Status.WITHDRAWN, to_status=restored, by=by, message=""
+    )
+    for field in ("status", "decided_at", "updated_at"):
         setattr(application, field, getattr(locked, field))
     return application
 

@@ -19,7 +19,7 @@ from . import selectors, services
 from .consent import PROGRAM_CONSENT
 from .eligibility import eligibility_check, eligibility_rules
 from .forms import ApplicationForm, OutcomeReportForm, ReviewForm, TransitionMessageForm
-from .models import Application, ApplicationAttachment, Outcome, Review
+from .models import Application, ApplicationAttachment, Outcome, Review, SupersededAttachment
 
 Status = Application.Status
 
@@ -89,11 +89,14 @@ def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form = ApplicationForm(request.POST, request.FILES, application=application)
         if form.is_valid():
             return _application_save(request, application, form)
-    attachments = list(application.attachments.all())
+    attachments = list(application.attachments.select_related("document", "question"))
     context = {
         "application": application,
         "form": form,
         "attachments": attachments,
+        "superseded": list(application.superseded_attachments.select_related("document", "question")),
+        "can_undo_withdrawal": services.application_withdrawal_undoable(application=application)
+        and services.application_can_submit(application=application, user=user),
         "attachments_by_document": {a.document_id: a for a in attachments if a.document_id},
         "attachments_by_question": {a.question_id: a for a in attachments if a.question_id},
         "events": list(application.events.all()),
@@ -133,22 +136,45 @@ def _application_save(request: AuthenticatedRequest, application: Application, f
 
 
 @login_required
-@require_POST
 def application_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The confirmation step (GET) says what withdrawing means; the POST from it withdraws."""
     application = _member_application(request, pk)
-    form = TransitionMessageForm(request.POST)
-    message = form.cleaned_data["message"] if form.is_valid() else ""
+    if Status.WITHDRAWN not in services.allowed_transitions(application=application, user=request.user):
+        messages.error(request, _("이 신청은 지금 취소할 수 없습니다."))
+        return redirect(application)
+    # An empty POST (no message) is still a POST: bind the form to it.
+    form = TransitionMessageForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.application_transition(
+                application=application, to=Status.WITHDRAWN, by=request.user, message=form.cleaned_data["message"]
+            )
+        except services.ProgramError as exc:
+            messages.error(request, exc.message)
+        else:
+            if services.application_withdrawal_undoable(application=application):
+                done = _("신청을 취소했습니다. 접수 마감 전까지는 이 페이지에서 되돌릴 수 있습니다.")
+                messages.success(request, done)
+            else:
+                messages.success(request, _("신청을 취소했습니다."))
+        return redirect(application)
+    return render(
+        request,
+        "programs/application_withdraw.html",
+        {"application": application, "form": form, "undo_until": application.call.closes_at},
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw_undo(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = _member_application(request, pk)
     try:
-        services.application_transition(
-            application=application,
-            to=Status.WITHDRAWN,
-            by=request.user,
-            message=message,
-        )
+        services.application_withdraw_undo(application=application, by=request.user)
     except services.ProgramError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("신청을 취소했습니다."))
+        messages.success(request, _("신청 취소를 되돌렸습니다."))
     return redirect(application)
 
 
@@ -176,11 +202,11 @@ def outcome_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "programs/outcome_form.html", {"application": application, "form": form})
 
 
-@login_required
-def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+def _private_file(
+    request: AuthenticatedRequest, attachment: ApplicationAttachment | SupersededAttachment
+) -> FileResponse:
     """Only the company's members, SBA staff with the right to view documents and the
     application's reviewers get the file; anyone else gets 404, as for a file that does not exist."""
-    attachment = get_object_or_404(ApplicationAttachment.objects.select_related("application"), pk=pk)
     user = request.user
     allowed = (
         (user.is_staff and user.has_perm("programs.view_applicationattachment"))
@@ -198,6 +224,17 @@ def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    return _private_file(request, get_object_or_404(ApplicationAttachment.objects.select_related("application"), pk=pk))
+
+
+@login_required
+def superseded_attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    """An earlier version of a file, replaced after a submission: the same people may get it."""
+    return _private_file(request, get_object_or_404(SupersededAttachment.objects.select_related("application"), pk=pk))
 
 
 # --- reviewer area --------------------------------------------------------------------------

@@ -9,7 +9,13 @@ register = template.Library()
 
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
-    return mapping.get(str(key)) if mapping else None
+    """``mapping[key]``, whether the mapping is keyed by the id itself (attachments by document
+    or question id) or by its string (JSON answers): templates only ever have the id."""
+    if not mapping:
+        return None
+    if key in mapping:
+        return mapping[key]
+    return mapping.get(str(key))
 
 
 @register.filter

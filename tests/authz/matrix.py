@@ -175,11 +175,25 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "programs:call_apply": (Check(everyone(302), POST, pk("call")),),
     "programs:application_list": (Check(signed_in(200)),),
     "programs:application_detail": (Check(only(dict.fromkeys(COMPANY_A, 200), others=404), kwargs=pk("application")),),
-    "programs:application_withdraw": (Check(only(dict.fromkeys(COMPANY_A, 302), others=404), POST, pk("application")),),
+    "programs:application_withdraw": (
+        # The confirmation step: the representative (who may withdraw) sees it; a member who may
+        # not is sent back to the application with a message.
+        Check(only({MEMBER: 302, REPRESENTATIVE: 200}, others=404), kwargs=pk("application")),
+        Check(only(dict.fromkeys(COMPANY_A, 302), others=404), POST, pk("application")),
+    ),
+    "programs:application_withdraw_undo": (
+        Check(only(dict.fromkeys(COMPANY_A, 302), others=404), POST, pk("application")),
+    ),
     # Outcomes are reported for selected applications only; this one is merely submitted.
     "programs:outcome_report": (Check(signed_in(404), kwargs=pk("application")),),
     "programs:attachment_download": (
         Check(only(dict.fromkeys((*COMPANY_A, REVIEWER, *WITH_PERMISSION), 200), others=404), kwargs=pk("attachment")),
+    ),
+    "programs:superseded_attachment_download": (
+        Check(
+            only(dict.fromkeys((*COMPANY_A, REVIEWER, *WITH_PERMISSION), 200), others=404),
+            kwargs=pk("superseded_attachment"),
+        ),
     ),
     "programs:review_list": (Check(signed_in(200)),),
     "programs:review_detail": (Check(only({REVIEWER: 200}, others=404), kwargs=pk("review")),),

@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Membership, User
 from events.models import Audience, Registration
-from programs.models import Application, ApplicationAttachment
+from programs.models import Application, ApplicationAttachment, SupersededAttachment
 from tests.factories import (
     CompanyFactory,
     EventFactory,
@@ -78,6 +78,15 @@ def build_world() -> World:
     )
     attachment.file.save("plan.pdf", ContentFile(PDF_BYTES), save=False)
     attachment.save()
+    earlier = SupersededAttachment(
+        application=application,
+        original_name="plan-v1.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        uploaded_at=attachment.uploaded_at,
+    )
+    earlier.file.save("plan-v1.pdf", ContentFile(PDF_BYTES), save=False)
+    earlier.save()
     review = ReviewFactory(application=application, reviewer=reviewer)
 
     users: dict[str, User | None] = {
@@ -98,6 +107,7 @@ def build_world() -> World:
         "call": call,
         "application": application,
         "attachment": attachment,
+        "superseded_attachment": earlier,
         "review": review,
     }
     return World(users=users, objects=objects)
