@@ -155,9 +155,8 @@ def test_resubmission_keeps_the_earlier_file_and_the_first_submission_time(clien
     earlier = SupersededAttachment.objects.get(application=submitted)
     assert earlier.original_name == "plan.pdf"
     assert original_path.exists() and Path(earlier.file.path) == original_path
-    assert list(ApplicationAttachment.objects.filter(application=submitted).values_list("original_name", flat=True)) == [
-        "plan-v2.pdf"
-    ]
+    current = ApplicationAttachment.objects.filter(application=submitted)
+    assert list(current.values_list("original_name", flat=True)) == ["plan-v2.pdf"]
     client.force_login(representative)
     page = client.get(submitted.get_absolute_url()).content.decode()
     assert "plan-v2.pdf" in page and "이전에 제출한 파일" in page and earlier.get_absolute_url() in page
