@@ -119,7 +119,8 @@ class ProfileForm(forms.ModelForm):
 
 class CompanyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Company) -> str:
-        return obj.name
+        # Both names, so that the picker's type-ahead finds "Robotis" as well as "로보티즈".
+        return f"{obj.name_ko} ({obj.name_en})" if obj.name_en and obj.name_en != obj.name_ko else obj.name_ko
 
 
 class JoinCompanyForm(forms.Form):
@@ -130,6 +131,8 @@ class JoinCompanyForm(forms.Form):
         queryset=Company.objects.filter(is_public=True).order_by("name_ko"),
         empty_label=_("기업을 선택해 주세요"),
         to_field_name="slug",
+        # static/js/site.js adds a search box that narrows the list as the user types.
+        widget=forms.Select(attrs={"data-searchable": "", "data-search-label": _("기업명으로 찾기 (한글·영문)")}),
     )
     message = forms.CharField(
         label=_("요청 메시지 (선택)"),

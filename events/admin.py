@@ -122,6 +122,13 @@ class EventAdmin(admin.ModelAdmin):
         ),
         (_("일시·장소"), {"fields": ["starts_at", "ends_at", "venue_ko", "venue_en", "venue_address"]}),
         (
+            _("문의처"),
+            {
+                "fields": ["contact_name", "contact_phone", "contact_email"],
+                "description": _("비워 두면 SBA 마곡산업단지 지원팀이 문의처로 표시됩니다."),
+            },
+        ),
+        (
             _("신청"),
             {
                 "fields": [

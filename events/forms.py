@@ -85,14 +85,16 @@ class RegistrationForm:
     """The registration page's form: a visitor's own details (PUBLIC events only) or, signed in,
     yourself and, with an approved company membership, your colleagues (``colleagues``)."""
 
-    def __init__(self, *, event: Event, user: User | None, data: Any = None) -> None:
+    def __init__(self, *, event: Event, user: User | None, data: Any = None, already_registered: bool = False) -> None:
         self.user = user
         self.main: PublicRegistrationForm | SelfRegistrationForm
         self.colleagues: BaseFormSet | None = None
         if user is None:
             self.main = PublicRegistrationForm(data)
         else:
-            self.main = SelfRegistrationForm(data, initial={"phone": user.phone, "position": user.position})
+            # Someone already registered comes back to add colleagues: "myself" starts unticked.
+            initial = {"phone": user.phone, "position": user.position, "include_self": not already_registered}
+            self.main = SelfRegistrationForm(data, initial=initial)
             if user.company is not None:
                 self.colleagues = colleague_formset(event=event, data=data)
 

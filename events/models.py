@@ -131,6 +131,10 @@ class Event(models.Model):
     venue_ko = models.CharField(_("장소 (한국어)"), max_length=200)
     venue_en = models.CharField(_("장소 (영어)"), max_length=200, blank=True)
     venue_address = models.CharField(_("주소"), max_length=300, blank=True)
+    # 문의처 shown on the event page; empty: SBA's Magok support desk (legal.policies.SBA_CONTACT).
+    contact_name = models.CharField(_("문의처 담당"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("문의처 전화"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("문의처 이메일"), blank=True)
     starts_at = models.DateTimeField(_("시작 일시"))
     ends_at = models.DateTimeField(_("종료 일시"))
     capacity = models.PositiveIntegerField(_("정원"))

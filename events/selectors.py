@@ -184,3 +184,17 @@ def event_attendance_by_company(*, event: Event) -> list[dict[str, object]]:
         .order_by("company__name_ko")
     )
     return [{**row, "no_shows": row["confirmed"] - row["checked_in"]} for row in rows]
+
+
+def has_waitlist(event: Event) -> bool:
+    """Someone is waiting for a seat of ``event`` (one indexed EXISTS)."""
+    return Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED).exists()
+
+
+def registered_myself(*, event: Event, user: User) -> bool:
+    """``user`` has a live registration of their own for ``event``."""
+    return (
+        Registration.objects.filter(event=event, email=user.email.lower())
+        .exclude(status=Registration.Status.CANCELLED)
+        .exists()
+    )

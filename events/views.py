@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from legal.policies import SBA_CONTACT
 from magok.http import AuthenticatedRequest, client_ip
 from magok.i18n import current_language
 from magok.inputs import parse_int, parse_json, parse_month, parse_text
@@ -150,6 +151,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "refusal": refusal,
             "needs_login": refusal is not None and user is None and event.audience != Audience.PUBLIC,
             "own_registrations": own,
+            "registered_myself": user is not None and any(r.email == user.email.lower() for r in own),
+            "sba_contact": SBA_CONTACT,
         },
     )
 
@@ -168,7 +171,13 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal := event_registration_refusal(event=event, user=user):
         messages.error(request, refusal)
         return redirect(event)
-    form = RegistrationForm(event=event, user=user, data=request.POST if request.method == "POST" else None)
+    already_registered = user is not None and selectors.registered_myself(event=event, user=user)
+    form = RegistrationForm(
+        event=event,
+        user=user,
+        data=request.POST if request.method == "POST" else None,
+        already_registered=already_registered,
+    )
     if form.is_valid():
         try:
             if user is None and not _anonymous_registration_allowed(request, form.attendees()[0].email):
@@ -196,6 +205,9 @@ def event_register(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": form.colleagues,
             "company": user.company if user is not None else None,
             "seats_left": selectors.seats_left(event),
+            "already_registered": already_registered,
+            # Colleague rows shown at first when scripts fold the empty ones away.
+            "start_colleagues": 1 if already_registered or request.GET.get("colleagues") else 0,
             **_consent_context(),
         },
     )
@@ -284,7 +296,9 @@ def _get_registration(request: AuthenticatedRequest, pk: int) -> Registration:
 def registration_ticket(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     registration = _get_registration(request, pk)
     qr = ticket_qr_data_uri(registration=registration) if registration.status == Registration.Status.CONFIRMED else None
-    return render(request, "events/registration_ticket.html", {"registration": registration, "qr": qr})
+    return render(
+        request, "events/registration_ticket.html", {"registration": registration, "qr": qr, "now": timezone.now()}
+    )
 
 
 @login_required
@@ -297,9 +311,17 @@ def registration_qr(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def registration_cancel_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation step, saying what cancelling does; POST (from it): cancel."""
     registration = _get_registration(request, pk)
+    if request.method != "POST":
+        if registration.status == Registration.Status.CANCELLED:
+            return redirect("events:my")
+        return render(
+            request,
+            "events/registration_cancel.html",
+            {"registration": registration, "someone_waiting": selectors.has_waitlist(registration.event)},
+        )
     try:
         registration_cancel(registration=registration, by=request.user)
     except RegistrationError as error:

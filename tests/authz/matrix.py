@@ -150,6 +150,8 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         Check(only(dict.fromkeys(COMPANY_A + WITH_PERMISSION, 200), others=404), kwargs=pk("registration")),
     ),
     "events:cancel": (
+        # The confirmation step, then the cancellation.
+        Check(only(dict.fromkeys(COMPANY_A + WITH_PERMISSION, 200), others=404), kwargs=pk("registration")),
         Check(only(dict.fromkeys(COMPANY_A + WITH_PERMISSION, 302), others=404), POST, pk("registration")),
     ),
     # Check-in is staff work: the admin login for non-staff, 403 for staff without the permission.

@@ -192,7 +192,7 @@ def test_my_registrations_lists_upcoming_and_past_with_cancel(client, representa
     html = response.content.decode()
     assert "대기 1번" in html
     assert "지난참석" in html  # a representative sees the company's registrations
-    assert html.count('class="inline cancel-form"') == 4
+    assert html.count('class="cancel-link"') == 4
     response = client.post(reverse("events:cancel", args=[regs[0].pk]))
     assert response.status_code == 302
     assert Registration.objects.get(pk=regs[3].pk).status == "confirmed"

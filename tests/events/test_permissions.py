@@ -12,7 +12,7 @@ from .helpers import register
 
 pytestmark = pytest.mark.django_db
 
-HTML_URLS = [("get", "events:ticket"), ("get", "events:ticket_qr"), ("post", "events:cancel")]
+HTML_URLS = [("get", "events:ticket"), ("get", "events:ticket_qr"), ("get", "events:cancel"), ("post", "events:cancel")]
 
 
 @pytest.fixture
