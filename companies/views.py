@@ -14,7 +14,9 @@ from django.views.decorators.http import require_http_methods
 from django.views.static import serve
 
 from accounts.models import Membership
+from events.selectors import events_upcoming_for_home, next_registration
 from magok.http import AuthenticatedRequest
+from programs.selectors import application_list_for_company, calls_open_for_home
 
 from .forms import CompanySearchForm, ProfileEditForm
 from .models import PENDING_LOGO_DIR, Company, ProfileChangeRequest
@@ -25,7 +27,26 @@ PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "companies/home.html", {"stats": complex_statistics()})
+    """What is next for everyone (events, open calls) and, signed in, for me: my next event, my
+    company's applications, the join requests waiting for a representative, or the join request
+    a new user without a company should make."""
+    user = request.user if request.user.is_authenticated else None
+    context: dict[str, object] = {
+        "stats": complex_statistics(),
+        "events": events_upcoming_for_home(user=user),
+        "calls": calls_open_for_home(),
+    }
+    if user is not None:
+        company = user.company
+        context["next_registration"] = next_registration(user=user)
+        context["pending_join_request"] = user.memberships.filter(status=Membership.Status.PENDING).first()
+        if company is not None:
+            context["applications"] = list(application_list_for_company(company_id=company.pk)[:5])
+        if user.is_representative and company is not None:
+            context["join_requests"] = Membership.objects.filter(
+                company=company, status=Membership.Status.PENDING
+            ).count()
+    return render(request, "companies/home.html", context)
 
 
 def company_list(request: HttpRequest) -> HttpResponse:

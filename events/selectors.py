@@ -198,3 +198,34 @@ def registered_myself(*, event: Event, user: User) -> bool:
         .exclude(status=Registration.Status.CANCELLED)
         .exists()
     )
+
+
+def events_upcoming_for_home(*, user: User | None, limit: int = 4) -> list[Event]:
+    """The next events for the home page: public ones for everyone, and for a member of a tenant
+    company also the members-only ones (an invited-only event when their company is invited)."""
+    queryset = event_visible_queryset(user=user).filter(status=Event.Status.PUBLISHED, ends_at__gte=timezone.now())
+    company = user.company if user is not None and user.is_authenticated else None
+    if company is None:
+        queryset = queryset.filter(audience=Audience.PUBLIC)
+    else:
+        audiences = Q(audience__in=[Audience.PUBLIC, Audience.TENANTS])
+        if user is not None and user.is_representative:
+            audiences |= Q(audience=Audience.EXECUTIVES)
+        audiences |= Q(audience=Audience.INVITED, invited_companies=company)
+        queryset = queryset.filter(audiences).distinct()
+    return list(events_with_counts(queryset.order_by("starts_at"))[:limit])
+
+
+def next_registration(*, user: User) -> Registration | None:
+    """The user's own next live registration (for "my next event" on the home page)."""
+    return (
+        registrations_with_position(
+            registration_own_queryset(user=user).filter(
+                event__ends_at__gte=timezone.now(),
+                status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
+            )
+        )
+        .select_related("event")
+        .order_by("event__starts_at")
+        .first()
+    )

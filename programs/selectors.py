@@ -135,3 +135,18 @@ def outcome_totals() -> dict[str, Any]:
     )
     grand = Outcome.objects.aggregate(companies=Count("company", distinct=True), **sums)
     return {"rows": rows, "grand": grand}
+
+
+def calls_open_for_home(*, now: datetime | None = None, limit: int = 4) -> list[Call]:
+    """Calls taking applications now, soonest deadline first, each with ``days_left`` (D-day in
+    Seoul dates: 0 on the closing day)."""
+    now = now or timezone.now()
+    calls = list(
+        Call.objects.filter(is_published=True, program__is_active=True, opens_at__lte=now, closes_at__gt=now)
+        .select_related("program")
+        .order_by("closes_at")[:limit]
+    )
+    today = timezone.localdate(now)
+    for call in calls:
+        call.days_left = (timezone.localdate(call.closes_at) - today).days  # type: ignore[attr-defined]
+    return calls
