@@ -64,6 +64,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
             "companies": page.object_list,
             "searching": any(search.values()),
             "query_without_page": query_without_page.urlencode(),
+            "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
             "stats": complex_statistics(),
         },
     )

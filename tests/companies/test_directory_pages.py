@@ -124,3 +124,14 @@ def test_too_long_query_is_explained_not_silently_dropped(client):
     assert response.status_code == 200
     assert 'class="errorlist' in page
     assert "100" in page.split('class="errorlist', 1)[1][:300]
+
+
+def test_directory_shows_page_numbers_with_the_current_one_marked(client):
+    for n in range(130):  # 7 pages of 20
+        CompanyFactory(name_ko=f"예시기업{n:03d}")
+    html = client.get(reverse("companies:list"), {"page": 4}).content.decode()
+    for number in (1, 2, 3, 5, 6, 7):
+        assert f'page={number}" aria-label="{number} 페이지">{number}</a>' in html
+    assert '<span aria-current="page" class="current-page"><span class="visually-hidden">현재 페이지 </span>4</span>' in html
+    first = client.get(reverse("companies:list")).content.decode()
+    assert "…" in first  # pages far from the current one are elided
