@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership, User
 from magok.http import AuthenticatedRequest
 
-from .models import Company, ComplexProfile, ProfileChangeRequest, Sector
+from .models import Company, ComplexProfile, ComplexYearTarget, ProfileChangeRequest, Sector
 from .services import (
     ProfileChangeConflict,
     ProfileChangeError,
@@ -76,7 +76,16 @@ class CompanyImportUploadForm(forms.Form):
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
     change_list_template = "admin/companies/company/change_list.html"
-    list_display = ["name_ko", "name_en", "size_class", "move_in_status", "moved_in_on", "is_public", "is_sample"]
+    list_display = [
+        "name_ko",
+        "name_en",
+        "size_class",
+        "move_in_status",
+        "moved_in_on",
+        "is_public",
+        "is_sample",
+        "overview_link",
+    ]
     list_filter = ["size_class", "move_in_status", "sectors", "is_public", "is_sample"]
     search_fields = ["name_ko", "name_en", "slug", "keywords", "business_registration_number", "parcel_code"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -94,6 +103,13 @@ class CompanyAdmin(admin.ModelAdmin):
             {"fields": ["business_registration_number", "is_public", "is_sample", "created_at", "updated_at"]},
         ),
     ]
+
+    @admin.display(description=_("한눈에 보기"))
+    def overview_link(self, obj: Company) -> str:
+        """Every company found by the admin search leads to its staff page in one click."""
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:backoffice_company_overview", args=[obj.pk]), gettext("한눈에 보기")
+        )
 
     def get_urls(self) -> list[URLPattern]:
         own = [
@@ -164,9 +180,16 @@ class CompanyAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/companies/company/import.html", context)
 
 
+class ComplexYearTargetInline(admin.TabularInline):
+    model = ComplexYearTarget
+    extra = 1
+    fields = ["year", "moved_in_companies"]
+
+
 @admin.register(ComplexProfile)
 class ComplexProfileAdmin(admin.ModelAdmin):
     list_display = ["name_ko", "area_m2", "allotted_company_target", "move_in_target_year", "updated_at"]
+    inlines = [ComplexYearTargetInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # One row only (ComplexProfile.load); staff edit it, never add a second.

@@ -157,6 +157,27 @@ class ComplexProfile(models.Model):
         return profile
 
 
+class ComplexYearTarget(models.Model):
+    """A yearly target SBA staff set for the complex, kept with the complex profile; the
+    results themselves are always counted from the data (backoffice.selectors)."""
+
+    profile = models.ForeignKey(
+        ComplexProfile, on_delete=models.CASCADE, related_name="year_targets", verbose_name=_("단지 현황")
+    )
+    year = models.PositiveSmallIntegerField(_("연도"), unique=True, validators=[MinValueValidator(2000)])
+    moved_in_companies = models.PositiveIntegerField(
+        _("연말 입주 완료 기업 수 목표"), help_text=_("그해 12월 31일까지 입주를 마친 기업 수(누적)의 목표입니다.")
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "연도별 목표")
+        verbose_name_plural = pgettext_lazy("models", "연도별 목표")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
 class ProfileChangeRequest(models.Model):
     """A representative's proposed edit of the company profile, published only when SBA staff
     approve it. The public page keeps showing the approved data meanwhile."""
