@@ -242,3 +242,46 @@ class ProfileChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} ({self.get_status_display()})"
+
+
+class CompanyImport(models.Model):
+    """A large company import run by a worker, so that staff can watch its progress
+    (``companies.spreadsheets.company_import_run``). The parsed rows wait here until the run."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("import status", "대기")
+        RUNNING = "running", _("진행 중")
+        DONE = "done", _("완료")
+        FAILED = "failed", _("오류")
+
+    file_name = models.CharField(_("파일명"), max_length=200)
+    rows = models.JSONField(_("행"), default=list, blank=True)
+    status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("전체 행 수"), default=0)
+    processed = models.PositiveIntegerField(_("확인한 행 수"), default=0)
+    created = models.PositiveIntegerField(_("추가"), default=0)
+    updated = models.PositiveIntegerField(_("수정"), default=0)
+    # [{"row": 3, "column": "size_class", "message": "..."}]
+    errors = models.JSONField(_("오류"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("요청자")
+    )
+    created_at = models.DateTimeField(_("요청 일시"), auto_now_add=True)
+    started_at = models.DateTimeField(_("시작 일시"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("완료 일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "기업 가져오기 작업")
+        verbose_name_plural = pgettext_lazy("models", "기업 가져오기 작업")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
