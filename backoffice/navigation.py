@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,11 @@ class Group:
     order: int
 
 
-COMPANIES = Group("companies", _("기업"), 1)
-EVENTS = Group("events", _("행사"), 2)
-PROGRAMS = Group("programs", _("지원사업"), 3)
-RESULTS = Group("results", _("성과"), 4)
-SYSTEM = Group("system", _("시스템"), 5)
+COMPANIES = Group("companies", pgettext_lazy("navigation", "기업"), 1)
+EVENTS = Group("events", pgettext_lazy("navigation", "행사"), 2)
+PROGRAMS = Group("programs", pgettext_lazy("navigation", "지원사업"), 3)
+RESULTS = Group("results", pgettext_lazy("navigation", "성과"), 4)
+SYSTEM = Group("system", pgettext_lazy("navigation", "시스템"), 5)
 GROUPS = (COMPANIES, EVENTS, PROGRAMS, RESULTS, SYSTEM)
 
 APP_GROUPS: dict[str, Group] = {

@@ -16,6 +16,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Membership
 from companies.models import Company, ComplexProfile, ComplexYearTarget, ProfileChangeRequest
@@ -25,6 +26,9 @@ from programs.models import OUTCOME_FIGURES, Application, Outcome, Program
 
 from .todos import week_bounds
 
+# The results charts: labels end at CHART_LABEL_X, bars start at CHART_BAR_X (SVG units).
+CHART_LABEL_X = 220
+CHART_BAR_X = 230
 LIVE = ~Q(registrations__status=Registration.Status.CANCELLED)
 
 
@@ -37,7 +41,7 @@ def events_this_week(*, user: Any, now: datetime | None = None) -> list[Event]:
     now = now or timezone.now()
     start, end = week_bounds(now)
     today_end = start + (end - start) / 7
-    events = list(
+    events: list[Event] = list(
         Event.objects.filter(starts_at__gte=start, starts_at__lt=end)
         .exclude(status=Event.Status.DRAFT)
         .select_related("kind")
@@ -83,16 +87,16 @@ class Figure:
 
     @property
     def previous_value_x(self) -> float:
-        return self.previous_width + 156
+        return self.previous_width + CHART_BAR_X + 6
 
     @property
     def current_value_x(self) -> float:
-        return self.current_width + 156
+        return self.current_width + CHART_BAR_X + 6
 
     @property
     def target_x(self) -> float | None:
-        """Where the target mark is drawn (bars start at x=150)."""
-        return None if self.target is None else round(150 + CHART_BAR_MAX * self.target / self.scale, 1)
+        """Where the target mark is drawn."""
+        return None if self.target is None else round(CHART_BAR_X + CHART_BAR_MAX * self.target / self.scale, 1)
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,9 @@ def _event_figures(year: int, now: datetime) -> list[Figure]:
             ),
             attended=Count(
                 "registrations",
-                filter=Q(registrations__status=Registration.Status.CONFIRMED, registrations__checked_in_at__isnull=False),
+                filter=Q(
+                    registrations__status=Registration.Status.CONFIRMED, registrations__checked_in_at__isnull=False
+                ),
                 distinct=True,
             ),
         )
@@ -291,12 +297,24 @@ def yearly_results(*, year: int, now: datetime | None = None) -> YearlyResults:
 def yearly_report_rows(results: YearlyResults) -> list[list[Any]]:
     """The yearly report as spreadsheet rows: section, figure, the year before, the year, target."""
     rows: list[list[Any]] = [
-        [str(_("구분")), str(_("항목")), f"{results.previous_year}", f"{results.year}", str(_("목표"))]
+        [
+            str(_("구분")),
+            str(pgettext_lazy("statistics", "항목")),
+            f"{results.previous_year}",
+            f"{results.year}",
+            str(_("목표")),
+        ]
     ]
     for _key, section, figures in results.sections:
         for figure in figures:
             rows.append(
-                [str(section), str(figure.label), figure.previous, figure.current, "" if figure.target is None else figure.target]
+                [
+                    str(section),
+                    str(figure.label),
+                    figure.previous,
+                    figure.current,
+                    "" if figure.target is None else figure.target,
+                ]
             )
     return rows
 
@@ -320,7 +338,7 @@ class CompanyOverview:
 
     @property
     def no_show_count(self) -> int:
-        return sum(1 for r in self.registrations if r.is_no_show)  # type: ignore[attr-defined]
+        return sum(1 for r in self.registrations if getattr(r, "is_no_show", False))
 
 
 def company_overview(*, company: Company, now: datetime | None = None) -> CompanyOverview:
@@ -329,7 +347,9 @@ def company_overview(*, company: Company, now: datetime | None = None) -> Compan
     now = now or timezone.now()
     memberships = list(Membership.objects.filter(company=company).select_related("user", "decided_by"))
     registrations = list(
-        Registration.objects.filter(company=company).select_related("event", "event__kind").order_by("-event__starts_at", "pk")
+        Registration.objects.filter(company=company)
+        .select_related("event", "event__kind")
+        .order_by("-event__starts_at", "pk")
     )
     for registration in registrations:
         registration.is_no_show = (  # type: ignore[attr-defined]

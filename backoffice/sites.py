@@ -49,7 +49,7 @@ class StaffAdminSite(admin.AdminSite):
     index_template = "backoffice/index.html"
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
-        models = [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
+        models: list[Any] = [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
         for model in models:
             model_admin = admin_class or ModelAdmin
             if is_superuser_only(model._meta.label_lower) and not issubclass(model_admin, SuperuserOnlyAdmin):

@@ -34,7 +34,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
-
 @dataclass(frozen=True)
 class Todo:
     key: str
@@ -110,7 +109,9 @@ def join_requests(user: Any, now: datetime) -> list[Todo]:
     if not user.has_perm("accounts.change_membership"):
         return []
     count = Membership.objects.filter(status=Membership.Status.PENDING).count()
-    return [Todo("join_requests", _("소속 승인 대기"), count, changelist("accounts.membership", status__exact="pending"))]
+    return [
+        Todo("join_requests", _("소속 승인 대기"), count, changelist("accounts.membership", status__exact="pending"))
+    ]
 
 
 @todo_provider(order=30)

@@ -20,7 +20,12 @@ from magok.spreadsheets import XLSX_CONTENT_TYPE, xlsx_bytes
 from .selectors import company_overview as company_overview_of
 from .selectors import yearly_report_rows, yearly_results
 
-RESULTS_PERMISSIONS = ("companies.view_company", "events.view_event", "programs.view_application", "programs.view_outcome")
+RESULTS_PERMISSIONS = (
+    "companies.view_company",
+    "events.view_event",
+    "programs.view_application",
+    "programs.view_outcome",
+)
 COMPANY_PERMISSIONS = (
     "companies.view_company",
     "accounts.view_membership",

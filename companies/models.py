@@ -259,16 +259,16 @@ class CompanyImport(models.Model):
     status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(_("전체 행 수"), default=0)
     processed = models.PositiveIntegerField(_("확인한 행 수"), default=0)
-    created = models.PositiveIntegerField(_("추가"), default=0)
-    updated = models.PositiveIntegerField(_("수정"), default=0)
+    created = models.PositiveIntegerField(_("추가한 기업 수"), default=0)
+    updated = models.PositiveIntegerField(_("수정한 기업 수"), default=0)
     # [{"row": 3, "column": "size_class", "message": "..."}]
     errors = models.JSONField(_("오류"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("요청자")
     )
     created_at = models.DateTimeField(_("요청 일시"), auto_now_add=True)
-    started_at = models.DateTimeField(_("시작 일시"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("완료 일시"), null=True, blank=True)
+    started_at = models.DateTimeField(_("작업 시작 일시"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("작업 완료 일시"), null=True, blank=True)
 
     class Meta:
         verbose_name = pgettext_lazy("model", "기업 가져오기 작업")

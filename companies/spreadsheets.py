@@ -19,8 +19,7 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
@@ -238,9 +237,8 @@ def _compact(text: str) -> str:
 
 def column_label(column: str) -> str:
     """The column's name as the admin shows it (the model field's label, in the active language)."""
-    if column == "sectors":
-        return str(Company._meta.get_field("sectors").verbose_name)
-    return str(Company._meta.get_field(column).verbose_name)
+    field = Company._meta.get_field(column)
+    return str(getattr(field, "verbose_name", column))
 
 
 def _header_aliases() -> dict[str, str]:
@@ -374,9 +372,7 @@ def _row_errors(number: int, errors: Mapping[str, Iterable[Any]]) -> list[RowErr
     ]
 
 
-def companies_import(
-    *, rows: list[dict[str, Any]], progress: Callable[[int], None] | None = None
-) -> ImportResult:
+def companies_import(*, rows: list[dict[str, Any]], progress: Callable[[int], None] | None = None) -> ImportResult:
     """Validate every row; when all are valid, create or update the companies by slug in one
     transaction. With any invalid row nothing is written and the result lists the errors.
     ``progress(n)`` is told every ``PROGRESS_EVERY`` rows how many have been checked."""
@@ -384,7 +380,9 @@ def companies_import(
     sector_list = list(Sector.objects.all())
     sectors = {sector.slug: sector for sector in sector_list}
     # A sector may also be named by its Korean or English name, as the admin shows it.
-    sector_names = {_compact(name): sector for sector in sector_list for name in (sector.slug, sector.name_ko, sector.name_en)}
+    sector_names = {
+        _compact(name): sector for sector in sector_list for name in (sector.slug, sector.name_ko, sector.name_en)
+    }
     choices = {column: choice_aliases(enum) for column, enum in CHOICE_COLUMNS.items()}
     existing = {
         company.slug: company for company in Company.objects.filter(slug__in=[_text(r.get("slug")) for r in rows])
@@ -506,7 +504,10 @@ def company_import_run(*, import_id: int) -> bool:
     now = timezone.now()
     claimed = (
         CompanyImport.objects.filter(pk=import_id)
-        .filter(Q(status=CompanyImport.Status.QUEUED) | Q(status=CompanyImport.Status.RUNNING, started_at__lt=now - IMPORT_STALE_AFTER))
+        .filter(
+            Q(status=CompanyImport.Status.QUEUED)
+            | Q(status=CompanyImport.Status.RUNNING, started_at__lt=now - IMPORT_STALE_AFTER)
+        )
         .update(status=CompanyImport.Status.RUNNING, started_at=now, processed=0)
     )
     if not claimed:

@@ -54,7 +54,9 @@ def test_every_technical_screen_is_registered_superuser_only():
 def test_groups_are_in_task_order_for_a_superuser():
     groups = _groups(StaffFactory())
     assert list(groups) == ["companies", "events", "programs", "results", "system"]
-    assert {"companies.company", "accounts.membership", "companies.profilechangerequest"} <= _labels(groups["companies"])
+    assert {"companies.company", "accounts.membership", "companies.profilechangerequest"} <= _labels(
+        groups["companies"]
+    )
     assert {"events.event", "events.registration"} <= _labels(groups["events"])
     assert {"programs.call", "programs.application"} <= _labels(groups["programs"])
     assert {"programs.outcome", "companies.complexprofile"} <= _labels(groups["results"])

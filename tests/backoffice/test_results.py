@@ -110,7 +110,8 @@ def test_applications_and_selections_per_programme():
 
 
 @pytest.mark.parametrize(
-    "field", ["mous_signed", "joint_rnd", "investment_krw", "export_contracts", "export_amount_krw", "patents_filed", "hires"]
+    "field",
+    ["mous_signed", "joint_rnd", "investment_krw", "export_contracts", "export_amount_krw", "patents_filed", "hires"],
 )
 def test_outcome_figures_are_summed_per_year(field):
     OutcomeFactory(year=YEAR, **{field: 3})
@@ -131,7 +132,9 @@ def test_results_page_draws_each_figure_and_a_table(client, django_assert_max_nu
         response = client.get(reverse("admin:backoffice_results"), {"year": YEAR})
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('<g transform="translate') == sum(len(figures) for _k, _s, figures in response.context["results"].sections)
+    assert html.count('<g transform="translate') == sum(
+        len(figures) for _k, _s, figures in response.context["results"].sections
+    )
     assert '<tr data-figure="mous_signed">' in html
 
 
@@ -163,7 +166,9 @@ def test_public_headline_figures_agree_with_their_bars(client):
 
     stats = complex_statistics()
 
-    assert stats.total == sum(bar.count for bar in stats.by_size) == sum(bar.count for bar in stats.by_move_in_status) == 6
+    assert (
+        stats.total == sum(bar.count for bar in stats.by_size) == sum(bar.count for bar in stats.by_move_in_status) == 6
+    )
     moved_bar = next(bar for bar in stats.by_move_in_status if bar.key == Company.MoveInStatus.MOVED_IN)
     assert stats.moved_in == moved_bar.count == 3
     # The dashboard counts the same companies for this year as the public page does.

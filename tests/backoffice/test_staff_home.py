@@ -125,7 +125,12 @@ def test_events_today_and_this_week_with_their_counts(client):
     events = response.context["events_week"]
     assert [e.pk for e in events] == [today.pk, later.pk]
     first = events[0]
-    assert (first.registered_count, first.confirmed_count, first.waitlisted_count, first.checked_in_count) == (4, 3, 1, 2)
+    assert (first.registered_count, first.confirmed_count, first.waitlisted_count, first.checked_in_count) == (
+        4,
+        3,
+        1,
+        2,
+    )
     assert first.is_today and not events[1].is_today
     assert reverse("events:check_in", args=[today.pk]) in response.content.decode()
 

@@ -40,7 +40,14 @@ def records(*rows: list, header: list | None = None) -> list[dict]:
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [("중소기업", "sme"), ("대기업", "large"), ("스타트업", "startup"), ("sme", "sme"), ("SME", "sme"), ("Startup", "startup")],
+    [
+        ("중소기업", "sme"),
+        ("대기업", "large"),
+        ("스타트업", "startup"),
+        ("sme", "sme"),
+        ("SME", "sme"),
+        ("Startup", "startup"),
+    ],
 )
 def test_size_class_accepts_the_korean_label_and_the_code(bio, cell, expected):
     result = companies_import(rows=records(row(size_class=cell)))
@@ -50,7 +57,13 @@ def test_size_class_accepts_the_korean_label_and_the_code(bio, cell, expected):
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [("입주 완료", "moved_in"), ("입주완료", "moved_in"), ("건축 중", "under_construction"), ("분양 완료", "allotted"), ("moved_in", "moved_in")],
+    [
+        ("입주 완료", "moved_in"),
+        ("입주완료", "moved_in"),
+        ("건축 중", "under_construction"),
+        ("분양 완료", "allotted"),
+        ("moved_in", "moved_in"),
+    ],
 )
 def test_move_in_status_accepts_the_korean_label_and_the_code(bio, cell, expected):
     result = companies_import(rows=records(row(move_in_status=cell)))
@@ -73,7 +86,9 @@ def test_an_excel_date_cell_is_read(bio):
 
 @pytest.mark.parametrize("cell", ["2026.13.01", "01.11.2026", "2026년 11월", "2026-02-30"])
 def test_an_unreadable_date_names_row_column_and_the_accepted_forms(bio, cell):
-    result = companies_import(rows=records(row(), row(slug="second", business_registration_number="", moved_in_on=cell)))
+    result = companies_import(
+        rows=records(row(), row(slug="second", business_registration_number="", moved_in_on=cell))
+    )
     assert not result.ok
     [error] = result.errors
     assert (error.row, error.column) == (3, "moved_in_on")
@@ -104,8 +119,23 @@ def test_unknown_sector_lists_the_accepted_sectors(bio):
 
 
 def test_headers_may_be_the_admin_labels(bio):
-    header = ["기업명 (한국어)", "기업명 (영어)", "주소용 이름", "기업 규모", "업종", "기술 키워드", "필지 번호", "입주 현황", "입주일",
-              "홈페이지", "임직원 수", "사업자등록번호", "공개", "소개 (한국어)", "소개 (영어)"]
+    header = [
+        "기업명 (한국어)",
+        "기업명 (영어)",
+        "주소용 이름",
+        "기업 규모",
+        "업종",
+        "기술 키워드",
+        "필지 번호",
+        "입주 현황",
+        "입주일",
+        "홈페이지",
+        "임직원 수",
+        "사업자등록번호",
+        "공개",
+        "소개 (한국어)",
+        "소개 (영어)",
+    ]
     result = companies_import(rows=records(row(size_class="중소기업", moved_in_on="2026.11.01"), header=header))
     assert result.ok, result.errors
     assert Company.objects.get(slug="new-co").size_class == "sme"
@@ -132,17 +162,26 @@ def test_template_and_progress_need_import_permissions(client):
     assert client.get(reverse("admin:companies_company_import_progress", args=[job.pk])).status_code == 403
 
 
-def test_a_long_file_runs_in_a_worker_and_shows_progress(client, bio, settings, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_long_file_runs_in_a_worker_and_shows_progress(
+    client, bio, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     import companies.admin
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
     monkeypatch.setattr(companies.admin, "IMPORT_INLINE_MAX_ROWS", 2)
     client.force_login(StaffFactory())
-    rows = [row(slug=f"co-{n}", business_registration_number="", size_class="중소기업", moved_in_on="2026.11.01") for n in range(3)]
+    rows = [
+        row(slug=f"co-{n}", business_registration_number="", size_class="중소기업", moved_in_on="2026.11.01")
+        for n in range(3)
+    ]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:companies_company_import"), {"file": SimpleUploadedFile("big.xlsx", xlsx_bytes(rows))})
+        response = client.post(
+            reverse("admin:companies_company_import"), {"file": SimpleUploadedFile("big.xlsx", xlsx_bytes(rows))}
+        )
     job = CompanyImport.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("admin:companies_company_import_progress", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "admin:companies_company_import_progress", args=[job.pk]
+    )
     assert (job.status, job.processed, job.total, job.created) == ("done", 3, 3, 3)
     assert job.rows == []
     page = client.get(response["Location"]).content.decode()
@@ -151,7 +190,9 @@ def test_a_long_file_runs_in_a_worker_and_shows_progress(client, bio, settings, 
 
 
 def test_a_running_import_page_shows_how_far_it_got_and_reloads(client):
-    job = CompanyImport.objects.create(file_name="big.xlsx", total=200, processed=50, status=CompanyImport.Status.RUNNING)
+    job = CompanyImport.objects.create(
+        file_name="big.xlsx", total=200, processed=50, status=CompanyImport.Status.RUNNING
+    )
     client.force_login(StaffFactory())
     page = client.get(reverse("admin:companies_company_import_progress", args=[job.pk])).content.decode()
     assert "200행 중 50행 확인 (25%)" in page
@@ -160,7 +201,10 @@ def test_a_running_import_page_shows_how_far_it_got_and_reloads(client):
 
 def test_a_failed_worker_import_changes_nothing_and_lists_errors(client, bio, django_capture_on_commit_callbacks):
     staff = StaffFactory()
-    rows = records(row(slug="ok", business_registration_number=""), row(slug="bad", business_registration_number="", size_class="?"))
+    rows = records(
+        row(slug="ok", business_registration_number=""),
+        row(slug="bad", business_registration_number="", size_class="?"),
+    )
     job = company_import_start(rows=rows, file_name="x.xlsx", by=staff)
     assert company_import_run(import_id=job.pk)
     job.refresh_from_db()
