@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -34,6 +34,9 @@ COMPANY_PERMISSIONS = (
     "programs.view_outcome",
 )
 
+# The complex was designated in 2008; no result is older than the portal's data.
+FIRST_YEAR = 2000
+
 
 def can_view_results(user: Any) -> bool:
     return bool(user.has_perms(RESULTS_PERMISSIONS))
@@ -44,7 +47,7 @@ def _year(request: AuthenticatedRequest, default: int) -> int:
         year = int(request.GET.get("year", default))
     except ValueError:
         return default
-    return year if 2000 <= year <= default + 1 else default
+    return year if FIRST_YEAR <= year <= default + 1 else default
 
 
 def _context(request: AuthenticatedRequest, title: str) -> dict[str, Any]:
@@ -69,6 +72,8 @@ def results(request: AuthenticatedRequest) -> TemplateResponse:
 def results_xlsx(request: AuthenticatedRequest, year: int) -> HttpResponse:
     if not can_view_results(request.user):
         raise PermissionDenied
+    if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
+        raise Http404
     results = yearly_results(year=year)
     content = xlsx_bytes(yearly_report_rows(results), title=str(year), freeze_header=True)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)

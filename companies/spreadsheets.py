@@ -472,10 +472,15 @@ def companies_import(*, rows: list[dict[str, Any]], progress: Callable[[int], No
 
 def _jsonable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows as JSON can keep them: dates from Excel cells as ISO text (the import reads both)."""
-    return [
-        {key: value.isoformat() if isinstance(value, (date, datetime)) else value for key, value in row.items()}
-        for row in rows
-    ]
+
+    def cell(value: Any) -> Any:
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        if isinstance(value, (date, datetime)):
+            return value.isoformat()
+        return str(value)  # a time or another Excel type: the import reads text
+
+    return [{key: cell(value) for key, value in row.items()} for row in rows]
 
 
 def company_import_start(*, rows: list[dict[str, Any]], file_name: str, by: Any) -> CompanyImport:

@@ -177,3 +177,9 @@ def test_public_headline_figures_agree_with_their_bars(client):
     html = client.get(reverse("home")).content.decode()
     assert '<dd data-figure="total">6' in html
     assert '<dd data-figure="moved_in">3' in html
+
+
+@pytest.mark.parametrize("year", [0, 1999, 9999])
+def test_report_of_an_impossible_year_is_404(client, year):
+    client.force_login(StaffFactory())
+    assert client.get(reverse("admin:backoffice_results_xlsx", args=[year])).status_code == 404

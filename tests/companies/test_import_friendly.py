@@ -240,3 +240,12 @@ def test_progress_is_recorded_while_rows_are_checked(bio, monkeypatch):
     monkeypatch.setattr(spreadsheets, "companies_import", spy)
     company_import_run(import_id=job.pk)
     assert seen == [1, 2, 3]
+
+
+def test_rows_with_any_excel_cell_type_can_wait_for_the_worker(bio):
+    from datetime import datetime, time
+
+    rows = records(row(moved_in_on=datetime(2026, 11, 1, 0, 0), description_ko=time(9, 30)))
+    job = company_import_start(rows=rows, file_name="x.xlsx", by=None)
+    job.refresh_from_db()
+    assert job.rows[0]["moved_in_on"].startswith("2026-11-01")
