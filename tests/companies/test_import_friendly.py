@@ -166,8 +166,10 @@ def test_a_long_file_runs_in_a_worker_and_shows_progress(
     client, bio, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     import companies.admin
+    from companies.tasks import run_company_import
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # The task itself runs here, in this process (the real worker: tests/celery/test_company_import_worker.py).
+    monkeypatch.setattr(run_company_import, "delay", lambda pk: run_company_import.apply(args=[pk]))
     monkeypatch.setattr(companies.admin, "IMPORT_INLINE_MAX_ROWS", 2)
     client.force_login(StaffFactory())
     rows = [
