@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership, User
 from magok.http import AuthenticatedRequest
 
-from .models import Company, ComplexProfile, ProfileChangeRequest, Sector
+from .models import Company, CompanyImport, ComplexProfile, ComplexYearTarget, ProfileChangeRequest, Sector
 from .services import (
     ProfileChangeConflict,
     ProfileChangeError,
@@ -32,12 +32,17 @@ from .services import (
 from .spreadsheets import (
     COLUMNS,
     CSV_CONTENT_TYPE,
+    DATE_FORMS,
+    IMPORT_INLINE_MAX_ROWS,
     XLSX_CONTENT_TYPE,
+    RowError,
     SpreadsheetError,
     companies_export_csv,
     companies_export_xlsx,
     companies_import,
+    companies_import_template_xlsx,
     companies_read,
+    company_import_start,
 )
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -76,7 +81,16 @@ class CompanyImportUploadForm(forms.Form):
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
     change_list_template = "admin/companies/company/change_list.html"
-    list_display = ["name_ko", "name_en", "size_class", "move_in_status", "moved_in_on", "is_public", "is_sample"]
+    list_display = [
+        "name_ko",
+        "name_en",
+        "size_class",
+        "move_in_status",
+        "moved_in_on",
+        "is_public",
+        "is_sample",
+        "overview_link",
+    ]
     list_filter = ["size_class", "move_in_status", "sectors", "is_public", "is_sample"]
     search_fields = ["name_ko", "name_en", "slug", "keywords", "business_registration_number", "parcel_code"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -95,9 +109,26 @@ class CompanyAdmin(admin.ModelAdmin):
         ),
     ]
 
+    @admin.display(description=_("한눈에 보기"))
+    def overview_link(self, obj: Company) -> str:
+        """Every company found by the admin search leads to its staff page in one click."""
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:backoffice_company_overview", args=[obj.pk]), gettext("한눈에 보기")
+        )
+
     def get_urls(self) -> list[URLPattern]:
         own = [
             path("import/", self.admin_site.admin_view(self.import_view), name="companies_company_import"),
+            path(
+                "import/template.xlsx",
+                self.admin_site.admin_view(self.import_template_view),
+                name="companies_company_import_template",
+            ),
+            path(
+                "import/<int:import_id>/",
+                self.admin_site.admin_view(self.import_progress_view),
+                name="companies_company_import_progress",
+            ),
             path(
                 "export/<str:file_format>/",
                 self.admin_site.admin_view(self.export_view),
@@ -142,6 +173,10 @@ class CompanyAdmin(admin.ModelAdmin):
                 except SpreadsheetError as exc:
                     form.add_error("file", exc.message)
                 else:
+                    if len(rows) > IMPORT_INLINE_MAX_ROWS:
+                        # A long file is imported by a worker; staff watch its progress.
+                        job = company_import_start(rows=rows, file_name=upload.name, by=request.user)
+                        return redirect("admin:companies_company_import_progress", import_id=job.pk)
                     result = companies_import(rows=rows)
                     if result.ok:
                         self.message_user(
@@ -160,13 +195,42 @@ class CompanyAdmin(admin.ModelAdmin):
             "form": form,
             "result": result,
             "columns": COLUMNS,
+            "date_forms": DATE_FORMS,
         }
         return TemplateResponse(request, "admin/companies/company/import.html", context)
+
+    def import_template_view(self, request: HttpRequest) -> HttpResponse:
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            return HttpResponse(status=403)
+        response = HttpResponse(companies_import_template_xlsx(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="magok-companies-template.xlsx"'
+        return response
+
+    def import_progress_view(self, request: HttpRequest, import_id: int) -> HttpResponse:
+        """How far a worker's import has got; the page reloads itself (no script) until done."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            return HttpResponse(status=403)
+        job = get_object_or_404(CompanyImport.objects.defer("rows"), pk=import_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("입주기업 가져오기 진행 상황"),
+            "job": job,
+            "errors": [RowError(**error) for error in job.errors],
+        }
+        return TemplateResponse(request, "admin/companies/company/import_progress.html", context)
+
+
+class ComplexYearTargetInline(admin.TabularInline):
+    model = ComplexYearTarget
+    extra = 1
+    fields = ["year", "moved_in_companies"]
 
 
 @admin.register(ComplexProfile)
 class ComplexProfileAdmin(admin.ModelAdmin):
     list_display = ["name_ko", "area_m2", "allotted_company_target", "move_in_target_year", "updated_at"]
+    inlines = [ComplexYearTargetInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # One row only (ComplexProfile.load); staff edit it, never add a second.

@@ -157,6 +157,27 @@ class ComplexProfile(models.Model):
         return profile
 
 
+class ComplexYearTarget(models.Model):
+    """A yearly target SBA staff set for the complex, kept with the complex profile; the
+    results themselves are always counted from the data (backoffice.selectors)."""
+
+    profile = models.ForeignKey(
+        ComplexProfile, on_delete=models.CASCADE, related_name="year_targets", verbose_name=_("단지 현황")
+    )
+    year = models.PositiveSmallIntegerField(_("연도"), unique=True, validators=[MinValueValidator(2000)])
+    moved_in_companies = models.PositiveIntegerField(
+        _("연말 입주 완료 기업 수 목표"), help_text=_("그해 12월 31일까지 입주를 마친 기업 수(누적)의 목표입니다.")
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "연도별 목표")
+        verbose_name_plural = pgettext_lazy("models", "연도별 목표")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
 class ProfileChangeRequest(models.Model):
     """A representative's proposed edit of the company profile, published only when SBA staff
     approve it. The public page keeps showing the approved data meanwhile."""
@@ -221,3 +242,46 @@ class ProfileChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} ({self.get_status_display()})"
+
+
+class CompanyImport(models.Model):
+    """A large company import run by a worker, so that staff can watch its progress
+    (``companies.spreadsheets.company_import_run``). The parsed rows wait here until the run."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("import status", "대기")
+        RUNNING = "running", _("진행 중")
+        DONE = "done", _("완료")
+        FAILED = "failed", _("오류")
+
+    file_name = models.CharField(_("파일명"), max_length=200)
+    rows = models.JSONField(_("행"), default=list, blank=True)
+    status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("전체 행 수"), default=0)
+    processed = models.PositiveIntegerField(_("확인한 행 수"), default=0)
+    created = models.PositiveIntegerField(_("추가한 기업 수"), default=0)
+    updated = models.PositiveIntegerField(_("수정한 기업 수"), default=0)
+    # [{"row": 3, "column": "size_class", "message": "..."}]
+    errors = models.JSONField(_("오류"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("요청자")
+    )
+    created_at = models.DateTimeField(_("요청 일시"), auto_now_add=True)
+    started_at = models.DateTimeField(_("작업 시작 일시"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("작업 완료 일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "기업 가져오기 작업")
+        verbose_name_plural = pgettext_lazy("models", "기업 가져오기 작업")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

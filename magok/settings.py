@@ -84,7 +84,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the staff home (backoffice.sites.StaffAdminSite) as admin.site.
+    "backoffice.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "programs",
     "notifications",
     "legal",
+    "backoffice",
     "magok",
 ]
 

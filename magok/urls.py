@@ -1,16 +1,11 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from companies.views import home, logo_file
 from magok.api import api_not_found
 from magok.health import healthz
-
-admin.site.site_header = _("마곡 포털 관리 (SBA)")
-admin.site.site_title = _("마곡 포털 관리")
-admin.site.index_title = _("서울산업진흥원 관리")
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("companies.api.urls")),

@@ -44,11 +44,17 @@ def test_staff_edit_complex_figures(staff_client):
             "designated_on": "2008-12-01",
             "allotted_company_target": 151,
             "move_in_target_year": 2025,
+            # The yearly targets inline (backoffice's results compare against them).
+            "year_targets-TOTAL_FORMS": 1,
+            "year_targets-INITIAL_FORMS": 0,
+            "year_targets-0-year": 2026,
+            "year_targets-0-moved_in_companies": 120,
         },
     )
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.allotted_company_target, profile.move_in_target_year) == (151, 2025)
+    assert [(t.year, t.moved_in_companies) for t in profile.year_targets.all()] == [(2026, 120)]
 
 
 def test_export_selected_action(staff_client, robotis):

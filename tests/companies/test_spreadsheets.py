@@ -184,7 +184,7 @@ def test_admin_import_reports_row_errors(client, companies):
     response = client.post(reverse("admin:companies_company_import"), {"file": upload})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "<td>3</td><td>slug</td>" in page and "<td>3</td><td>name_ko</td>" in page
+    assert "<td>3</td><td>주소용 이름 (slug)</td>" in page and "<td>3</td><td>기업명 (한국어) (name_ko)</td>" in page
     assert not Company.objects.filter(slug="new-co").exists()
 
 
