@@ -65,6 +65,16 @@ CODES: dict[str, tuple[int, str]] = {
     "upload_archive_too_large": (BAD_REQUEST, "An archive (HWPX, OOXML) unpacks too large or too well."),
     "upload_type": (BAD_REQUEST, "The file type is not allowed."),
     "upload_content": (BAD_REQUEST, "The file's content does not match its type."),
+    # hiring
+    "seeker_has_company": (BAD_REQUEST, "A member of a company cannot take part as a job seeker."),
+    "camp_closed": (BAD_REQUEST, "The camp no longer takes applications (deadline passed or data purged)."),
+    "position_not_open": (BAD_REQUEST, "The position is not approved for the camp."),
+    "cv_required": (BAD_REQUEST, "A CV must be uploaded before applying."),
+    "application_limit": (CONFLICT, "The seeker has applied to as many positions as the camp allows."),
+    "already_applied": (CONFLICT, "The seeker applied to this position before."),
+    "not_company_member": (BAD_REQUEST, "Only a member of the position's company may do this."),
+    "no_free_slot": (CONFLICT, "No free interview or coaching slot is left for both sides."),
+    "not_interviewed": (BAD_REQUEST, "Results are recorded for matched applications only."),
     # notifications
     "email_sending": (CONFLICT, "The e-mail is being sent right now."),
 }

@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("companies.api.urls")),
     path("", include("events.api.urls")),
     path("", include("programs.api.urls")),
+    path("hiring/", include("hiring.api.urls")),
     re_path(r"^(?P<path>.*)$", api_not_found, name="api-not-found"),
 ]
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("companies/", include("companies.urls")),
     path("events/", include("events.urls")),
     path("programs/", include("programs.urls")),
+    path("hiring/", include("hiring.urls")),
 ]
 
 # Public uploads (company logos). Programme documents live in PRIVATE_MEDIA_ROOT and are only
