@@ -65,6 +65,23 @@ CODES: dict[str, tuple[int, str]] = {
     "upload_archive_too_large": (BAD_REQUEST, "An archive (HWPX, OOXML) unpacks too large or too well."),
     "upload_type": (BAD_REQUEST, "The file type is not allowed."),
     "upload_content": (BAD_REQUEST, "The file's content does not match its type."),
+    # meetings
+    "slot_taken": (CONFLICT, "The table holds another meeting in that slot."),
+    "participant_busy": (CONFLICT, "A participant has another meeting in that slot."),
+    "unavailable": (CONFLICT, "A participant or the table is marked unavailable in that slot."),
+    "meeting_limit": (CONFLICT, "A participant has the grid's maximum of meetings."),
+    "wrong_grid": (BAD_REQUEST, "The slot, table or participants belong to another event's grid."),
+    "no_sides": (BAD_REQUEST, "A meeting needs distinct participants."),
+    "demand_placed": (CONFLICT, "The request already has a live meeting."),
+    "meeting_cancelled": (CONFLICT, "The meeting was cancelled."),
+    "slot_in_use": (CONFLICT, "A slot that live meetings use cannot be removed."),
+    "not_participant": (BAD_REQUEST, "Only a confirmed registrant of the event with a profile may do this."),
+    "requests_closed": (BAD_REQUEST, "The grid takes no more profiles or meeting requests."),
+    "self_request": (BAD_REQUEST, "A participant cannot request a meeting with themselves."),
+    "request_duplicate": (CONFLICT, "A live request between the two participants exists already."),
+    "not_visible": (BAD_REQUEST, "The other participant is hidden or unknown."),
+    "outcome_too_early": (BAD_REQUEST, "Outcomes are recorded after the event's meetings."),
+    "mou_date_required": (BAD_REQUEST, "A signed MOU needs its date."),
     # notifications
     "email_sending": (CONFLICT, "The e-mail is being sent right now."),
 }

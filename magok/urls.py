@@ -31,6 +31,7 @@ urlpatterns = [
     path("companies/", include("companies.urls")),
     path("events/", include("events.urls")),
     path("programs/", include("programs.urls")),
+    path("meetings/", include("meetings.urls")),
 ]
 
 # Public uploads (company logos). Programme documents live in PRIVATE_MEDIA_ROOT and are only
