@@ -56,6 +56,12 @@ SCHEDULES: list[Schedule] = [
         description="Daily at 03:10 Seoul time: creates the occurrences of every series months_ahead ahead.",
     ),
     Schedule(
+        name="1:1 미팅 전날 일정 알림 (meeting reminders)",
+        task="meetings.tasks.send_meeting_reminders",
+        every_minutes=15,
+        description="E-mails each participant of a published meeting grid their schedule the day before.",
+    ),
+    Schedule(
         name="지원사업 미제출 신청서 알림",
         task="programs.tasks.remind_unsubmitted_drafts",
         every_minutes=60,

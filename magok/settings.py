@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "companies",
     "events",
     "programs",
+    "meetings",
     "hiring",
     "notifications",
     "magok",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("companies/", include("companies.urls")),
     path("events/", include("events.urls")),
     path("programs/", include("programs.urls")),
+    path("meetings/", include("meetings.urls")),
     path("hiring/", include("hiring.urls")),
 ]
 
