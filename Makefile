@@ -78,12 +78,12 @@ $(AUDIT_VENV)/.installed: requirements-audit.txt
 
 audit: $(VENV)/.installed $(AUDIT_VENV)/.installed
 	$(AUDIT_VENV)/bin/bandit --quiet --recursive --severity-level medium --confidence-level medium \
-		--exclude '*/migrations/*' magok accounts companies events programs meetings notifications
+		--exclude '*/migrations/*' magok accounts companies events programs meetings hiring notifications
 	PIPAPI_PYTHON_LOCATION=$(CURDIR)/$(PY) $(AUDIT_VENV)/bin/pip-audit --progress-spinner off --format json \
 		| $(PY) .ci/pip_audit_report.py
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy magok accounts companies events programs meetings notifications
+	$(VENV)/bin/mypy magok accounts companies events programs meetings hiring notifications
 
 clean:
 	rm -rf var db.sqlite3 test-output

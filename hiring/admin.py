@@ -175,14 +175,30 @@ class SeekerAdmin(admin.ModelAdmin):
     """The CV file is not offered here: it is served only through the authorising view, under
     the seeker's consent (see hiring.selectors.cv_visible)."""
 
-    list_display = ["__str__", "camp", "fields_of_interest", "has_cv", "consented_at", "consent_withdrawn_at", "purged_at"]
+    list_display = [
+        "__str__",
+        "camp",
+        "fields_of_interest",
+        "has_cv",
+        "consented_at",
+        "consent_withdrawn_at",
+        "purged_at",
+    ]
     list_filter = ["camp", "is_sample"]
     list_select_related = ["camp__event"]
     search_fields = ["display_name", "user__email"]
     exclude = ["cv"]
     readonly_fields = [
-        "user", "participant", "cv_original_name", "cv_content_type", "cv_size", "consent_version", "consented_at",
-        "consent_withdrawn_at", "purged_at", "is_sample",
+        "user",
+        "participant",
+        "cv_original_name",
+        "cv_content_type",
+        "cv_size",
+        "consent_version",
+        "consented_at",
+        "consent_withdrawn_at",
+        "purged_at",
+        "is_sample",
     ]
 
     @admin.display(description=gettext_lazy("이력서"), boolean=True)
@@ -197,8 +213,21 @@ class JobApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["seeker", "position__company", "meeting__slot", "meeting__table"]
     search_fields = ["seeker__display_name", "position__title", "position__company__name_ko"]
     readonly_fields = [
-        "seeker", "position", "status", "consent_version", "consented_at", "meeting", "decided_by", "decided_at",
-        "result_by", "result_at", "is_walk_in", "message", "queue_status", "result", "result_note",
+        "seeker",
+        "position",
+        "status",
+        "consent_version",
+        "consented_at",
+        "meeting",
+        "decided_by",
+        "decided_at",
+        "result_by",
+        "result_at",
+        "is_walk_in",
+        "message",
+        "queue_status",
+        "result",
+        "result_note",
     ]
     fields = readonly_fields
     actions = ["confirm_match"]
@@ -218,7 +247,9 @@ class JobApplicationAdmin(admin.ModelAdmin):
         placed = 0
         for application in queryset.select_related("seeker", "position"):
             try:
-                services.application_transition(application=application, to=JobApplication.Status.MATCHED, by=request.user)
+                services.application_transition(
+                    application=application, to=JobApplication.Status.MATCHED, by=request.user
+                )
             except DomainError as exc:
                 self.message_user(request, f"{application}: {exc.message}", level=messages.ERROR)
             else:

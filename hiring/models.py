@@ -62,11 +62,19 @@ class CampCompany(models.Model):
     # Set up by ``scheduling.camp_company_seat``: the company's interview table on the event's
     # grid and the participant that stands for its interview team there.
     table = models.OneToOneField(
-        "meetings.Table", on_delete=models.SET_NULL, null=True, blank=True, related_name="hiring_company",
+        "meetings.Table",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hiring_company",
         verbose_name=_("면접 테이블"),
     )
     participant = models.OneToOneField(
-        "meetings.Participant", on_delete=models.SET_NULL, null=True, blank=True, related_name="hiring_company",
+        "meetings.Participant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hiring_company",
         verbose_name=_("면접 참가자"),
     )
 
@@ -99,11 +107,19 @@ class Position(models.Model):
     place_of_work = models.CharField(_("근무지"), max_length=200)
     status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.PENDING)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("등록자"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("처리자"),
     )
     decided_at = models.DateTimeField(_("처리 일시"), null=True, blank=True)
@@ -145,7 +161,11 @@ class Seeker(models.Model):
     consented_at = models.DateTimeField(_("제3자 제공 동의 일시"), null=True, blank=True)
     consent_withdrawn_at = models.DateTimeField(_("동의 철회 일시"), null=True, blank=True)
     participant = models.OneToOneField(
-        "meetings.Participant", on_delete=models.SET_NULL, null=True, blank=True, related_name="hiring_seeker",
+        "meetings.Participant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hiring_seeker",
         verbose_name=_("미팅 참가자"),
     )
     is_sample = models.BooleanField(_("예시 데이터"), default=False)
@@ -201,7 +221,11 @@ class JobApplication(models.Model):
     consented_at = models.DateTimeField(_("제3자 제공 동의 일시"))
     is_walk_in = models.BooleanField(_("현장 접수"), default=False)
     meeting = models.OneToOneField(
-        "meetings.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="hiring_application",
+        "meetings.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hiring_application",
         verbose_name=_("면접"),
     )
     queue_status = models.CharField(_("현장 상태"), max_length=20, choices=Queue.choices, default=Queue.WAITING)
@@ -209,12 +233,20 @@ class JobApplication(models.Model):
     result = models.CharField(_("채용 결과"), max_length=20, choices=Result.choices, blank=True)
     result_note = models.CharField(_("결과 메모"), max_length=300, blank=True)
     result_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("결과 입력자"),
     )
     result_at = models.DateTimeField(_("결과 입력 일시"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("마지막 처리자"),
     )
     decided_at = models.DateTimeField(_("마지막 처리 일시"), null=True, blank=True)
@@ -226,9 +258,7 @@ class JobApplication(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["seeker", "position"], name="hiring_application_once_per_position"),
-            models.CheckConstraint(
-                condition=Q(result="") | Q(status="matched"), name="hiring_result_only_for_matched"
-            ),
+            models.CheckConstraint(condition=Q(result="") | Q(status="matched"), name="hiring_result_only_for_matched"),
         ]
 
     def __str__(self) -> str:

@@ -42,7 +42,9 @@ def _error(message: str, code: str) -> Exception:
 def camp_grid(camp: Camp) -> MeetingGrid:
     grid = MeetingGrid.objects.filter(event_id=camp.event_id).first()
     if grid is None:
-        raise _error(_("이 채용캠프에는 아직 면접 시간표(미팅 그리드)가 없습니다. SBA 담당자에게 문의해 주세요."), "no_free_slot")
+        raise _error(
+            _("이 채용캠프에는 아직 면접 시간표(미팅 그리드)가 없습니다. SBA 담당자에게 문의해 주세요."), "no_free_slot"
+        )
     return grid
 
 
@@ -121,7 +123,12 @@ def _place_first_free(
         try:
             with transaction.atomic():
                 return meeting_services.meeting_place(
-                    grid=grid, slot=slot, table=table, participants=participants, kind=kind, by=by,  # type: ignore[arg-type]
+                    grid=grid,
+                    slot=slot,
+                    table=table,
+                    participants=participants,
+                    kind=kind,
+                    by=by,  # type: ignore[arg-type]
                     demand_key=demand_key,
                 )
         except meeting_services.MeetingError as error:
@@ -165,6 +172,22 @@ def interview_cancel(*, application: JobApplication, by: object) -> None:
         application.save(update_fields=["meeting"])
 
 
+# The table's queue states as the engine's meeting states (the engine's "happened" record).
+_MEETING_STATE = {
+    JobApplication.Queue.DONE: Meeting.State.DONE,
+    JobApplication.Queue.NO_SHOW: Meeting.State.NO_SHOW,
+}
+
+
+def interview_mark(*, application: JobApplication, by: object) -> None:
+    meeting = application.meeting
+    if meeting is None or not meeting.is_live:
+        return
+    state = _MEETING_STATE.get(application.queue_status, Meeting.State.SCHEDULED)  # type: ignore[call-overload]
+    if meeting.state != state:
+        meeting_services.meeting_mark(meeting=meeting, state=state, by=by)  # type: ignore[arg-type]
+
+
 # --- coaching -------------------------------------------------------------------------------
 
 
@@ -190,7 +213,9 @@ def coaching_booked(*, seeker: Seeker) -> Meeting | None:
     if not seeker.participant_id:
         return None
     return (
-        Meeting.objects.filter(seats__participant_id=seeker.participant_id, kind=MeetingKind.COACHING, seats__is_live=True)
+        Meeting.objects.filter(
+            seats__participant_id=seeker.participant_id, kind=MeetingKind.COACHING, seats__is_live=True
+        )
         .exclude(state=Meeting.State.CANCELLED)
         .select_related("slot", "table")
         .first()
@@ -203,7 +228,9 @@ def coaching_book(*, seeker: Seeker, table_id: int, slot_id: int, by: object) ->
     lock. One session per seeker and camp (the demand key says so)."""
     if not seeker.has_consent and not seeker.display_name:
         raise _error(_("구직자 정보가 파기되었습니다."), "camp_closed")
-    coaching = CoachingTable.objects.filter(camp_id=seeker.camp_id, table_id=table_id).select_related("table", "coach").first()
+    coaching = (
+        CoachingTable.objects.filter(camp_id=seeker.camp_id, table_id=table_id).select_related("table", "coach").first()
+    )
     if coaching is None:
         raise _error(_("이 캠프의 코칭 테이블이 아닙니다."), "no_free_slot")
     grid = camp_grid(seeker.camp)

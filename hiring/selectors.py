@@ -104,7 +104,9 @@ def camp_hires() -> QuerySet[Any]:
     company and camp, however many of its positions hired them."""
     return (
         JobApplication.objects.filter(result=JobApplication.Result.HIRED)
-        .values("position__camp_id", "position__camp__event__title_ko", "position__company_id", "position__company__name_ko")
+        .values(
+            "position__camp_id", "position__camp__event__title_ko", "position__company_id", "position__company__name_ko"
+        )
         .annotate(hires=Count("seeker", distinct=True))
         .order_by("position__camp_id", "position__company__name_ko")
     )

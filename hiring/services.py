@@ -192,7 +192,8 @@ def application_apply(
     active = seeker.applications.exclude(status=Status.WITHDRAWN).count()
     if active >= camp.applications_per_seeker:
         raise HiringError(
-            _("이 채용캠프에는 최대 %(limit)d개 포지션까지 지원할 수 있습니다.") % {"limit": camp.applications_per_seeker},
+            _("이 채용캠프에는 최대 %(limit)d개 포지션까지 지원할 수 있습니다.")
+            % {"limit": camp.applications_per_seeker},
             "application_limit",
         )
     return JobApplication.objects.create(
@@ -268,8 +269,8 @@ def application_transition(*, application: JobApplication, to: str, by: User) ->
 @transaction.atomic
 def application_result_record(*, application: JobApplication, result: str, by: User, note: str = "") -> JobApplication:
     """The company (or staff) records the outcome of a matched application's interview."""
-    application = JobApplication.objects.select_for_update(of=("self",)).select_related("position").get(
-        pk=application.pk
+    application = (
+        JobApplication.objects.select_for_update(of=("self",)).select_related("position").get(pk=application.pk)
     )
     if not acts_for_company(user=by, company_id=application.position.company_id):
         raise HiringError(_("이 지원서를 처리할 권한이 없습니다."), "forbidden")
@@ -286,16 +287,19 @@ def application_result_record(*, application: JobApplication, result: str, by: U
 @transaction.atomic
 def queue_mark(*, application: JobApplication, queue_status: str, by: User) -> JobApplication:
     """On the day: the company's table (or staff) marks a seeker arrived, late, no-show or done."""
-    application = JobApplication.objects.select_for_update(of=("self",)).select_related("position").get(
-        pk=application.pk
+    application = (
+        JobApplication.objects.select_for_update(of=("self",)).select_related("position").get(pk=application.pk)
     )
     if not acts_for_company(user=by, company_id=application.position.company_id):
         raise HiringError(_("이 지원서를 처리할 권한이 없습니다."), "forbidden")
     if application.status != Status.MATCHED or queue_status not in JobApplication.Queue.values:
         raise HiringError(_("면접이 확정된 지원서만 현장 상태를 바꿀 수 있습니다."), "not_interviewed")
+    from . import scheduling
+
     application.queue_status = queue_status
     application.queue_updated_at = timezone.now()
     application.save(update_fields=["queue_status", "queue_updated_at"])
+    scheduling.interview_mark(application=application, by=by)
     return application
 
 
@@ -312,9 +316,7 @@ def walk_in_add(*, seeker: Seeker, position: Position, by: User) -> JobApplicati
     if position.camp_id != seeker.camp_id or position.status != Position.Status.APPROVED:
         raise HiringError(_("이 채용캠프에서 지원을 받는 포지션이 아닙니다."), "position_not_open")
     if not seeker.has_consent:
-        raise HiringError(
-            _("현장 접수 전에 구직자가 개인정보 제3자 제공에 동의해야 합니다."), "consent_required"
-        )
+        raise HiringError(_("현장 접수 전에 구직자가 개인정보 제3자 제공에 동의해야 합니다."), "consent_required")
     application = seeker.applications.filter(position=position).first()
     if application is not None and application.status in (Status.MATCHED,):
         raise HiringError(_("이미 이 포지션에 지원했습니다."), "already_applied")

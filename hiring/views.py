@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from magok.errors import DomainError
 from magok.http import AuthenticatedRequest
 
 from . import scheduling, selectors, services
@@ -35,7 +36,11 @@ def camp_list(request: HttpRequest) -> HttpResponse:
 def camp_detail(request: HttpRequest, pk: int) -> HttpResponse:
     camp = _camp(pk)
     seeker = selectors.seeker_for(user=request.user, camp=camp)  # type: ignore[arg-type]
-    applied = set(seeker.applications.exclude(status=Status.WITHDRAWN).values_list("position_id", flat=True)) if seeker else set()
+    applied = (
+        set(seeker.applications.exclude(status=Status.WITHDRAWN).values_list("position_id", flat=True))
+        if seeker
+        else set()
+    )
     company = request.user.company if request.user.is_authenticated else None
     context = {
         "camp": camp,
@@ -69,7 +74,7 @@ def seeker_home(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     cv=form.cleaned_data.get("cv_file"),
                     consent=bool(form.cleaned_data.get("consent")),
                 )
-            except services.HiringError as exc:
+            except DomainError as exc:
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("구직자 정보를 저장했습니다."))
@@ -122,7 +127,7 @@ def position_apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     message = form.cleaned_data["message"] if form.is_valid() else ""
     try:
         services.application_apply(seeker=seeker, position=position, by=request.user, message=message)
-    except services.HiringError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("hiring:camp_detail", pk=position.camp_id)
     messages.success(request, _("%(position)s에 지원했습니다.") % {"position": position.title})
@@ -135,7 +140,7 @@ def application_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse
     application = get_object_or_404(JobApplication.objects.select_related("seeker"), pk=pk, seeker__user=request.user)
     try:
         services.application_transition(application=application, to=Status.WITHDRAWN, by=request.user)
-    except services.HiringError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("지원을 취소했습니다."))
@@ -179,7 +184,7 @@ def coaching(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
         except ValueError:
             messages.error(request, _("시간대를 다시 골라 주세요."))
-        except services.HiringError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("취업 코칭을 예약했습니다."))
@@ -210,8 +215,10 @@ def company_home(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = PositionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.position_save(camp=camp, company_id=participation.company_id, values=form.values(), by=request.user)
-        except services.HiringError as exc:
+            services.position_save(
+                camp=camp, company_id=participation.company_id, values=form.values(), by=request.user
+            )
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("채용 포지션을 등록했습니다. SBA 담당자가 승인하면 구직자에게 공개됩니다."))
@@ -250,7 +257,7 @@ def application_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         try:
             services.application_transition(application=application, to=to, by=request.user)
-        except services.HiringError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("처리했습니다."))
@@ -267,9 +274,12 @@ def application_result(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         try:
             services.application_result_record(
-                application=application, result=form.cleaned_data["result"], note=form.cleaned_data["note"], by=request.user
+                application=application,
+                result=form.cleaned_data["result"],
+                note=form.cleaned_data["note"],
+                by=request.user,
             )
-        except services.HiringError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("채용 결과를 저장했습니다."))
@@ -364,10 +374,14 @@ def queue_mark(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = QueueForm(request.POST)
     if form.is_valid():
         try:
-            services.queue_mark(application=application, queue_status=form.cleaned_data["queue_status"], by=request.user)
-        except services.HiringError as exc:
+            services.queue_mark(
+                application=application, queue_status=form.cleaned_data["queue_status"], by=request.user
+            )
+        except DomainError as exc:
             messages.error(request, exc.message)
-    participation = CampCompany.objects.get(camp_id=application.position.camp_id, company_id=application.position.company_id)
+    participation = CampCompany.objects.get(
+        camp_id=application.position.camp_id, company_id=application.position.company_id
+    )
     return redirect("hiring:queue", pk=participation.pk)
 
 
@@ -393,7 +407,7 @@ def walk_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("hiring:queue", pk=participation.pk)
     try:
         application = services.walk_in_add(seeker=seeker, position=form.cleaned_data["position"], by=request.user)
-    except services.HiringError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         slot = application.meeting.slot if application.meeting else None  # type: ignore[attr-defined]

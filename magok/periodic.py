@@ -68,6 +68,12 @@ SCHEDULES: list[Schedule] = [
         description="Reminds companies of unsubmitted drafts 3 days and 1 day before a call closes.",
     ),
     Schedule(
+        name="채용캠프 구직자 정보 파기 (purge expired seekers)",
+        task="hiring.tasks.purge_expired_seekers",
+        crontab={"minute": "40", "hour": "3", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        description="Daily at 03:40 Seoul time: deletes CVs and seeker details of camps past their retention period.",
+    ),
+    Schedule(
         name="API 멱등 키 정리 (purge idempotency keys)",
         task="magok.tasks.purge_idempotency_keys",
         every_minutes=60,
