@@ -97,6 +97,13 @@ def seeker_participant(seeker: Seeker) -> Participant:
     return participant
 
 
+def _participant_id(seeker: Seeker) -> int | None:
+    """The seeker's participant id as stored (another instance may have just set it)."""
+    if seeker.participant_id:
+        return seeker.participant_id
+    return Seeker.objects.filter(pk=seeker.pk).values_list("participant_id", flat=True).first()
+
+
 def _first_free(*, grid: MeetingGrid, table: Table, participants: Sequence[Participant]) -> list[Slot]:
     """The grid's slots in time order where the table and every participant look free (read
     without the lock: meeting_place decides under it)."""
@@ -201,7 +208,8 @@ def coaching_free(*, camp: Camp, seeker: Seeker) -> list[FreeCoaching]:
     grid = MeetingGrid.objects.filter(event_id=camp.event_id).first()
     if grid is None:
         return []
-    participants = [seeker.participant] if seeker.participant_id else []
+    participant_id = _participant_id(seeker)
+    participants = list(Participant.objects.filter(pk=participant_id)) if participant_id else []
     free = []
     for coaching in CoachingTable.objects.filter(camp=camp).select_related("table", "coach"):
         for slot in _first_free(grid=grid, table=coaching.table, participants=[*participants, coaching.coach]):
@@ -274,10 +282,11 @@ def _live(queryset: object) -> list[Meeting]:
 
 
 def schedule_for_seeker(*, seeker: Seeker) -> list[Entry]:
-    if not seeker.participant_id:
+    participant_id = _participant_id(seeker)
+    if not participant_id:
         return []
     entries = []
-    for meeting in _live(Q(seats__participant_id=seeker.participant_id)):
+    for meeting in _live(Q(seats__participant_id=participant_id)):
         application = getattr(meeting, "hiring_application", None)
         if application is not None:
             title = _("면접: %(company)s · %(position)s") % {

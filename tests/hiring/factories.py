@@ -61,7 +61,7 @@ def camp_world(*, companies: int = 2, slots: int = 6, starts_in_days: int = 14, 
     grid_slots_generate(grid=grid, by=None)
     from django.contrib.auth.models import Permission
 
-    staff = UserFactory(is_staff=True, email="hiring-staff@sba.example.kr")
+    staff = UserFactory(is_staff=True)
     staff.user_permissions.set(Permission.objects.filter(content_type__app_label="hiring"))
     world = CampWorld(camp=camp_row, grid=grid, companies=[], positions=[], members=[], staff=staff)
     for index in range(companies):
