@@ -168,3 +168,8 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "programs:review_list": (Check(signed_in(200)),),
     "programs:review_detail": (Check(only({REVIEWER: 200}, others=404), kwargs=pk("review")),),
 }
+
+# The hiring camp's entries live next door (tests/authz/matrix_hiring.py).
+from .matrix_hiring import HIRING_MATRIX  # noqa: E402
+
+MATRIX.update(HIRING_MATRIX)

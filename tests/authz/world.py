@@ -36,7 +36,7 @@ ROLES = (ANONYMOUS, OTHER, MEMBER, REPRESENTATIVE, REVIEWER, STAFF_NO_PERMS, STA
 
 # The permissions of SBA's working staff: everything about events, companies and programmes,
 # nothing of the system screens.
-STAFF_APPS = ("accounts", "companies", "events", "programs")
+STAFF_APPS = ("accounts", "companies", "events", "programs", "hiring")
 
 
 @dataclass
@@ -90,7 +90,10 @@ def build_world() -> World:
         STAFF: staff,
         SUPERUSER: superuser,
     }
+    from .world_hiring import hiring_objects
+
     objects = {
+        **hiring_objects(company=company, representative=representative, staff=superuser),
         "company": company,
         "join_request": join_request,
         "event": event,
