@@ -7,7 +7,6 @@ from __future__ import annotations
 from .matrix import API_SIGNED_IN, COMPANY_A, POST, WITH_PERMISSION, everyone, only, pk, signed_in
 from .requests import Check
 
-
 COMPANY_AND_STAFF = (*COMPANY_A, *WITH_PERMISSION)
 API_404 = signed_in(404, anonymous=403)
 
@@ -36,17 +35,11 @@ HIRING_MATRIX: dict[str, tuple[Check, ...]] = {
     "hiring:company_home": (Check(only(dict.fromkeys(COMPANY_A, 200), others=404), kwargs=camp),),
     "hiring:company_schedule": (Check(only(dict.fromkeys(COMPANY_A, 200), others=404), kwargs=camp),),
     "hiring:company_schedule_ics": (Check(only(dict.fromkeys(COMPANY_A, 200), others=404), kwargs=camp),),
-    "hiring:application_decide": (
-        Check(only(dict.fromkeys(COMPANY_AND_STAFF, 302), others=404), POST, application),
-    ),
-    "hiring:application_result": (
-        Check(only(dict.fromkeys(COMPANY_AND_STAFF, 302), others=404), POST, application),
-    ),
+    "hiring:application_decide": (Check(only(dict.fromkeys(COMPANY_AND_STAFF, 302), others=404), POST, application),),
+    "hiring:application_result": (Check(only(dict.fromkeys(COMPANY_AND_STAFF, 302), others=404), POST, application),),
     "hiring:cv_download": (Check(only(dict.fromkeys(COMPANY_AND_STAFF, 200), others=404), kwargs=application),),
     "hiring:queue": (Check(only(dict.fromkeys(COMPANY_AND_STAFF, 200), others=404), kwargs=pk("camp_company")),),
-    "hiring:queue_mark": (
-        Check(only(dict.fromkeys(COMPANY_AND_STAFF, 302), others=404), POST, application),
-    ),
+    "hiring:queue_mark": (Check(only(dict.fromkeys(COMPANY_AND_STAFF, 302), others=404), POST, application),),
     # Walk-ins are staff work; the company's own members do not add them.
     "hiring:walk_in": (Check(only(dict.fromkeys(WITH_PERMISSION, 302), others=404), POST, pk("camp_company")),),
     # API
@@ -71,4 +64,3 @@ HIRING_MATRIX: dict[str, tuple[Check, ...]] = {
         Check(_api_only(dict.fromkeys(COMPANY_A, 200)), POST, application, data=lambda w: {"result": "hired"}),
     ),
 }
-

@@ -178,8 +178,14 @@ def test_results_and_yearly_hires_count_each_seeker_once():
 
     rows = selectors.company_yearly_hires(company_id=company.pk)
     assert rows == [
-        {"company_id": company.pk, "company": company.name_ko, "year": year, "camp_hires": 1, "program_hires": 2,
-         "total": 3}
+        {
+            "company_id": company.pk,
+            "company": company.name_ko,
+            "year": year,
+            "camp_hires": 1,
+            "program_hires": 2,
+            "total": 3,
+        }
     ]
     assert selectors.company_yearly_hires(company_id=world.companies[1].pk) == []
     per_camp = list(selectors.camp_hires())

@@ -48,7 +48,8 @@ def test_purge_runs_twice_and_deletes_files_and_details():
         assert not person.cv and person.display_name == "" and person.education == "" and person.phone == ""
     assert Camp.objects.get(pk=world.camp.pk).purged_at is not None
     participant = Participant.objects.get(pk=Seeker.objects.get(pk=people[0].pk).participant_id)
-    assert participant.email == "" and participant.user_id is None and people[0].display_name not in participant.display_name
+    assert participant.email == "" and participant.user_id is None
+    assert people[0].display_name not in participant.display_name
     # The result stays and keeps counting as a hire.
     assert JobApplication.objects.filter(result="hired").count() == 1
     # A camp still within its period is untouched.
