@@ -22,7 +22,8 @@ Status = JobApplication.Status
 
 
 def camp_queryset_public() -> QuerySet[Camp]:
-    return Camp.objects.filter(event__status=Event.Status.PUBLISHED).select_related("event")
+    # Finished camps stay visible (their schedules and results); drafts are staff-only.
+    return Camp.objects.exclude(event__status=Event.Status.DRAFT).select_related("event")
 
 
 def positions_open(*, camp: Camp) -> QuerySet[Position]:
