@@ -212,7 +212,7 @@ class JobApplicationAdmin(admin.ModelAdmin):
     list_filter = ["status", "result", "is_walk_in", "position__camp"]
     list_select_related = ["seeker", "position__company", "meeting__slot", "meeting__table"]
     search_fields = ["seeker__display_name", "position__title", "position__company__name_ko"]
-    readonly_fields = [
+    readonly_fields = (
         "seeker",
         "position",
         "status",
@@ -228,7 +228,7 @@ class JobApplicationAdmin(admin.ModelAdmin):
         "queue_status",
         "result",
         "result_note",
-    ]
+    )
     fields = readonly_fields
     actions = ["confirm_match"]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
@@ -34,7 +35,16 @@ COMPANIES = {
     "pharmsville": [("제제 연구원", "바이오·제약"), ("품질관리(QC) 담당", "품질관리")],
     "wellsbio": [("진단키트 연구원", "바이오·진단"), ("임상 데이터 분석가", "데이터 분석")],
 }
-INTERESTS = ["바이오 연구개발", "품질관리", "임베디드 소프트웨어", "웹 개발", "데이터 분석", "정보보안", "기계설계", "기술 영업"]
+INTERESTS = [
+    "바이오 연구개발",
+    "품질관리",
+    "임베디드 소프트웨어",
+    "웹 개발",
+    "데이터 분석",
+    "정보보안",
+    "기계설계",
+    "기술 영업",
+]
 SCHOOLS = ["예시대학교", "마곡대학교(가상)", "한강대학교(가상)", "서울예시대학교"]
 MAJORS = ["생명공학과", "화학공학과", "컴퓨터공학과", "기계공학과", "통계학과", "경영학과"]
 
@@ -133,12 +143,12 @@ def load_demo() -> str:
     return _generate(camp=camp, grid=grid, positions=positions, admin=admin, starts=starts)
 
 
-def _generate(*, camp: Camp, grid: object, positions: list[Position], admin: object, starts: datetime) -> str:
+def _generate(*, camp: Camp, grid: Any, positions: list[Position], admin: Any, starts: datetime) -> str:
     from accounts.models import User
 
     from . import scheduling
 
-    rng = random.Random(20191120)  # noqa: S311 - demo data, not security
+    rng = random.Random(20191120)
     consented_at = _at(starts - timedelta(days=14), 10)
     seekers = []
     for index in range(1, SEEKERS + 1):
@@ -146,7 +156,9 @@ def _generate(*, camp: Camp, grid: object, positions: list[Position], admin: obj
         name = f"예시 구직자 {index:03d} (가상)"
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User(email=email, name=name, privacy_consent_version="signup-2027-01", privacy_consented_at=consented_at)
+            user = User(
+                email=email, name=name, privacy_consent_version="signup-2027-01", privacy_consented_at=consented_at
+            )
             if index == 1:
                 user.set_password(DEMO_PASSWORD)
             else:
@@ -225,7 +237,9 @@ def _generate(*, camp: Camp, grid: object, positions: list[Position], admin: obj
             choice = free[rng.randrange(len(free))]
             scheduling.coaching_book(seeker=seeker, table_id=choice.coaching.table_id, slot_id=choice.slot.pk, by=admin)
             booked += 1
-    type(grid).objects.filter(pk=grid.pk, published_at__isnull=True).update(published_at=_at(starts - timedelta(days=2), 10))  # type: ignore[attr-defined]
+    type(grid).objects.filter(pk=grid.pk, published_at__isnull=True).update(
+        published_at=_at(starts - timedelta(days=2), 10)
+    )
     JobApplication.objects.filter(Q(position__camp=camp)).update(created_at=consented_at + timedelta(days=1))
     return (
         f"hiring camp: {len(seekers)} sample seekers, {len(applications)} applications, {placed} interviews, "

@@ -75,4 +75,4 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args: Any, positions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["position"].queryset = positions
+        self.fields["position"].queryset = positions  # type: ignore[attr-defined]

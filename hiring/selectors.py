@@ -155,8 +155,8 @@ def company_yearly_hires(*, company_id: int | None = None) -> list[dict[str, Any
         row(item["position__company_id"], item["year"], item["position__company__name_ko"])["camp_hires"] = item[
             "hires"
         ]
-    for item in program_rows.values("company_id", "company__name_ko", "year").annotate(hires=Sum("hires")):
-        row(item["company_id"], item["year"], item["company__name_ko"])["program_hires"] = item["hires"] or 0
+    for item in program_rows.values("company_id", "company__name_ko", "year").annotate(reported=Sum("hires")):
+        row(item["company_id"], item["year"], item["company__name_ko"])["program_hires"] = item["reported"] or 0
     rows = sorted(totals.values(), key=lambda r: (-r["year"], r["company"]))
     for item in rows:
         item["total"] = item["camp_hires"] + item["program_hires"]

@@ -201,7 +201,7 @@ def application_apply(
         position=position,
         message=message.strip()[:1000],
         consent_version=seeker.consent_version,
-        consented_at=seeker.consented_at,
+        consented_at=seeker.consented_at,  # type: ignore[misc]  # has_consent says it is set
     )
 
 
@@ -324,7 +324,8 @@ def walk_in_add(*, seeker: Seeker, position: Position, by: User) -> JobApplicati
         application = JobApplication(seeker=seeker, position=position)
     application.status = Status.MATCHED
     application.is_walk_in = True
-    application.consent_version, application.consented_at = seeker.consent_version, seeker.consented_at
+    application.consent_version = seeker.consent_version
+    application.consented_at = seeker.consented_at  # type: ignore[assignment]  # has_consent says it is set
     application.queue_status = JobApplication.Queue.ARRIVED
     application.decided_by, application.decided_at = by, timezone.now()
     application.save()

@@ -348,7 +348,14 @@ def queue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The phone-friendly queue at a company's table: the interviews in slot order, who is next."""
     participation = _queue_participation(request.user, pk)
     entries = scheduling.queue_for_company(participation=participation)
-    next_entry = next((e for e in entries if e.application.queue_status in ("waiting", "arrived", "late")), None)
+    next_entry = next(
+        (
+            e
+            for e in entries
+            if e.application is not None and e.application.queue_status in ("waiting", "arrived", "late")
+        ),
+        None,
+    )
     walk_in_form = None
     if services.is_hiring_staff(request.user):
         walk_in_form = WalkInForm(

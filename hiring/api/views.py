@@ -172,7 +172,7 @@ class SeekerScheduleView(APIView):
         camp = request.query_params.get("camp", "")
         if camp:
             seekers = seekers.filter(camp_id=int(camp) if camp.isdigit() else 0)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for seeker in seekers:
             for entry in scheduling.schedule_for_seeker(seeker=seeker):
                 rows.append(
