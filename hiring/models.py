@@ -24,7 +24,7 @@ class Camp(models.Model):
     """A hiring camp, held as an event. The companies taking part are its ``CampCompany`` rows."""
 
     event = models.OneToOneField(
-        "events.Event", on_delete=models.PROTECT, related_name="hiring_camp", verbose_name=_("행사")
+        "events.Event", on_delete=models.PROTECT, related_name="hiring_camp", verbose_name=_("연결 행사")
     )
     applications_per_seeker = models.PositiveSmallIntegerField(_("구직자당 최대 지원 수"), default=3)
     applications_close_at = models.DateTimeField(_("사전 지원 마감"))
@@ -197,7 +197,7 @@ class JobApplication(models.Model):
         SHORTLISTED = "shortlisted", _("면접 후보")
         DECLINED = "declined", _("서류 불합격")
         MATCHED = "matched", _("매칭 확정")
-        WITHDRAWN = "withdrawn", _("지원 취소")
+        WITHDRAWN = "withdrawn", _("지원 취소함")
 
     class Result(models.TextChoices):
         HIRED = "hired", _("채용")
@@ -205,7 +205,7 @@ class JobApplication(models.Model):
         NOT_SELECTED = "not_selected", _("불합격")
 
     class Queue(models.TextChoices):
-        WAITING = "waiting", _("대기")
+        WAITING = "waiting", pgettext_lazy("queue", "대기")
         ARRIVED = "arrived", _("도착")
         LATE = "late", _("지각")
         NO_SHOW = "no_show", _("불참")

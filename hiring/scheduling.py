@@ -173,7 +173,7 @@ def interview_place(*, application: JobApplication, by: object) -> Meeting:
 def interview_cancel(*, application: JobApplication, by: object) -> None:
     meeting = application.meeting
     if meeting is not None and meeting.is_live:
-        meeting_services.meeting_cancel(meeting=meeting, by=by, reason=_("지원 취소"))  # type: ignore[arg-type]
+        meeting_services.meeting_cancel(meeting=meeting, by=by, reason=_("지원 취소로 면접 취소"))  # type: ignore[arg-type]
     if application.meeting_id:
         application.meeting = None
         application.save(update_fields=["meeting"])
