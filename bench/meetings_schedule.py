@@ -158,7 +158,8 @@ def main() -> int:
         third = time.perf_counter() - started
         assert check(grid) == len(replanned.placed)
         print(
-            f"schedule_plan (re-plan):     {third * 1000:8.0f} ms  released {replanned.released}, placed {len(replanned.placed)}"
+            f"schedule_plan (re-plan):     {third * 1000:8.0f} ms"
+            f"  released {replanned.released}, placed {len(replanned.placed)}"
         )
 
         # The pure planner on the same input, nothing placed yet.
