@@ -180,7 +180,9 @@ class MeetingGridAdmin(admin.ModelAdmin):
             "title": _("기업별 연도 성과 (지원사업 + 상담회)"),
             "rows": selectors.company_outcomes_by_year(year=year),
             "year": year,
-            "figures": [(name, getattr(Outcome._meta.get_field(name), "verbose_name", name)) for name in OUTCOME_FIGURES],
+            "figures": [
+                (name, getattr(Outcome._meta.get_field(name), "verbose_name", name)) for name in OUTCOME_FIGURES
+            ],
         }
         return TemplateResponse(request, "admin/meetings/meetinggrid/outcomes.html", context)
 
