@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("companies.api.urls")),
     path("", include("events.api.urls")),
     path("", include("programs.api.urls")),
+    path("", include("meetings.api.urls")),
     path("hiring/", include("hiring.api.urls")),
     re_path(r"^(?P<path>.*)$", api_not_found, name="api-not-found"),
 ]

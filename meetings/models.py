@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,10 @@ class MeetingGrid(models.Model):
         verbose_name = pgettext_lazy("model", "미팅 그리드")
         verbose_name_plural = pgettext_lazy("models", "미팅 그리드")
         ordering = ["-first_start"]
+        permissions = [
+            ("plan_schedule", _("미팅 일정 자동 배정")),
+            ("publish_schedule", _("미팅 일정 공개·발송")),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(last_start__gte=F("first_start")), name="grid_last_after_first"),
             models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="grid_slot_minutes_min"),
@@ -385,3 +390,107 @@ class MeetingSeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} @ {self.meeting}"
+
+
+# --- Business consultations ----------------------------------------------------------------
+
+
+class MeetingRequest(models.Model):
+    """A participant asks another for a 1:1 business consultation; accepted requests are what the
+    planner places (``demand_key`` "request:<id>")."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("응답 대기")
+        ACCEPTED = "accepted", _("수락")
+        DECLINED = "declined", _("거절")
+        WITHDRAWN = "withdrawn", _("철회")
+
+    grid = models.ForeignKey(
+        MeetingGrid, on_delete=models.CASCADE, related_name="requests", verbose_name=_("미팅 그리드")
+    )
+    sender = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="sent_requests", verbose_name=_("신청자")
+    )
+    recipient = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="received_requests", verbose_name=_("상대")
+    )
+    message = models.CharField(_("메시지"), max_length=500, blank=True)
+    state = models.CharField(_("상태"), max_length=20, choices=State.choices, default=State.PENDING)
+    decided_at = models.DateTimeField(_("응답 일시"), null=True, blank=True)
+    created_at = models.DateTimeField(_("신청 일시"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "미팅 신청")
+        verbose_name_plural = pgettext_lazy("models", "미팅 신청")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(sender=F("recipient")), name="request_not_to_self"),
+            # One live request per pair, whichever side sent it.
+            models.UniqueConstraint(
+                Least("sender", "recipient"),
+                Greatest("sender", "recipient"),
+                condition=Q(state__in=["pending", "accepted"]),
+                name="request_one_live_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.recipient}"
+
+    @property
+    def demand_key(self) -> str:
+        return f"request:{self.pk}"
+
+    def other_side(self, participant: Participant) -> Participant:
+        return self.recipient if participant.pk == self.sender_id else self.sender
+
+
+class ConsultationOutcome(models.Model):
+    """What one side says came of a consultation, after the event. A signed MOU counts once per
+    request and company in the yearly outcomes (``selectors.consultation_mou_counts``), however
+    many sides record it."""
+
+    class Result(models.TextChoices):
+        NO_INTEREST = "no_interest", _("추가 협력 의사 없음")
+        FOLLOW_UP = "follow_up", _("후속 미팅")
+        JOINT_RESEARCH = "joint_research", _("공동연구 논의 중")
+        MOU_PLANNED = "mou_planned", _("MOU 체결 예정")
+        MOU_SIGNED = "mou_signed", _("MOU 체결")
+
+    request = models.ForeignKey(
+        MeetingRequest,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=pgettext_lazy("model", "미팅 신청"),
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("기록한 참가자")
+    )
+    result = models.CharField(_("결과"), max_length=20, choices=Result.choices)
+    occurred_on = models.DateField(_("일자"), null=True, blank=True, help_text=_("MOU 체결일 등"))
+    note = models.CharField(_("메모"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("입력자"),
+    )
+    created_at = models.DateTimeField(_("등록 일시"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "상담 결과")
+        verbose_name_plural = pgettext_lazy("models", "상담 결과")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "participant"], name="outcome_one_per_side"),
+            models.CheckConstraint(
+                condition=~Q(result="mou_signed") | Q(occurred_on__isnull=False), name="outcome_mou_signed_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} · {self.get_result_display()}"

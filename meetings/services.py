@@ -386,7 +386,8 @@ def schedule_plan(
         ]
     )
     report.placed = meetings
-    report.unplaced = [(key, code, str(UNPLACED_REASONS[code])) for key, code in result.unplaced]
+    messages = {code: str(message) for code, message in UNPLACED_REASONS.items()}
+    report.unplaced = [(key, code, messages[code]) for key, code in result.unplaced]
     return report
 
 

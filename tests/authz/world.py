@@ -36,7 +36,7 @@ ROLES = (ANONYMOUS, OTHER, MEMBER, REPRESENTATIVE, REVIEWER, STAFF_NO_PERMS, STA
 
 # The permissions of SBA's working staff: everything about events, companies and programmes,
 # nothing of the system screens.
-STAFF_APPS = ("accounts", "companies", "events", "programs", "hiring")
+STAFF_APPS = ("accounts", "companies", "events", "programs", "meetings", "hiring")
 
 
 @dataclass
@@ -80,6 +80,15 @@ def build_world() -> World:
     attachment.save()
     review = ReviewFactory(application=application, reviewer=reviewer)
 
+    # The member takes part in the event's consultations and asked an outside researcher.
+    from meetings.models import MeetingRequest
+    from tests.meetings.factories import ParticipantFactory, make_grid
+
+    grid, _slots, _tables = make_grid(event=event, slots=2, tables=1)
+    participant = ParticipantFactory(grid=grid, user=member, company=company, registration=registration)
+    researcher = ParticipantFactory(grid=grid, display_name="연구자", organization="이화의료원")
+    meeting_request = MeetingRequest.objects.create(grid=grid, sender=participant, recipient=researcher)
+
     users: dict[str, User | None] = {
         ANONYMOUS: None,
         OTHER: other,
@@ -102,6 +111,10 @@ def build_world() -> World:
         "application": application,
         "attachment": attachment,
         "review": review,
+        "grid": grid,
+        "participant": participant,
+        "researcher": researcher,
+        "meeting_request": meeting_request,
     }
     return World(users=users, objects=objects)
 
