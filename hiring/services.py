@@ -164,6 +164,12 @@ def position_decide(*, position: Position, approve: bool, by: User) -> Position:
 # --- applications ---------------------------------------------------------------------------
 
 
+def _locked_seeker(seeker_id: int) -> Seeker:
+    """The seeker row, locked until the transaction ends: the camp's application limit is
+    counted under it. Precondition: inside ``transaction.atomic``."""
+    return Seeker.objects.select_for_update().select_related("camp", "camp__event").get(pk=seeker_id)
+
+
 @transaction.atomic
 def application_apply(
     *, seeker: Seeker, position: Position, by: User, message: str = "", now: datetime | None = None
@@ -173,7 +179,7 @@ def application_apply(
     now = now or timezone.now()
     if by.pk != seeker.user_id:
         raise HiringError(_("본인만 지원할 수 있습니다."), "forbidden")
-    seeker = Seeker.objects.select_for_update().select_related("camp", "camp__event").get(pk=seeker.pk)
+    seeker = _locked_seeker(seeker.pk)
     camp = seeker.camp
     if position.camp_id != camp.pk or position.status != Position.Status.APPROVED:
         raise HiringError(_("이 채용캠프에서 지원을 받는 포지션이 아닙니다."), "position_not_open")
