@@ -260,6 +260,9 @@ def application_transition(*, application: JobApplication, to: str, by: User) ->
         )
     if not _may_act(actor=actor, application=application, user=by):
         raise HiringError(_("이 지원서를 처리할 권한이 없습니다."), "forbidden")
+    if application.result:
+        # The interview happened and the company decided: the record stays as it is.
+        raise HiringError(_("채용 결과가 입력된 지원은 바꿀 수 없습니다."), "illegal_transition")
     if to == Status.MATCHED:
         if not application.seeker.has_consent:
             raise HiringError(_("구직자가 제3자 제공 동의를 철회했습니다."), "consent_required")

@@ -203,3 +203,15 @@ def test_result_needs_a_match_and_the_company():
     application = services.application_transition(application=application, to=Status.MATCHED, by=world.staff)
     with pytest.raises(services.HiringError):
         services.application_result_record(application=application, result="hired", by=world.members[1])
+
+
+def test_an_application_with_a_result_cannot_be_withdrawn():
+    world = camp_world()
+    person = seeker(world.camp)
+    application = matched(world, person, world.positions[0])
+    services.application_result_record(application=application, result="hired", by=world.members[0])
+    with pytest.raises(services.HiringError) as error:
+        services.application_transition(application=application, to=Status.WITHDRAWN, by=person.user)
+    assert error.value.code == "illegal_transition"
+    application.refresh_from_db()
+    assert application.status == Status.MATCHED and application.meeting.is_live
