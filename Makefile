@@ -56,7 +56,7 @@ check-deploy: $(VENV)/.installed
 # Regenerate and compile the English catalogs (Korean is the source language). Each app keeps
 # its own catalog in <app>/locale; the project templates and magok/ use locale/. Run without
 # settings so that makemessages writes to the catalog of the folder it runs in.
-APPS := accounts companies events programs notifications legal backoffice
+APPS := accounts companies events programs notifications legal backoffice meetings hiring
 messages: $(VENV)/.installed
 	for app in $(APPS); do \
 		(cd $$app && mkdir -p locale && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(VENV)/bin/django-admin makemessages -l en --no-obsolete --no-location) || exit 1; \
@@ -78,12 +78,12 @@ $(AUDIT_VENV)/.installed: requirements-audit.txt
 
 audit: $(VENV)/.installed $(AUDIT_VENV)/.installed
 	$(AUDIT_VENV)/bin/bandit --quiet --recursive --severity-level medium --confidence-level medium \
-		--exclude '*/migrations/*' magok accounts companies events programs notifications
+		--exclude '*/migrations/*' magok accounts companies events programs meetings hiring notifications
 	PIPAPI_PYTHON_LOCATION=$(CURDIR)/$(PY) $(AUDIT_VENV)/bin/pip-audit --progress-spinner off --format json \
 		| $(PY) .ci/pip_audit_report.py
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy magok accounts companies events programs notifications legal backoffice
+	$(VENV)/bin/mypy magok accounts companies events programs notifications legal backoffice meetings hiring
 
 clean:
 	rm -rf var db.sqlite3 test-output

@@ -62,10 +62,22 @@ SCHEDULES: list[Schedule] = [
         description="Daily at 03:10 Seoul time: creates the occurrences of every series months_ahead ahead.",
     ),
     Schedule(
+        name="1:1 미팅 전날 일정 알림 (meeting reminders)",
+        task="meetings.tasks.send_meeting_reminders",
+        every_minutes=15,
+        description="E-mails each participant of a published meeting grid their schedule the day before.",
+    ),
+    Schedule(
         name="지원사업 미제출 신청서 알림",
         task="programs.tasks.remind_unsubmitted_drafts",
         every_minutes=60,
         description="Reminds companies of unsubmitted drafts 3 days and 1 day before a call closes.",
+    ),
+    Schedule(
+        name="채용캠프 구직자 정보 파기 (purge expired seekers)",
+        task="hiring.tasks.purge_expired_seekers",
+        crontab={"minute": "40", "hour": "3", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        description="Daily at 03:40 Seoul time: deletes CVs and seeker details of camps past their retention period.",
     ),
     Schedule(
         name="API 멱등 키 정리 (purge idempotency keys)",

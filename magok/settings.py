@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "companies",
     "events",
     "programs",
+    "meetings",
+    "hiring",
     "notifications",
     "legal",
     "backoffice",

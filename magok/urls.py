@@ -11,6 +11,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("companies.api.urls")),
     path("", include("events.api.urls")),
     path("", include("programs.api.urls")),
+    path("", include("meetings.api.urls")),
+    path("hiring/", include("hiring.api.urls")),
     re_path(r"^(?P<path>.*)$", api_not_found, name="api-not-found"),
 ]
 
@@ -27,6 +29,8 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("programs/", include("programs.urls")),
     path("legal/", include("legal.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("hiring/", include("hiring.urls")),
 ]
 
 # Public uploads (company logos). Programme documents live in PRIVATE_MEDIA_ROOT and are only

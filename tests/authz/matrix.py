@@ -24,6 +24,10 @@ def pk(name: str):
     return lambda world: {"pk": world.objects[name].pk}
 
 
+def grid(world):
+    return {"grid_id": world.objects["grid"].pk}
+
+
 def slug(world):
     return {"slug": world.company.slug}
 
@@ -74,6 +78,38 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     # Already submitted: the company gets the state machine's refusal (409), others cannot see it.
     "application-submit": (
         Check(only(dict.fromkeys(COMPANY_A, 409), others=404, anonymous=403), POST, pk("application")),
+    ),
+    # Meetings API: the caller's own profile, requests and schedule; anyone else's answers 404.
+    "api-meetings-profile": (Check(only({MEMBER: 200}, others=404, anonymous=403), kwargs=grid),),
+    "api-meetings-participants": (Check(only({MEMBER: 200}, others=404, anonymous=403), kwargs=grid),),
+    "api-meetings-suggestions": (Check(only({MEMBER: 200}, others=404, anonymous=403), kwargs=grid),),
+    "api-meetings-schedule": (Check(only({MEMBER: 200}, others=404, anonymous=403), kwargs=grid),),
+    "api-meeting-requests-list": (
+        Check(API_SIGNED_IN),
+        # Asking the researcher again: a duplicate (409) for the member, no participant for anyone else.
+        Check(only({MEMBER: 409}, others=404, anonymous=403), POST, data=lambda w: {"recipient": w.researcher.pk}),
+    ),
+    "api-meeting-requests-detail": (
+        Check(only({MEMBER: 200}, others=404, anonymous=403), kwargs=pk("meeting_request")),
+    ),
+    # The member sent the request: only the recipient may answer it (400 forbidden); others 404.
+    "api-meeting-requests-accept": (
+        Check(only({MEMBER: 400}, others=404, anonymous=403), POST, pk("meeting_request")),
+    ),
+    "api-meeting-requests-decline": (
+        Check(only({MEMBER: 400}, others=404, anonymous=403), POST, pk("meeting_request")),
+    ),
+    "api-meeting-requests-withdraw": (
+        Check(only({MEMBER: 200}, others=404, anonymous=403), POST, pk("meeting_request")),
+    ),
+    # Not accepted yet: no outcome (409 illegal_transition) for the member.
+    "api-meeting-requests-outcome": (
+        Check(
+            only({MEMBER: 409}, others=404, anonymous=403),
+            POST,
+            pk("meeting_request"),
+            data=lambda w: {"result": "follow_up"},
+        ),
     ),
     # A path under /api/v1/ that matches no endpoint: the API's JSON 404 for everyone.
     "api-not-found": (Check(everyone(404), path="/api/v1/no-such-endpoint/"),),
@@ -169,6 +205,27 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "events:check_in_counts": (
         Check(only({STAFF_NO_PERMS: 403, STAFF: 200, SUPERUSER: 200}, others=302), kwargs=pk("event")),
     ),
+    # Meetings (business consultations): only the participant's own pages; everyone else 404.
+    "meetings:index": (Check(signed_in(200)),),
+    "meetings:profile": (Check(only({MEMBER: 200}, others=404), kwargs=grid),),
+    "meetings:participants": (Check(only({MEMBER: 200}, others=404), kwargs=grid),),
+    "meetings:request_create": (
+        Check(
+            only({MEMBER: 302}, others=404),
+            POST,
+            lambda w: {"grid_id": w.grid.pk, "pk": w.researcher.pk},
+            data=lambda w: {"message": "안녕하세요"},
+        ),
+    ),
+    "meetings:requests": (Check(only({MEMBER: 200}, others=404), kwargs=grid),),
+    "meetings:schedule": (Check(only({MEMBER: 200}, others=404), kwargs=grid),),
+    "meetings:schedule_ics": (Check(only({MEMBER: 200}, others=404), kwargs=grid),),
+    "meetings:request_accept": (Check(only({MEMBER: 302}, others=404), POST, pk("meeting_request")),),
+    "meetings:request_decline": (Check(only({MEMBER: 302}, others=404), POST, pk("meeting_request")),),
+    "meetings:request_withdraw": (Check(only({MEMBER: 302}, others=404), POST, pk("meeting_request")),),
+    "meetings:outcome": (
+        Check(only({MEMBER: 302}, others=404), POST, pk("meeting_request"), data=lambda w: {"result": "follow_up"}),
+    ),
     # Programmes
     "programs:list": (Check(everyone(200)),),
     "programs:call_detail": (Check(everyone(200), kwargs=pk("call")),),
@@ -200,3 +257,8 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "programs:review_list": (Check(signed_in(200)),),
     "programs:review_detail": (Check(only({REVIEWER: 200}, others=404), kwargs=pk("review")),),
 }
+
+# The hiring camp's entries live next door (tests/authz/matrix_hiring.py).
+from .matrix_hiring import HIRING_MATRIX  # noqa: E402
+
+MATRIX.update(HIRING_MATRIX)

@@ -36,7 +36,7 @@ ROLES = (ANONYMOUS, OTHER, MEMBER, REPRESENTATIVE, REVIEWER, STAFF_NO_PERMS, STA
 
 # The permissions of SBA's working staff: everything about events, companies and programmes,
 # nothing of the system screens.
-STAFF_APPS = ("accounts", "companies", "events", "programs")
+STAFF_APPS = ("accounts", "companies", "events", "programs", "meetings", "hiring")
 
 
 @dataclass
@@ -89,6 +89,15 @@ def build_world() -> World:
     earlier.save()
     review = ReviewFactory(application=application, reviewer=reviewer)
 
+    # The member takes part in the event's consultations and asked an outside researcher.
+    from meetings.models import MeetingRequest
+    from tests.meetings.factories import ParticipantFactory, make_grid
+
+    grid, _slots, _tables = make_grid(event=event, slots=2, tables=1)
+    participant = ParticipantFactory(grid=grid, user=member, company=company, registration=registration)
+    researcher = ParticipantFactory(grid=grid, display_name="연구자", organization="이화의료원")
+    meeting_request = MeetingRequest.objects.create(grid=grid, sender=participant, recipient=researcher)
+
     users: dict[str, User | None] = {
         ANONYMOUS: None,
         OTHER: other,
@@ -99,7 +108,10 @@ def build_world() -> World:
         STAFF: staff,
         SUPERUSER: superuser,
     }
+    from .world_hiring import hiring_objects
+
     objects = {
+        **hiring_objects(company=company, representative=representative, staff=superuser),
         "company": company,
         "join_request": join_request,
         "event": event,
@@ -109,6 +121,10 @@ def build_world() -> World:
         "attachment": attachment,
         "superseded_attachment": earlier,
         "review": review,
+        "grid": grid,
+        "participant": participant,
+        "researcher": researcher,
+        "meeting_request": meeting_request,
     }
     return World(users=users, objects=objects)
 

@@ -12,6 +12,8 @@ import accounts.demo
 import companies.demo
 import events.demo
 import events.demo_series
+import hiring.demo
+import meetings.demo
 import programs.demo
 
 # Order matters: events and programmes refer to the companies and accounts; the series'
@@ -21,7 +23,9 @@ DEMO_LOADERS: list[tuple[str, Callable[[], str]]] = [
     ("accounts.demo", accounts.demo.load_demo),
     ("events.demo", events.demo.load_demo),
     ("programs.demo", programs.demo.load_demo),
+    ("meetings.demo", meetings.demo.load_demo),
     ("events.demo_series", events.demo_series.load_demo_series),
+    ("hiring.demo", hiring.demo.load_demo),
 ]
 
 
