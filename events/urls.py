@@ -21,4 +21,7 @@ urlpatterns = [
     path("registrations/<int:pk>/ticket/", views.registration_ticket, name="ticket"),
     path("registrations/<int:pk>/qr.png", views.registration_qr, name="ticket_qr"),
     path("registrations/<int:pk>/cancel/", views.registration_cancel_view, name="cancel"),
+    # The signed links of registration e-mails (no login needed; see events/links.py).
+    path("tickets/<str:token>/", views.registration_ticket_link, name="ticket_link"),
+    path("tickets/<str:token>/cancel/", views.registration_cancel_link, name="cancel_link"),
 ]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from magok.http import AuthenticatedRequest, client_ip
@@ -26,6 +26,7 @@ from . import selectors
 from .consent import REGISTRATION_CONSENT
 from .forms import EventFilterForm, RegistrationForm
 from .ics import event_ics, events_feed_ics
+from .links import registration_cancel_by_link, registration_from_link
 from .models import Audience, Event, EventKind, Registration
 from .services import (
     EventBusy,
@@ -307,6 +308,54 @@ def registration_cancel_view(request: AuthenticatedRequest, pk: int) -> HttpResp
     else:
         messages.success(request, _("%(name)s 님의 신청을 취소했습니다.") % {"name": registration.attendee_name})
     return redirect("events:my")
+
+
+# --- The signed links of registration e-mails (no login) ------------------------------
+
+
+def _linked_registration(token: str) -> Registration:
+    registration = registration_from_link(token=token)
+    return selectors.registrations_with_position(Registration.objects.filter(pk=registration.pk)).get()
+
+
+@require_GET
+def registration_ticket_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The ticket from the e-mail's link, for whoever holds the e-mail (an account is not needed)."""
+    try:
+        registration = _linked_registration(token)
+    except RegistrationError as error:
+        return render(request, "events/registration_link_error.html", {"error": error.message}, status=400)
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    context = {
+        "registration": registration,
+        "qr": ticket_qr_data_uri(registration=registration) if confirmed else None,
+        "cancel_link": reverse("events:cancel_link", kwargs={"token": token})
+        if registration.status in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+        and registration.event.starts_at > timezone.now()
+        else None,
+    }
+    return render(request, "events/registration_ticket.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def registration_cancel_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-click cancel of the e-mail: GET says what will happen and asks for a click (a
+    mail scanner opening links cancels nothing), POST cancels through the events service."""
+    try:
+        registration = _linked_registration(token)
+        if request.method == "POST":
+            registration_cancel_by_link(token=token, by=_user(request))
+            registration = _linked_registration(token)
+    except RegistrationError as error:
+        status = 409 if isinstance(error, EventBusy) else 400
+        context = {"error": error.message, "retry": isinstance(error, EventBusy)}
+        return render(request, "events/registration_cancel_link.html", context, status=status)
+    context = {
+        "registration": registration,
+        "started": registration.event.starts_at <= timezone.now(),
+        "ticket_link": reverse("events:ticket_link", kwargs={"token": token}),
+    }
+    return render(request, "events/registration_cancel_link.html", context)
 
 
 # --- Check-in at the door (SBA staff) --------------------------------------------------

@@ -28,6 +28,12 @@ def slug(world):
     return {"slug": world.company.slug}
 
 
+def link_token(world) -> str:
+    from events.links import registration_link_token
+
+    return registration_link_token(registration=world.registration)
+
+
 def only(allowed: dict[str, int], *, others: int, anonymous: int = 302) -> dict[str, int]:
     """`others` for every role not named, `anonymous` for the visitor."""
     return {**everyone(others), ANONYMOUS: anonymous, **allowed}
@@ -135,6 +141,17 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     ),
     "events:cancel": (
         Check(only(dict.fromkeys(COMPANY_A + WITH_PERMISSION, 302), others=404), POST, pk("registration")),
+    ),
+    # The signed ticket and cancel links of registration e-mails: whoever holds the e-mail, no
+    # login; a forged token is refused for anyone. (The cancel's POST is tested in
+    # tests/events/test_email_links.py, not here, where it would cancel the shared registration.)
+    "events:ticket_link": (
+        Check(everyone(200), kwargs=lambda w: {"token": link_token(w)}),
+        Check(everyone(400), kwargs=lambda w: {"token": "not-a-real-token"}),
+    ),
+    "events:cancel_link": (
+        Check(everyone(200), kwargs=lambda w: {"token": link_token(w)}),
+        Check(everyone(400), POST, lambda w: {"token": "not-a-real-token"}),
     ),
     # Check-in is staff work: the admin login for non-staff, 403 for staff without the permission.
     "events:check_in": (
