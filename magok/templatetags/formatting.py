@@ -10,6 +10,7 @@ from django import template
 
 from magok.dates import format_date, format_datetime, format_month, format_time
 from magok.i18n import current_language
+from magok.particles import particle, with_particle
 
 register = template.Library()
 
@@ -26,3 +27,17 @@ def krw(value: int | Decimal | None) -> str:
         return ""
     number = f"{int(value):,}"
     return f"KRW {number}" if current_language() == "en" else f"{number}원"
+
+
+@register.filter(is_safe=True)
+def josa(value: object, particle_name: str) -> str:
+    """The word and its particle, chosen from the word's last sound (magok.particles):
+    ``{{ company.name|josa:"은/는" }}`` → 로보티즈는, 팜스빌은; ``{{ status|josa:"(으)로" }}``."""
+    return with_particle(value, particle_name)
+
+
+@register.filter(is_safe=True)
+def particle_for(value: object, particle_name: str) -> str:
+    """Only the particle, for a sentence that shows the word itself elsewhere:
+    ``{% blocktranslate with name=x eun=x|particle_for:"은/는" %}{{ name }}{{ eun }} …``."""
+    return particle(value, particle_name)
