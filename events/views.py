@@ -24,10 +24,12 @@ from magok.ratelimit import attempts_within_limits
 
 from . import selectors
 from .consent import REGISTRATION_CONSENT
+from .feeds import calendar_feed_rotate, calendar_feed_user, personal_feed_events
 from .forms import EventFilterForm, RegistrationForm
-from .ics import event_ics, events_feed_ics
+from .ics import event_ics, events_feed_ics, personal_feed_ics
 from .links import registration_cancel_by_link, registration_from_link
 from .models import Audience, Event, EventKind, Registration
+from .recurrence import holiday_names
 from .services import (
     EventBusy,
     RegistrationError,
@@ -89,8 +91,19 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     by_day: dict[date, list[Event]] = {}
     for event in in_grid:
         by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
+    language = current_language()
+    years = {grid[0][0].year, grid[-1][-1].year}
+    holidays = {day: name for year in years for day, name in holiday_names(year, language).items()}
     weeks = [
-        [{"date": day, "in_month": day.month == month.month, "events": by_day.get(day, [])} for day in week]
+        [
+            {
+                "date": day,
+                "in_month": day.month == month.month,
+                "events": by_day.get(day, []),
+                "holiday": holidays.get(day, ""),
+            }
+            for day in week
+        ]
         for week in grid
     ]
     events = [event for event in in_grid if timezone.localtime(event.starts_at).month == month.month]
@@ -103,6 +116,7 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
             "month": month,
             "events": events,
             "weeks": weeks,
+            "month_holidays": sorted((day, name) for day, name in holidays.items() if day.month == month.month),
             "today": today,
             "previous_month": previous_month,
             "next_month": next_month,
@@ -261,6 +275,27 @@ def events_feed(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(events_feed_ics(events=selectors.event_feed()), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="magok-events.ics"'
     return response
+
+
+@require_GET
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A user's private calendar feed, fetched by calendar apps without a session."""
+    user = calendar_feed_user(token=token)
+    if user is None:
+        raise Http404
+    events, registrations = personal_feed_events(user=user)
+    content = personal_feed_ics(events=events, registrations=registrations, language=user.language)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_POST
+def personal_feed_rotate(request: AuthenticatedRequest) -> HttpResponse:
+    calendar_feed_rotate(user=request.user)
+    messages.success(request, _("새 달력 구독 주소를 만들었습니다. 이전 주소는 더 이상 쓸 수 없습니다."))
+    return redirect(reverse("accounts:profile") + "#calendar-feed")
 
 
 @login_required

@@ -34,6 +34,12 @@ def link_token(world) -> str:
     return registration_link_token(registration=world.registration)
 
 
+def feed_token(world) -> str:
+    from events.feeds import calendar_feed_token
+
+    return calendar_feed_token(user=world.users[MEMBER]).token
+
+
 def only(allowed: dict[str, int], *, others: int, anonymous: int = 302) -> dict[str, int]:
     """`others` for every role not named, `anonymous` for the visitor."""
     return {**everyone(others), ANONYMOUS: anonymous, **allowed}
@@ -123,6 +129,12 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "events:calendar": (Check(everyone(200)),),
     "events:feed": (Check(everyone(200)),),
     "events:detail": (Check(everyone(200), kwargs=pk("event")),),
+    # A user's private feed: the token is the credential (calendar apps have no session).
+    "events:personal_feed": (
+        Check(everyone(200), kwargs=lambda w: {"token": feed_token(w)}),
+        Check(everyone(404), kwargs=lambda w: {"token": "not-a-real-token"}),
+    ),
+    "events:personal_feed_rotate": (Check(signed_in(302), POST),),
     "events:ics": (Check(everyone(200), kwargs=pk("event")),),
     "events:my": (Check(signed_in(200)),),
     # A tenants-only event: tenant members get the form, everyone else is sent on (login, join).
