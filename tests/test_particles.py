@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from magok.particles import particle, with_particle
 
@@ -71,10 +72,17 @@ def test_nothing_readable_gets_the_vowel_form() -> None:
     assert with_particle("★", "(으)로") == "★로"
 
 
+def test_template_filters_leave_other_languages_alone() -> None:
+    template = Template('{% load formatting %}{{ a|josa:"은/는" }} [{{ a|particle_for:"은/는" }}]')
+    with translation.override("en"):
+        assert template.render(Context({"a": "Robotis"})) == "Robotis []"
+
+
 def test_template_filters_choose_and_escape() -> None:
     template = Template(
         '{% load formatting %}{{ a|josa:"은/는" }} {{ b|josa:"(으)로" }} '
         '{{ c }}{{ c|particle_for:"이/가" }} {{ d|josa:"은/는" }}'
     )
-    rendered = template.render(Context({"a": "팜스빌", "b": "선정", "c": "SBA", "d": "<b>LG</b>"}))
+    with translation.override("ko"):
+        rendered = template.render(Context({"a": "팜스빌", "b": "선정", "c": "SBA", "d": "<b>LG</b>"}))
     assert rendered == "팜스빌은 선정으로 SBA가 &lt;b&gt;LG&lt;/b&gt;는"

@@ -31,13 +31,15 @@ def krw(value: int | Decimal | None) -> str:
 
 @register.filter(is_safe=True)
 def josa(value: object, particle_name: str) -> str:
-    """The word and its particle, chosen from the word's last sound (magok.particles):
-    ``{{ company.name|josa:"은/는" }}`` → 로보티즈는, 팜스빌은; ``{{ status|josa:"(으)로" }}``."""
-    return with_particle(value, particle_name)
+    """In Korean, the word and its particle chosen from the word's last sound (magok.particles):
+    ``{{ company.name|josa:"은/는" }}`` → 로보티즈는, 팜스빌은. In another language the word alone,
+    so a translated sentence takes it as its subject: ``{% blocktranslate with
+    company=company.name|josa:"은/는" %}{{ company }} 신청 자격을 갖추었습니다.`` reads
+    "Robotis is eligible" in English, with no particle and no "은(는)"."""
+    return with_particle(value, particle_name) if current_language() == "ko" else str(value)
 
 
 @register.filter(is_safe=True)
 def particle_for(value: object, particle_name: str) -> str:
-    """Only the particle, for a sentence that shows the word itself elsewhere:
-    ``{% blocktranslate with name=x eun=x|particle_for:"은/는" %}{{ name }}{{ eun }} …``."""
-    return particle(value, particle_name)
+    """Only the particle that follows ``value`` (empty outside Korean)."""
+    return particle(value, particle_name) if current_language() == "ko" else ""
