@@ -6,3 +6,7 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "events"
     verbose_name = _("행사")
+
+    def ready(self) -> None:
+        # Registers the renderers of the outbox's deferred e-mails (events.<template>).
+        from . import emails  # noqa: F401

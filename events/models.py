@@ -362,3 +362,22 @@ class EventReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} – {self.offset_hours}h"
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a user's private calendar feed URL (``/events/feed/<token>.ics``): the
+    events they may attend and their own registrations. Whoever has the URL reads the feed,
+    so the user can replace the token (the old URL stops working at once)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("사용자")
+    )
+    token = models.CharField(_("토큰"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("생성 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("개인 달력 구독 주소")
+        verbose_name_plural = _("개인 달력 구독 주소")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -9,6 +9,7 @@ occurrence staff cancelled (skipped) or moved is found again and left alone.
 from __future__ import annotations
 
 import calendar
+import functools
 import logging
 from collections.abc import Container
 from dataclasses import dataclass
@@ -36,6 +37,14 @@ class Occurrence:
 
 def kr_holidays(years: range | list[int]) -> holidays.HolidayBase:
     return holidays.country_holidays("KR", years=list(years))
+
+
+@functools.lru_cache(maxsize=32)
+def holiday_names(year: int, language: str) -> dict[date, str]:
+    """Korean public holidays of ``year`` (substitute holidays included) with their names in
+    ``language`` (ko or en), for the month calendar. Cached: the table does not change."""
+    names = holidays.country_holidays("KR", years=[year], language="en_US" if language == "en" else "ko")
+    return dict(names.items())
 
 
 def first_weekday_of_month(year: int, month: int, weekday: int) -> date:

@@ -36,18 +36,16 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from magok.dates import format_datetime
 from notifications.models import OutboundEmail
-from notifications.services import email_queue, email_resend
+from notifications.services import email_resend
 
+from .emails import registration_email_queue
 from .models import Event, EventReminder, Registration
-from .tickets import ticket_attachments
 
 logger = logging.getLogger(__name__)
 
@@ -213,36 +211,14 @@ def reminder_dedupe_key(reminder: EventReminder) -> str:
 
 
 def _queue_email(reminder: EventReminder) -> OutboundEmail:
-    registration = reminder.registration
-    event = registration.event
+    """The reminder's outbox row: only the registration and the offset. The worker renders the
+    text, the HTML, the QR ticket and the calendar file when it sends it (``events/emails.py``),
+    so a claimed batch commits quickly."""
     key = reminder_dedupe_key(reminder)
-    hours = reminder.offset_hours
-    language = registration.language if registration.language in ("ko", "en") else "ko"
-    email = email_queue(
-        to=registration.email,
-        template="events/emails/event_reminder",
-        context={
-            "registration": registration,
-            "event": event,
-            "lead_days": hours // 24 if hours % 24 == 0 else None,
-            "lead_hours": hours,
-            "when": format_when(event.starts_at, language),
-            "ticket_url": ticket_url(registration),
-            "event_url": event_url(event),
-        },
-        language=language,
-        attachments=ticket_attachments(registration=registration, language=language),
-        dedupe_key=key,
+    email = registration_email_queue(
+        reminder.registration, "event_reminder", dedupe_key=key, offset_hours=reminder.offset_hours
     )
     return email or OutboundEmail.objects.get(dedupe_key=key)
-
-
-def event_url(event: Event) -> str:
-    return f"{settings.SITE_URL}{event.get_absolute_url()}"
-
-
-def ticket_url(registration: Registration) -> str:
-    return f"{settings.SITE_URL}{reverse('events:ticket', kwargs={'pk': registration.pk})}"
 
 
 @transaction.atomic

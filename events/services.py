@@ -3,7 +3,9 @@
 Seats are guarded by a row lock on the event (``select_for_update``) taken as late as possible
 inside one transaction: every path that confirms a seat (registering, promoting from the
 waitlist after a cancellation or a capacity raise) takes it, counts, and decides. E-mails are
-only written to the outbox here; they are sent after commit, so no I/O happens under the lock.
+only written to the outbox here, as a kind and the registration's id (``events/emails.py``):
+the worker renders them (text, HTML, QR code, calendar file) when it sends them after commit,
+so under the lock there is no I/O and no rendering, only the seat decision and small INSERTs.
 
 A registration without an account is PENDING until its address is proven by the e-mailed link
 (``registration_confirm``). It holds a seat for ``EVENT_PENDING_HOLD_MINUTES`` at most: the seat
@@ -30,9 +32,9 @@ from django.utils.translation import gettext as _
 
 from magok.errors import DomainError
 from notifications.models import OutboundEmail
-from notifications.services import Attachment, email_queue
 
 from .consent import REGISTRATION_CONSENT_VERSION
+from .emails import registration_email_queue
 from .models import AgendaItem, Audience, Event, Registration, Speaker
 
 if TYPE_CHECKING:
@@ -386,7 +388,7 @@ def _hold_for_proof(*, plan: RegistrationPlan, event: Event, now: datetime) -> l
     stamp = f"{now.timestamp():.6f}"
     if existing is not None and existing.status != Registration.Status.PENDING:
         _registrant_email(
-            existing, "registration_exists", event=event, dedupe_key=f"events:registration:{existing.pk}:exists:{stamp}"
+            existing, "registration_exists", dedupe_key=f"events:registration:{existing.pk}:exists:{stamp}"
         )
         return []
     if existing is None:
@@ -402,7 +404,6 @@ def _hold_for_proof(*, plan: RegistrationPlan, event: Event, now: datetime) -> l
     _registrant_email(
         existing,
         "registration_verify",
-        event=event,
         dedupe_key=f"events:registration:{existing.pk}:verify:{stamp}",
         confirm_url=registration_confirm_url(registration=existing),
         # What is left, not the full lengths: asking again sends a new e-mail but neither the
@@ -554,35 +555,18 @@ def registration_waitlist_position(*, registration: Registration) -> int | None:
 
 
 def _registrant_email(
-    registration: Registration,
-    template: str,
-    *,
-    dedupe_key: str,
-    event: Event | None = None,
-    attachments: tuple[Attachment, ...] = (),
-    **context: Any,
+    registration: Registration, template: str, *, dedupe_key: str, **context: Any
 ) -> OutboundEmail | None:
     """Queue ``events/emails/<template>`` to the registrant, in their language, once per
-    ``dedupe_key``. The template gets the registration, the event and ``context``."""
-    return email_queue(
-        to=registration.email,
-        template=f"events/emails/{template}",
-        context={"registration": registration, "event": event or registration.event, **context},
-        language=registration.language,
-        attachments=attachments,
-        dedupe_key=dedupe_key,
-    )
+    ``dedupe_key``. Nothing is rendered here: the worker renders it with the registration,
+    its event and ``context`` (JSON values) when it sends it."""
+    return registration_email_queue(registration, template, dedupe_key=dedupe_key, **context)
 
 
 def _notify_registration(registration: Registration) -> None:
-    from .tickets import ticket_attachments
-
     if registration.status == Registration.Status.CONFIRMED:
         _registrant_email(
-            registration,
-            "registration_confirmed",
-            dedupe_key=f"events:registration:{registration.pk}:confirmed",
-            attachments=ticket_attachments(registration=registration),
+            registration, "registration_confirmed", dedupe_key=f"events:registration:{registration.pk}:confirmed"
         )
     else:
         _registrant_email(
@@ -618,29 +602,25 @@ def _promote_from_waitlist(event: Event) -> list[Registration]:
     Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
         status=Registration.Status.CONFIRMED, confirmed_at=now, updated_at=now
     )
-    from .tickets import ticket_attachments
-
     for registration in promoted:
         registration.status, registration.confirmed_at = Registration.Status.CONFIRMED, now
         _registrant_email(
-            registration,
-            "registration_promoted",
-            event=event,
-            dedupe_key=f"events:registration:{registration.pk}:promoted",
-            attachments=ticket_attachments(registration=registration),
+            registration, "registration_promoted", dedupe_key=f"events:registration:{registration.pk}:promoted"
         )
     return promoted
 
 
-def registration_cancel(*, registration: Registration, by: User) -> Registration:
+def registration_cancel(*, registration: Registration, by: User | None, via_link: bool = False) -> Registration:
     """Cancel a registration before the event starts; a freed seat goes to the first waitlisted.
 
-    Idempotent: cancelling a cancelled registration returns it unchanged.
+    ``by`` must be allowed to manage the registration, unless ``via_link``: the signed cancel
+    link of the registrant's e-mail proved the right (``events.links``), and ``by`` is whoever
+    is logged in, or None. Idempotent: cancelling a cancelled registration returns it unchanged.
     """
-    if not registration_can_manage(registration=registration, user=by):
+    if not via_link and not registration_can_manage(registration=registration, user=by):
         raise RegistrationError(_("이 신청을 취소할 권한이 없습니다."), "forbidden")
     if registration.event.starts_at <= timezone.now() and not (
-        by.is_staff and by.has_perm("events.change_registration")
+        by is not None and by.is_staff and by.has_perm("events.change_registration")
     ):
         raise RegistrationError(_("이미 시작한 행사의 신청은 취소할 수 없습니다."), "started")
     with transaction.atomic():
@@ -652,9 +632,7 @@ def registration_cancel(*, registration: Registration, by: User) -> Registration
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at", "updated_at"])
         current.event = event
-        _registrant_email(
-            current, "registration_cancelled", event=event, dedupe_key=f"events:registration:{current.pk}:cancelled"
-        )
+        _registrant_email(current, "registration_cancelled", dedupe_key=f"events:registration:{current.pk}:cancelled")
         _promote_from_waitlist(event)
     return current
 
@@ -683,17 +661,16 @@ def event_update(*, event: Event, by: User, **changes: Any) -> Event:
             _promote_from_waitlist(locked)
         changed = [field for field in NOTIFY_ON_CHANGE if before[field] != getattr(locked, field)]
         if changed and locked.status == Event.Status.PUBLISHED:
-            from .ics import event_ics
-
             stamp = locked.updated_at.timestamp()
+            before_json = {
+                field: value.isoformat() if isinstance(value, datetime) else value for field, value in before.items()
+            }
             for registration in Registration.objects.filter(event=locked, status__in=LIVE):
                 _registrant_email(
                     registration,
                     "event_changed",
-                    event=locked,
-                    attachments=(Attachment("event.ics", event_ics(event=locked), "text/calendar"),),
                     dedupe_key=f"events:event:{locked.pk}:changed:{stamp}:{registration.pk}",
-                    before=before,
+                    before=before_json,
                 )
     return locked
 
@@ -711,14 +688,10 @@ def event_cancel(*, event: Event, by: User, message: str) -> Event:
         Registration.objects.filter(event=locked, status__in=[*LIVE, Registration.Status.PENDING]).update(
             status=Registration.Status.CANCELLED, cancelled_at=timezone.now(), hold_expires_at=None
         )
-        from .ics import event_ics
-
         for registration in registrations:
             _registrant_email(
                 registration,
                 "event_cancelled",
-                event=locked,
-                attachments=(Attachment("event.ics", event_ics(event=locked), "text/calendar"),),
                 dedupe_key=f"events:event:{locked.pk}:cancelled:{registration.pk}",
                 message=message,
             )
@@ -739,7 +712,6 @@ def event_message_send(*, event: Event, by: User, subject: str, body: str) -> in
             queued = _registrant_email(
                 registration,
                 "event_message",
-                event=event,
                 dedupe_key=f"events:event:{event.pk}:message:{digest}:{registration.pk}",
                 subject=subject,
                 body=body,

@@ -7,9 +7,6 @@ import io
 
 import qrcode
 
-from notifications.services import Attachment
-
-from .ics import event_ics
 from .models import Registration
 
 
@@ -22,12 +19,3 @@ def ticket_qr_png(*, registration: Registration) -> bytes:
 
 def ticket_qr_data_uri(*, registration: Registration) -> str:
     return "data:image/png;base64," + base64.b64encode(ticket_qr_png(registration=registration)).decode("ascii")
-
-
-def ticket_attachments(*, registration: Registration, language: str | None = None) -> tuple[Attachment, ...]:
-    """The calendar file and the QR ticket that the confirmation, promotion and reminder
-    e-mails carry. ``language``: of the calendar entry (default: the active language)."""
-    return (
-        Attachment("event.ics", event_ics(event=registration.event, language=language), "text/calendar"),
-        Attachment("ticket.png", ticket_qr_png(registration=registration), "image/png"),
-    )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from legal.policies import SBA_CONTACT
@@ -25,9 +25,12 @@ from magok.ratelimit import attempts_within_limits
 
 from . import selectors
 from .consent import REGISTRATION_CONSENT
+from .feeds import calendar_feed_rotate, calendar_feed_user, personal_feed_events
 from .forms import EventFilterForm, RegistrationForm
-from .ics import event_ics, events_feed_ics
+from .ics import event_ics, events_feed_ics, personal_feed_ics
+from .links import registration_cancel_by_link, registration_from_link
 from .models import Audience, Event, EventKind, Registration
+from .recurrence import holiday_names
 from .services import (
     EventBusy,
     RegistrationError,
@@ -89,8 +92,19 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     by_day: dict[date, list[Event]] = {}
     for event in in_grid:
         by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
+    language = current_language()
+    years = {grid[0][0].year, grid[-1][-1].year}
+    holidays = {day: name for year in years for day, name in holiday_names(year, language).items()}
     weeks = [
-        [{"date": day, "in_month": day.month == month.month, "events": by_day.get(day, [])} for day in week]
+        [
+            {
+                "date": day,
+                "in_month": day.month == month.month,
+                "events": by_day.get(day, []),
+                "holiday": holidays.get(day, ""),
+            }
+            for day in week
+        ]
         for week in grid
     ]
     events = [event for event in in_grid if timezone.localtime(event.starts_at).month == month.month]
@@ -103,6 +117,7 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
             "month": month,
             "events": events,
             "weeks": weeks,
+            "month_holidays": sorted((day, name) for day, name in holidays.items() if day.month == month.month),
             "today": today,
             "previous_month": previous_month,
             "next_month": next_month,
@@ -274,6 +289,27 @@ def events_feed(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_GET
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A user's private calendar feed, fetched by calendar apps without a session."""
+    user = calendar_feed_user(token=token)
+    if user is None:
+        raise Http404
+    events, registrations = personal_feed_events(user=user)
+    content = personal_feed_ics(events=events, registrations=registrations, language=user.language)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_POST
+def personal_feed_rotate(request: AuthenticatedRequest) -> HttpResponse:
+    calendar_feed_rotate(user=request.user)
+    messages.success(request, _("새 달력 구독 주소를 만들었습니다. 이전 주소는 더 이상 쓸 수 없습니다."))
+    return redirect(reverse("accounts:profile") + "#calendar-feed")
+
+
 @login_required
 @require_GET
 def my_registrations(request: AuthenticatedRequest) -> HttpResponse:
@@ -329,6 +365,54 @@ def registration_cancel_view(request: AuthenticatedRequest, pk: int) -> HttpResp
     else:
         messages.success(request, _("%(name)s 님의 신청을 취소했습니다.") % {"name": registration.attendee_name})
     return redirect("events:my")
+
+
+# --- The signed links of registration e-mails (no login) ------------------------------
+
+
+def _linked_registration(token: str) -> Registration:
+    registration = registration_from_link(token=token)
+    return selectors.registrations_with_position(Registration.objects.filter(pk=registration.pk)).get()
+
+
+@require_GET
+def registration_ticket_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The ticket from the e-mail's link, for whoever holds the e-mail (an account is not needed)."""
+    try:
+        registration = _linked_registration(token)
+    except RegistrationError as error:
+        return render(request, "events/registration_link_error.html", {"error": error.message}, status=400)
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    context = {
+        "registration": registration,
+        "qr": ticket_qr_data_uri(registration=registration) if confirmed else None,
+        "cancel_link": reverse("events:cancel_link", kwargs={"token": token})
+        if registration.status in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+        and registration.event.starts_at > timezone.now()
+        else None,
+    }
+    return render(request, "events/registration_ticket.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def registration_cancel_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-click cancel of the e-mail: GET says what will happen and asks for a click (a
+    mail scanner opening links cancels nothing), POST cancels through the events service."""
+    try:
+        registration = _linked_registration(token)
+        if request.method == "POST":
+            registration_cancel_by_link(token=token, by=_user(request))
+            registration = _linked_registration(token)
+    except RegistrationError as error:
+        status = 409 if isinstance(error, EventBusy) else 400
+        context = {"error": error.message, "retry": isinstance(error, EventBusy)}
+        return render(request, "events/registration_cancel_link.html", context, status=status)
+    context = {
+        "registration": registration,
+        "started": registration.event.starts_at <= timezone.now(),
+        "ticket_link": reverse("events:ticket_link", kwargs={"token": token}),
+    }
+    return render(request, "events/registration_cancel_link.html", context)
 
 
 # --- Check-in at the door (SBA staff) --------------------------------------------------

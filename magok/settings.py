@@ -287,6 +287,10 @@ EVENT_LOCK_TIMEOUT_MS = env_int("EVENT_LOCK_TIMEOUT_MS", 3000, minimum=1)
 # EVENT_CONFIRM_LINK_HOURS (confirmed later, it gets a seat if one is free, else the waitlist).
 EVENT_PENDING_HOLD_MINUTES = env_int("EVENT_PENDING_HOLD_MINUTES", 30, minimum=1)
 EVENT_CONFIRM_LINK_HOURS = env_int("EVENT_CONFIRM_LINK_HOURS", 24, minimum=1)
+# The ticket and one-click cancel links in registration e-mails are signed and expire this
+# many days after the e-mail was written (each reminder carries fresh ones); a cancel is
+# refused anyway once the event has started.
+EVENT_EMAIL_LINK_DAYS = env_int("EVENT_EMAIL_LINK_DAYS", 120, minimum=1)
 
 # --- Authentication -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -20,8 +20,13 @@ class OutboundEmail(models.Model):
         FAILED = "failed", _("실패")
 
     to = models.EmailField(_("받는 사람"))
-    subject = models.CharField(_("제목"), max_length=300)
-    body_text = models.TextField(_("본문"))
+    # A deferred e-mail (``email_queue_deferred``) is queued with only its kind and context;
+    # the worker renders subject, bodies and attachments when it sends it (``rendered_at``).
+    kind = models.CharField(_("종류"), max_length=100, blank=True, default="")
+    context = models.JSONField(_("내용 정보"), default=dict, blank=True)
+    rendered_at = models.DateTimeField(_("작성 일시"), null=True, blank=True)
+    subject = models.CharField(_("제목"), max_length=300, blank=True, default="")
+    body_text = models.TextField(_("본문"), blank=True, default="")
     body_html = models.TextField(_("HTML 본문"), blank=True)
     # [{"filename": ..., "content_type": ..., "content_b64": ...}]
     attachments = models.JSONField(_("첨부"), default=list, blank=True)
@@ -45,4 +50,4 @@ class OutboundEmail(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created_idx")]
 
     def __str__(self) -> str:
-        return f"{self.to}: {self.subject}"
+        return f"{self.to}: {self.subject or self.kind}"

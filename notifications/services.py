@@ -5,6 +5,10 @@ Why nothing is lost and nothing is sent twice:
 * ``email_queue`` writes the e-mail as a row in the caller's transaction. If the
   transaction rolls back there is no e-mail; if it commits, the row exists whatever
   happens to the broker. The Celery message sent after commit is only a prompt.
+  ``email_queue_deferred`` writes only a kind and a small JSON context (ids): the worker
+  renders subject, bodies and attachments when it sends (``notifications.rendering``), so a
+  caller holding a lock pays for one small INSERT. A rendering failure is recorded and
+  retried like an SMTP failure; the row is never dropped.
 * ``email_send`` claims the row with a conditional UPDATE (queued -> sending) before it
   talks to SMTP, so two prompts for the same row send it once.
 * ``outbox_sweep`` (periodic) prompts again whatever is still queued, and takes over rows
@@ -21,9 +25,9 @@ Such a duplicate is recognisable: every send of a row carries the row's own Mess
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 from typing import Any
@@ -32,14 +36,27 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from magok.errors import DomainError
 
 from .models import OutboundEmail
+from .rendering import Attachment, RenderedEmail, render_email, render_templates
+
+__all__ = [
+    "Attachment",
+    "EmailNotResendable",
+    "email_claim",
+    "email_prompt",
+    "email_queue",
+    "email_queue_deferred",
+    "email_resend",
+    "email_send",
+    "encode_attachments",
+    "outbox_due",
+    "outbox_sweep",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +76,6 @@ class EmailNotResendable(DomainError):
         super().__init__(_("지금 발송 중인 이메일이라 다시 보내지 않았습니다."), "email_sending")
 
 
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content: bytes
-    content_type: str
-
-
 def stale_claim_age() -> timedelta:
     return timedelta(seconds=settings.OUTBOX_STALE_CLAIM_SECONDS)
 
@@ -77,6 +87,31 @@ def new_message_id() -> str:
     return make_msgid(domain=domain)
 
 
+def encode_attachments(attachments: tuple[Attachment, ...]) -> list[dict[str, str]]:
+    """Attachments as the row stores them (JSON, content in base64)."""
+    return [
+        {
+            "filename": a.filename,
+            "content_type": a.content_type,
+            "content_b64": base64.b64encode(a.content).decode("ascii"),
+        }
+        for a in attachments
+    ]
+
+
+def _save_queued(row: OutboundEmail) -> OutboundEmail | None:
+    """Insert ``row`` and prompt its send after commit; None when its dedupe key was queued before."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        if row.dedupe_key and OutboundEmail.objects.filter(dedupe_key=row.dedupe_key).exists():
+            return None
+        raise
+    transaction.on_commit(lambda: email_prompt(email_id=row.pk))
+    return row
+
+
 def email_queue(
     *,
     to: str,
@@ -86,45 +121,49 @@ def email_queue(
     attachments: tuple[Attachment, ...] = (),
     dedupe_key: str | None = None,
 ) -> OutboundEmail | None:
-    """Render ``<template>_subject.txt``, ``<template>.txt`` (and ``<template>.html`` if it
-    exists) in ``language`` and queue the e-mail; the send task is prompted after commit.
+    """Render ``<template>_subject.txt``, ``<template>.txt`` (and ``<template>.html``, or the
+    text in the base e-mail layout) in ``language`` now and queue the e-mail; the send task is
+    prompted after commit. Under a lock, use ``email_queue_deferred`` instead.
 
     Returns None when ``dedupe_key`` was queued before.
     """
-    context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body_text = render_to_string(f"{template}.txt", context)
-        try:
-            body_html: str = render_to_string(f"{template}.html", context)
-        except TemplateDoesNotExist:  # the HTML part is optional
-            body_html = ""
+        rendered = render_templates(template, context, attachments=attachments)
     row = OutboundEmail(
         to=to,
-        subject=subject[:300],
-        body_text=body_text,
-        body_html=body_html,
         language=language,
         dedupe_key=dedupe_key,
         message_id=new_message_id(),
-        attachments=[
-            {
-                "filename": a.filename,
-                "content_type": a.content_type,
-                "content_b64": base64.b64encode(a.content).decode("ascii"),
-            }
-            for a in attachments
-        ],
+        rendered_at=timezone.now(),
     )
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:
-        if dedupe_key and OutboundEmail.objects.filter(dedupe_key=dedupe_key).exists():
-            return None
-        raise
-    transaction.on_commit(lambda: email_prompt(email_id=row.pk))
-    return row
+    _apply_rendered(row, rendered)
+    return _save_queued(row)
+
+
+def email_queue_deferred(
+    *,
+    to: str,
+    kind: str,
+    context: dict[str, Any],
+    language: str = "ko",
+    dedupe_key: str | None = None,
+) -> OutboundEmail | None:
+    """Queue an e-mail that the worker renders when it sends it: the renderer registered as
+    ``kind`` (``notifications.rendering.email_renderer``) gets ``context``, which must be
+    JSON (ids and small values, not rows: the rows are read at send time). Costs one INSERT,
+    nothing is rendered here. Returns None when ``dedupe_key`` was queued before."""
+    json.dumps(context)  # fail here, in the caller's transaction, not in the worker
+    row = OutboundEmail(
+        to=to, kind=kind, context=context, language=language, dedupe_key=dedupe_key, message_id=new_message_id()
+    )
+    return _save_queued(row)
+
+
+def _apply_rendered(row: OutboundEmail, rendered: RenderedEmail) -> None:
+    row.subject = rendered.subject[:300]
+    row.body_text = rendered.body_text
+    row.body_html = rendered.body_html
+    row.attachments = encode_attachments(rendered.attachments)
 
 
 def email_prompt(*, email_id: int) -> bool:
@@ -180,23 +219,46 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
+def _render_claimed(email: OutboundEmail, ours: Any) -> bool:
+    """Render a deferred e-mail under our claim and store the result on the row, so a retry
+    after an SMTP failure (or a duplicate after a killed sender) sends the same content.
+    Returns False when the claim was lost meanwhile."""
+    rendered = render_email(kind=email.kind, context=email.context, language=email.language)
+    _apply_rendered(email, rendered)
+    email.rendered_at = timezone.now()
+    return bool(
+        ours.update(
+            subject=email.subject,
+            body_text=email.body_text,
+            body_html=email.body_html,
+            attachments=email.attachments,
+            rendered_at=email.rendered_at,
+        )
+    )
+
+
 def email_send(*, email_id: int) -> bool:
-    """Send one e-mail if it can be claimed. Returns True when it was sent now."""
+    """Send one e-mail if it can be claimed, rendering it first if it was queued deferred.
+    Returns True when it was sent now."""
     email = email_claim(email_id=email_id)
     if email is None:
         return False
     # Only our own claim may be finished: if it went stale and someone else took the row
     # over, their outcome stands.
     ours = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING, claimed_at=email.claimed_at)
+    step = "rendering"
     try:
+        if email.kind and email.rendered_at is None and not _render_claimed(email, ours):
+            return False  # another sender took the stale claim over: theirs stands
+        step = "sending"
         _message(email).send()
-    except Exception as exc:  # noqa: BLE001 - any SMTP failure is recorded and retried later
+    except Exception as exc:  # noqa: BLE001 - any render or SMTP failure is recorded and retried later
         ours.update(
             status=OutboundEmail.Status.FAILED if email.attempts >= MAX_ATTEMPTS else OutboundEmail.Status.QUEUED,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
             claimed_at=None,
         )
-        logger.warning("sending e-mail %s failed (attempt %s): %s", email.pk, email.attempts, exc)
+        logger.warning("%s e-mail %s failed (attempt %s): %s", step, email.pk, email.attempts, exc)
         return False
     ours.update(status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="")
     return True

@@ -333,14 +333,15 @@ def _bulk_transition_action(to: str, label: Any) -> Any:
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["company", "call", "status", "submitted_at", "review_progress", "updated_at"]
+    list_display = ["receipt_number", "company", "call", "status", "submitted_at", "review_progress", "updated_at"]
     list_filter = ["status", "call__program", "call", "company__size_class"]
-    search_fields = ["company__name_ko", "company__name_en", "contact_name", "contact_email"]
+    search_fields = ["receipt_number", "company__name_ko", "company__name_en", "contact_name", "contact_email"]
     list_select_related = ["company", "call"]
     date_hierarchy = "submitted_at"
     # Everything is read-only: staff change applications only through the actions, which call
     # the services (the company owns its answers).
     readonly_fields = [
+        "receipt_number",
         "call",
         "company",
         "status",
@@ -360,6 +361,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "consented_at",
     ]
     fields = [
+        "receipt_number",
         "call",
         "company",
         "status",

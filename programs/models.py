@@ -210,6 +210,9 @@ class Application(models.Model):
         verbose_name=_("제출자"),
     )
     status = models.CharField(_("상태"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # 접수번호, given at the first submission and kept for good (SBA-2026-000123): what the
+    # company quotes when it calls SBA. ``programs.services.receipt_number_next`` numbers them.
+    receipt_number = models.CharField(_("접수번호"), max_length=20, unique=True, null=True, blank=True, editable=False)
     # Pre-filled from the company profile and the applicant; editable while drafting.
     contact_name = models.CharField(_("담당자 이름"), max_length=100, blank=True)
     contact_email = models.EmailField(_("담당자 이메일"), blank=True)
@@ -256,6 +259,21 @@ class Application(models.Model):
     @property
     def applicant(self):  # -> User | None
         return self.submitted_by or self.created_by
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number given in a year (Seoul time). Taking a number updates the row,
+    which holds it locked until the submission commits, so numbers are never given twice."""
+
+    year = models.PositiveSmallIntegerField(_("연도"), primary_key=True)
+    last = models.PositiveIntegerField(_("마지막 번호"), default=0)
+
+    class Meta:
+        verbose_name = _("접수번호 일련번호")
+        verbose_name_plural = _("접수번호 일련번호")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 class ApplicationEvent(models.Model):

@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import OUTCOME_FIGURES, Application, Call, Outcome, Program, Review, ReviewCriterion
+from magok.dates import format_datetime
+
+from .models import OUTCOME_FIGURES, Application, Call, CallQuestion, Outcome, Program, Review, ReviewCriterion
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -150,3 +153,40 @@ def calls_open_for_home(*, now: datetime | None = None, limit: int = 4) -> list[
     for call in calls:
         call.days_left = (timezone.localdate(call.closes_at) - today).days  # type: ignore[attr-defined]
     return calls
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    label: str
+    value: str
+
+
+def application_submission_summary(*, application: Application) -> list[SummaryItem]:
+    """What the company submitted, as the receipt e-mail lists it (in the active language):
+    contact details, each question's answer and each uploaded file. Three queries."""
+    call = application.call
+    contact = " · ".join(
+        part for part in (application.contact_name, application.contact_email, application.contact_phone) if part
+    )
+    items = [
+        SummaryItem(_("접수번호"), application.receipt_number or ""),
+        SummaryItem(_("지원사업"), call.program.name),
+        SummaryItem(_("모집 공고"), call.title),
+        SummaryItem(_("기업"), application.company.name),
+        SummaryItem(_("제출 일시"), format_datetime(application.submitted_at)),
+        SummaryItem(_("담당자"), contact),
+    ]
+    if application.employee_count is not None:
+        items.append(SummaryItem(_("임직원 수"), f"{application.employee_count:,}"))
+    if application.business_registration_number:
+        items.append(SummaryItem(_("사업자등록번호"), application.business_registration_number))
+    for question in call.questions.order_by("order", "pk"):
+        if question.kind == CallQuestion.Kind.FILE:
+            continue
+        answer = (application.answers or {}).get(str(question.pk))
+        items.append(SummaryItem(question.label, "—" if answer in (None, "") else str(answer)))
+    for attachment in application.attachments.select_related("document", "question").order_by("pk"):
+        slot = attachment.document or attachment.question
+        label = slot.label if isinstance(slot, CallQuestion) else slot.name if slot else _("첨부 파일")
+        items.append(SummaryItem(label, attachment.original_name))
+    return items

@@ -18,11 +18,13 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from magok.dates import format_datetime_seconds
@@ -40,6 +42,7 @@ from .models import (
     Call,
     CallQuestion,
     Outcome,
+    ReceiptCounter,
     RequiredDocument,
     Review,
     SupersededAttachment,
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 logger = logging.getLogger(__name__)
+SEOUL = ZoneInfo("Asia/Seoul")
 
 Status = Application.Status
 Actor = Literal["company", "staff"]
@@ -381,6 +385,17 @@ def application_missing_items(*, application: Application) -> list[str]:
     return missing
 
 
+def receipt_number_next(*, now: datetime) -> str:
+    """The next 접수번호 of the year (Seoul time): SBA-2026-000123. The counter row stays locked
+    until the caller's transaction ends, so two submissions never get the same number, and a
+    submission that rolls back gives its number back. Precondition: inside ``transaction.atomic``."""
+    year = timezone.localtime(now, SEOUL).year
+    ReceiptCounter.objects.get_or_create(year=year)
+    ReceiptCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReceiptCounter.objects.get(year=year).last
+    return f"SBA-{year}-{number:06d}"
+
+
 def _check_actor(*, application: Application, actor: Actor, by: User) -> None:
     if actor == "staff" and not by.is_staff:
         raise IllegalTransition(_("SBA 담당자만 할 수 있는 처리입니다."), "forbidden")
@@ -424,20 +439,38 @@ def application_transition(
         locked.submitted_at = now
         locked.submitted_by = by
         locked.first_submitted_at = locked.first_submitted_at or now
+        if not locked.receipt_number:
+            locked.receipt_number = receipt_number_next(now=now)
     if to == Status.INFO_REQUESTED and not message.strip():
         raise ProgramError(_("보완 요청에는 요청 내용을 적어야 합니다."), "message_required")
     if to in {Status.SELECTED, Status.REJECTED, Status.WITHDRAWN}:
         locked.decided_at = now
     locked.status = to
     locked.save(
-        update_fields=["status", "submitted_at", "submitted_by", "first_submitted_at", "decided_at", "updated_at"]
+        update_fields=[
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "first_submitted_at",
+            "receipt_number",
+            "decided_at",
+            "updated_at",
+        ]
     )
     ApplicationEvent.objects.create(
         application=locked, from_status=from_status, to_status=to, by=by, message=message.strip()
     )
     if to in EMAILED_STATUSES:
         _email_status_change(application=locked, message=message.strip())
-    for field in ("status", "submitted_at", "submitted_by_id", "first_submitted_at", "decided_at", "updated_at"):
+    for field in (
+        "status",
+        "submitted_at",
+        "submitted_by_id",
+        "first_submitted_at",
+        "receipt_number",
+        "decided_at",
+        "updated_at",
+    ):
         setattr(application, field, getattr(locked, field))
     return application
 
@@ -479,22 +512,29 @@ def application_submit(*, application: Application, by: User, now: datetime | No
 
 
 def _email_status_change(*, application: Application, message: str) -> None:
+    """The applicant's e-mail about the new status: a receipt with the 접수번호 and a summary of
+    what was submitted for a (re)submission, else the new status with what comes next."""
+    from .selectors import application_submission_summary
+
     applicant = application.applicant
     to = application.contact_email or (applicant.email if applicant else "")
     if not to:
         return
-    email_queue(
-        to=to,
-        template="programs/emails/status_changed",
-        context={
-            "application": application,
-            "call": application.call,
-            "company": application.company,
-            "message": message,
-            "url": f"{settings.SITE_URL}{application.get_absolute_url()}",
-        },
-        language=applicant.language if applicant else "ko",
-    )
+    language = applicant.language if applicant else "ko"
+    context: dict[str, Any] = {
+        "application": application,
+        "call": application.call,
+        "company": application.company,
+        "message": message,
+        "url": f"{settings.SITE_URL}{application.get_absolute_url()}",
+    }
+    template = "programs/emails/status_changed"
+    if application.status in (Status.SUBMITTED, Status.RESUBMITTED):
+        template = "programs/emails/application_received"
+        with translation.override(language):
+            context["summary"] = application_submission_summary(application=application)
+        context["resubmitted"] = application.status == Status.RESUBMITTED
+    email_queue(to=to, template=template, context=context, language=language)
 
 
 # --- draft reminders ----------------------------------------------------------------------------

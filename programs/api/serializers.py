@@ -107,6 +107,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "call",
             "company",
             "status",
+            "receipt_number",
             "contact_name",
             "contact_email",
             "contact_phone",
@@ -121,7 +122,15 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "created_at",
             "events",
         ]
-        read_only_fields = ["status", "consent_version", "consented_at", "submitted_at", "decided_at", "created_at"]
+        read_only_fields = [
+            "status",
+            "receipt_number",
+            "consent_version",
+            "consented_at",
+            "submitted_at",
+            "decided_at",
+            "created_at",
+        ]
 
     def validate_answers(self, value: dict[str, Any]) -> dict[str, Any]:
         if not all(parse_int(k) is not None for k in value):

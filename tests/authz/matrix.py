@@ -32,6 +32,18 @@ def slug(world):
     return {"slug": world.company.slug}
 
 
+def link_token(world) -> str:
+    from events.links import registration_link_token
+
+    return registration_link_token(registration=world.registration)
+
+
+def feed_token(world) -> str:
+    from events.feeds import calendar_feed_token
+
+    return calendar_feed_token(user=world.users[MEMBER]).token
+
+
 def only(allowed: dict[str, int], *, others: int, anonymous: int = 302) -> dict[str, int]:
     """`others` for every role not named, `anonymous` for the visitor."""
     return {**everyone(others), ANONYMOUS: anonymous, **allowed}
@@ -169,6 +181,12 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     "events:calendar": (Check(everyone(200)),),
     "events:feed": (Check(everyone(200)),),
     "events:detail": (Check(everyone(200), kwargs=pk("event")),),
+    # A user's private feed: the token is the credential (calendar apps have no session).
+    "events:personal_feed": (
+        Check(everyone(200), kwargs=lambda w: {"token": feed_token(w)}),
+        Check(everyone(404), kwargs=lambda w: {"token": "not-a-real-token"}),
+    ),
+    "events:personal_feed_rotate": (Check(signed_in(302), POST),),
     "events:ics": (Check(everyone(200), kwargs=pk("event")),),
     "events:my": (Check(signed_in(200)),),
     # A tenants-only event: tenant members get the form, everyone else is sent on (login, join).
@@ -189,6 +207,17 @@ MATRIX: dict[str, tuple[Check, ...]] = {
         # The confirmation step, then the cancellation.
         Check(only(dict.fromkeys(COMPANY_A + WITH_PERMISSION, 200), others=404), kwargs=pk("registration")),
         Check(only(dict.fromkeys(COMPANY_A + WITH_PERMISSION, 302), others=404), POST, pk("registration")),
+    ),
+    # The signed ticket and cancel links of registration e-mails: whoever holds the e-mail, no
+    # login; a forged token is refused for anyone. (The cancel's POST is tested in
+    # tests/events/test_email_links.py, not here, where it would cancel the shared registration.)
+    "events:ticket_link": (
+        Check(everyone(200), kwargs=lambda w: {"token": link_token(w)}),
+        Check(everyone(400), kwargs=lambda w: {"token": "not-a-real-token"}),
+    ),
+    "events:cancel_link": (
+        Check(everyone(200), kwargs=lambda w: {"token": link_token(w)}),
+        Check(everyone(400), POST, lambda w: {"token": "not-a-real-token"}),
     ),
     # Check-in is staff work: the admin login for non-staff, 403 for staff without the permission.
     "events:check_in": (

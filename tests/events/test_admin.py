@@ -8,8 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from events.models import AgendaItem, Event, Registration, Speaker
-from notifications.models import OutboundEmail
 from tests.factories import StaffFactory
+from tests.outbox import rendered_emails
 
 from .helpers import attendee, register
 
@@ -64,7 +64,7 @@ def test_send_message_to_confirmed_only(admin_client, event, representative):
     response = post_action(admin_client, "send_message", [event])
     assert response.status_code == 200 and b"subject" in response.content
     post_action(admin_client, "send_message", [event], apply="1", subject="주차 안내", body="지하 2층에 주차하세요.")
-    sent = OutboundEmail.objects.filter(subject__contains="주차 안내")
+    sent = rendered_emails().filter(subject__contains="주차 안내")
     assert sorted(sent.values_list("to", flat=True)) == sorted(r.email for r in regs[:3])
 
 
@@ -73,7 +73,7 @@ def test_cancel_action_notifies_everyone(admin_client, event, representative):
     post_action(admin_client, "cancel_events", [event], apply="1", message="연기합니다")
     event.refresh_from_db()
     assert event.status == Event.Status.CANCELLED
-    assert OutboundEmail.objects.filter(subject__contains="행사 취소").count() == 4
+    assert rendered_emails().filter(subject__contains="행사 취소").count() == 4
 
 
 def test_admin_capacity_raise_promotes(admin_client, event, representative):
@@ -110,7 +110,7 @@ def test_admin_capacity_raise_promotes(admin_client, event, representative):
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     assert Registration.objects.get(pk=regs[3].pk).status == "confirmed"
     assert Registration.objects.get(pk=regs[4].pk).status == "waitlisted"
-    assert OutboundEmail.objects.filter(to=regs[3].email, subject__contains="참가 확정으로").exists()
+    assert rendered_emails().filter(to=regs[3].email, subject__contains="참가 확정으로").exists()
 
 
 def test_attendance_report_per_company(admin_client, event, representative, other_member):
@@ -186,12 +186,12 @@ def test_send_message_submitted_twice_sends_once(admin_client, event, representa
     regs = register(event, representative, *(attendee(i) for i in range(5)))
     for _ in range(2):
         post_action(admin_client, "send_message", [event], apply="1", subject="주차 안내", body="지하 2층")
-    assert OutboundEmail.objects.filter(subject__contains="주차 안내").count() == 3
+    assert rendered_emails().filter(subject__contains="주차 안내").count() == 3
     # Another message is sent; so is the same one to someone confirmed since.
     post_action(admin_client, "send_message", [event], apply="1", subject="주차 안내", body="지하 3층으로 변경")
-    assert OutboundEmail.objects.filter(subject__contains="주차 안내").count() == 6
+    assert rendered_emails().filter(subject__contains="주차 안내").count() == 6
     from events.services import registration_cancel
 
     registration_cancel(registration=regs[0], by=representative)
     post_action(admin_client, "send_message", [event], apply="1", subject="주차 안내", body="지하 2층")
-    assert OutboundEmail.objects.filter(to=regs[3].email, subject__contains="주차 안내").count() == 1
+    assert rendered_emails().filter(to=regs[3].email, subject__contains="주차 안내").count() == 1

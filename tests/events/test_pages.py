@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Audience, Event, Registration
-from notifications.models import OutboundEmail
 from tests.factories import EventFactory, EventKindFactory, RegistrationFactory
+from tests.outbox import rendered_emails
 
 from .helpers import attendee, confirm_link, register
 
@@ -171,7 +171,7 @@ def test_anonymous_registers_for_public_event(client, public_event):
     registration = Registration.objects.get(email="seeker@visitor.example.kr")
     assert registration.status == Registration.Status.PENDING
     assert registration.user is None and registration.company is None
-    link = confirm_link(OutboundEmail.objects.get(to="seeker@visitor.example.kr"))
+    link = confirm_link(rendered_emails().get(to="seeker@visitor.example.kr"))
     assert "신청 확정하기" in client.get(link).content.decode()
     registration.refresh_from_db()
     assert registration.status == Registration.Status.PENDING  # opening the link (a mail scanner) confirms nothing
@@ -179,7 +179,7 @@ def test_anonymous_registers_for_public_event(client, public_event):
     assert "참가 확정" in client.get(response["Location"]).content.decode()
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CONFIRMED
-    assert OutboundEmail.objects.filter(to="seeker@visitor.example.kr", subject__contains="참가 확정").exists()
+    assert rendered_emails().filter(to="seeker@visitor.example.kr", subject__contains="참가 확정").exists()
 
 
 def test_my_registrations_lists_upcoming_and_past_with_cancel(client, representative, member, event):

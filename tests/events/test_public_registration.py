@@ -17,8 +17,8 @@ from events.services import (
     registration_confirm,
     registration_holds_release,
 )
-from notifications.models import OutboundEmail
 from tests.factories import EventFactory, RegistrationFactory, UserFactory
+from tests.outbox import rendered_emails
 
 from .helpers import attendee, confirm_link, register
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _token(email: str) -> str:
-    link = confirm_link(OutboundEmail.objects.filter(to=email, subject__contains="신청 확인").latest("id"))
+    link = confirm_link(rendered_emails().filter(to=email, subject__contains="신청 확인").latest("id"))
     return link.rstrip("/").rsplit("/", 1)[-1]
 
 
@@ -46,14 +46,14 @@ def test_seat_is_not_confirmed_before_the_address_is_proven(public_event):
     assert pending.status == Registration.Status.PENDING
     assert pending.confirmed_at is None and pending.hold_expires_at is not None
     # Only the link goes out: no confirmation and no ticket before the proof.
-    [email] = OutboundEmail.objects.filter(to="avisitor@visitor.example.kr")
+    [email] = rendered_emails().filter(to="avisitor@visitor.example.kr")
     assert "신청 확인" in email.subject and email.attachments == []
     confirmed = registration_confirm(token=_token("avisitor@visitor.example.kr"))
     assert confirmed.status == Registration.Status.CONFIRMED and confirmed.confirmed_at is not None
-    assert OutboundEmail.objects.filter(to="avisitor@visitor.example.kr", subject__contains="참가 확정").exists()
+    assert rendered_emails().filter(to="avisitor@visitor.example.kr", subject__contains="참가 확정").exists()
     # A second click changes nothing and sends nothing.
     assert registration_confirm(token=_token("avisitor@visitor.example.kr")).status == Registration.Status.CONFIRMED
-    assert OutboundEmail.objects.filter(to="avisitor@visitor.example.kr").count() == 2
+    assert rendered_emails().filter(to="avisitor@visitor.example.kr").count() == 2
 
 
 def test_existing_account_is_not_linked_and_its_owner_can_still_register(public_event):
@@ -103,7 +103,7 @@ def test_confirming_after_the_hold_runs_the_normal_seat_decision():
     assert taker.status == Registration.Status.CONFIRMED
     late = registration_confirm(token=_token("alate@visitor.example.kr"))
     assert late.status == Registration.Status.WAITLISTED
-    assert OutboundEmail.objects.filter(to="alate@visitor.example.kr", subject__contains="대기").exists()
+    assert rendered_emails().filter(to="alate@visitor.example.kr", subject__contains="대기").exists()
 
 
 def test_a_late_confirmation_queues_behind_those_who_joined_the_waitlist_meanwhile():
@@ -138,7 +138,7 @@ def test_asking_again_sends_a_new_link_but_never_extends_the_hold(public_event):
     [first] = register(public_event, None, attendee("again", "visitor.example.kr"))
     [second] = register(public_event, None, attendee("again", "visitor.example.kr"))
     assert second.pk == first.pk and second.hold_expires_at == first.hold_expires_at
-    assert OutboundEmail.objects.filter(to="aagain@visitor.example.kr", subject__contains="신청 확인").count() == 2
+    assert rendered_emails().filter(to="aagain@visitor.example.kr", subject__contains="신청 확인").count() == 2
 
 
 def test_a_second_link_email_states_the_time_left_not_the_full_lengths(public_event, settings):
@@ -148,7 +148,7 @@ def test_a_second_link_email_states_the_time_left_not_the_full_lengths(public_ev
         created_at=first.created_at - timedelta(hours=10), hold_expires_at=timezone.now() - timedelta(minutes=1)
     )
     register(public_event, None, attendee("again", "visitor.example.kr"))
-    first_mail, second_mail = OutboundEmail.objects.filter(to="aagain@visitor.example.kr").order_by("id")
+    first_mail, second_mail = rendered_emails().filter(to="aagain@visitor.example.kr").order_by("id")
 
     assert f"{settings.EVENT_CONFIRM_LINK_HOURS}시간 동안 유효" in first_mail.body_text
     assert f"{settings.EVENT_PENDING_HOLD_MINUTES}분 안에 확인하면" in first_mail.body_text
@@ -214,7 +214,7 @@ def test_public_form_answers_the_same_for_known_and_unknown_addresses(client, se
     assert "이메일을 확인해 주세요" in page.content.decode()
     assert "이미 신청" not in page.content.decode()
     # The address's owner is told by e-mail instead.
-    latest = OutboundEmail.objects.filter(to=address).latest("id")
+    latest = rendered_emails().filter(to=address).latest("id")
     assert ("이미 신청된 행사" if known == "confirmed" else "신청 확인") in latest.subject
 
 
@@ -234,5 +234,5 @@ def test_event_page_counts_held_seats(client):
 
 def test_english_verification_email(public_event):
     register(public_event, None, attendee("en", "visitor.example.kr"), language="en")
-    email = OutboundEmail.objects.get(to="aen@visitor.example.kr")
+    email = rendered_emails().get(to="aen@visitor.example.kr")
     assert email.language == "en" and "Please confirm" in email.subject

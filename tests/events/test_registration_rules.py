@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from events.models import Audience, Event, Registration
 from events.services import AttendeeData, RegistrationError
-from notifications.models import OutboundEmail
 from tests.factories import EventFactory, MembershipFactory, UserFactory
+from tests.outbox import rendered_emails
 
 from .helpers import attendee, register
 
@@ -21,7 +21,7 @@ def test_member_registers_self_and_gets_confirmation_with_ics_and_qr(event, memb
     assert registration.company == member.company
     assert registration.user == member
     assert registration.consent_version and registration.consented_at
-    email = OutboundEmail.objects.get(to=member.email)
+    email = rendered_emails().get(to=member.email)
     assert "참가 확정" in email.subject
     assert {a["filename"] for a in email.attachments} == {"event.ics", "ticket.png"}
 
@@ -29,7 +29,7 @@ def test_member_registers_self_and_gets_confirmation_with_ics_and_qr(event, memb
 def test_confirmation_email_in_english_for_english_user(event, company):
     user = MembershipFactory(company=company, user=UserFactory(language="en")).user
     register(event, user, language="en")
-    email = OutboundEmail.objects.get(to=user.email)
+    email = rendered_emails().get(to=user.email)
     assert email.language == "en"
     assert "Registration confirmed" in email.subject
 
@@ -38,7 +38,7 @@ def test_full_event_waitlists_with_position(event, representative):
     registrations = register(event, representative, *(attendee(i) for i in range(5)))
     assert [r.status for r in registrations] == ["confirmed"] * 3 + ["waitlisted"] * 2
     assert [r.waitlist_position for r in registrations[3:]] == [1, 2]
-    waitlisted_mail = OutboundEmail.objects.get(to="a4@test.example.kr")
+    waitlisted_mail = rendered_emails().get(to="a4@test.example.kr")
     assert "2" in waitlisted_mail.body_text
 
 
@@ -153,7 +153,7 @@ def test_public_event_without_company_and_anonymous(public_event):
     [anonymous] = register(public_event, None, attendee("anon", "visitor.example.kr"))
     assert anonymous.user is None and anonymous.registered_by is None
     assert anonymous.status == Registration.Status.PENDING  # until the e-mailed link is opened
-    assert OutboundEmail.objects.filter(to="aanon@visitor.example.kr").exists()
+    assert rendered_emails().filter(to="aanon@visitor.example.kr").exists()
 
 
 def test_anonymous_registration_does_not_reveal_a_tenant_membership(public_event, member):

@@ -15,6 +15,7 @@ from events.tasks import send_due_reminders
 from notifications.models import OutboundEmail
 from notifications.services import email_send
 from tests.factories import EventFactory, EventKindFactory, RegistrationFactory
+from tests.outbox import rendered_emails
 
 from .helpers import run_in_threads
 
@@ -79,7 +80,7 @@ def test_due_reminder_is_queued_once_with_ticket_and_calendar_file(db: None) -> 
     second = send_due_reminders()
 
     assert first["queued"] == 1 and second["queued"] == 0
-    email = OutboundEmail.objects.get()
+    email = rendered_emails().get()
     reminder = EventReminder.objects.get(offset_hours=24)
     assert reminder.status == Status.QUEUED and reminder.email == email
     assert email.to == registration.email
@@ -102,7 +103,7 @@ def test_english_registrant_gets_the_reminder_in_english(db: None) -> None:
 
     send_due_reminders()
 
-    email = OutboundEmail.objects.get()
+    email = rendered_emails().get()
     assert email.language == "en"
     assert email.subject == "[Magok portal] Tomorrow: Magok Tech Exchange"
     assert f"Ticket number: {registration.ticket_code}" in email.body_text
@@ -133,7 +134,7 @@ def test_moved_event_waits_for_retiming_before_sending(db: None) -> None:
     assert reminders_queue_due() == 0  # the row was timed against the old start
     send_due_reminders()
 
-    assert not OutboundEmail.objects.exists()
+    assert not rendered_emails().exists()
     assert EventReminder.objects.get(offset_hours=24).due_at == event.starts_at - timedelta(hours=24)
 
 
@@ -141,11 +142,11 @@ def test_sent_reminder_is_sent_again_after_a_large_move_only(db: None) -> None:
     event = make_event(starts_in=timedelta(hours=20), offsets=[24])
     registration = make_registration(event)
     send_due_reminders()
-    first = OutboundEmail.objects.get()
+    first = rendered_emails().get()
 
     move(event, timedelta(hours=2))  # small move: the "event changed" e-mail is enough
     send_due_reminders()
-    assert OutboundEmail.objects.count() == 1
+    assert rendered_emails().count() == 1
     assert EventReminder.objects.get().status == Status.QUEUED
 
     move(event, timedelta(days=7))  # postponed by a week: remind again the day before
@@ -155,7 +156,7 @@ def test_sent_reminder_is_sent_again_after_a_large_move_only(db: None) -> None:
     assert reminder.due_at == event.starts_at - timedelta(hours=24)
 
     assert reminders_queue_due(now=reminder.due_at + timedelta(minutes=1)) == 1
-    second = OutboundEmail.objects.exclude(pk=first.pk).get()
+    second = rendered_emails().exclude(pk=first.pk).get()
     assert second.to == registration.email
     assert second.dedupe_key != first.dedupe_key
 
@@ -170,7 +171,7 @@ def test_no_reminder_to_a_cancelled_registration(db: None) -> None:
     assert reminders_queue_due() == 0  # the claim checks the registration itself
     send_due_reminders()
 
-    assert not OutboundEmail.objects.exists()
+    assert not rendered_emails().exists()
     assert set(EventReminder.objects.values_list("status", flat=True)) <= {Status.CANCELLED, Status.SKIPPED}
 
 
@@ -184,7 +185,7 @@ def test_no_reminder_for_an_event_not_published(db: None, status: str) -> None:
 
     send_due_reminders()
 
-    assert not OutboundEmail.objects.exists()
+    assert not rendered_emails().exists()
     assert EventReminder.objects.get(offset_hours=24).status == Status.CANCELLED
 
 
@@ -195,7 +196,7 @@ def test_only_the_nearest_of_several_overdue_reminders_is_sent(db: None) -> None
     send_due_reminders()
 
     assert dict(EventReminder.objects.values_list("offset_hours", "status")) == {168: Status.SKIPPED, 24: Status.QUEUED}
-    assert OutboundEmail.objects.count() == 1
+    assert rendered_emails().count() == 1
 
 
 def test_no_reminders_for_past_events(db: None) -> None:
@@ -242,7 +243,7 @@ def test_concurrent_runs_queue_each_reminder_once(monkeypatch: pytest.MonkeyPatc
 
     assert errors == []
     assert sum(queued) == 60  # SKIP LOCKED: no row was taken by two runs
-    assert OutboundEmail.objects.count() == 60
+    assert rendered_emails().count() == 60
     assert EventReminder.objects.filter(status=Status.QUEUED, email__isnull=False).count() == 60
 
 
@@ -288,7 +289,7 @@ def test_reminder_of_a_registration_being_cancelled_is_skipped_and_never_sent(
         thread.join(timeout=20)
     assert errors == []
     assert reminders_queue_due() == 0  # now it is cancelled
-    assert not OutboundEmail.objects.filter(dedupe_key__startswith=f"reminder:{registration.pk}:").exists()
+    assert not rendered_emails().filter(dedupe_key__startswith=f"reminder:{registration.pk}:").exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -356,7 +357,7 @@ def test_registration_promoted_from_the_waitlist_gets_no_reminder_already_due_at
         168: Status.SKIPPED,
         24: Status.SKIPPED,
     }
-    assert not OutboundEmail.objects.filter(dedupe_key__startswith=f"reminder:{waiting.pk}:").exists()
+    assert not rendered_emails().filter(dedupe_key__startswith=f"reminder:{waiting.pk}:").exists()
 
 
 def test_reminder_due_after_the_promotion_is_still_sent(db: None) -> None:

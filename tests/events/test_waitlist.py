@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from events.models import Event, Registration
 from events.services import RegistrationError, event_cancel, event_update, registration_cancel
-from notifications.models import OutboundEmail
 from notifications.services import email_send
 from tests.factories import EventFactory, StaffFactory
+from tests.outbox import rendered_emails
 
 from .helpers import attendee, register
 
@@ -22,9 +22,9 @@ def test_cancel_promotes_first_waitlisted_and_notifies(event, representative):
     registration_cancel(registration=regs[1], by=representative)
     statuses = [Registration.objects.get(pk=r.pk).status for r in regs]
     assert statuses == ["confirmed", "cancelled", "confirmed", "confirmed", "waitlisted"]
-    promoted = OutboundEmail.objects.get(to=regs[3].email, subject__contains="참가 확정으로")
+    promoted = rendered_emails().get(to=regs[3].email, subject__contains="참가 확정으로")
     assert {a["filename"] for a in promoted.attachments} == {"event.ics", "ticket.png"}
-    assert OutboundEmail.objects.filter(to=regs[1].email, subject__contains="신청 취소").exists()
+    assert rendered_emails().filter(to=regs[1].email, subject__contains="신청 취소").exists()
 
 
 def test_cancel_waitlisted_promotes_nobody(event, representative):
@@ -38,7 +38,7 @@ def test_cancel_is_idempotent(event, member):
     registration_cancel(registration=registration, by=member)
     again = registration_cancel(registration=registration, by=member)
     assert again.status == Registration.Status.CANCELLED
-    assert OutboundEmail.objects.filter(subject__contains="신청 취소").count() == 1
+    assert rendered_emails().filter(subject__contains="신청 취소").count() == 1
 
 
 def test_cannot_cancel_after_start(member):
@@ -67,7 +67,7 @@ def test_capacity_raise_promotes_in_order(event, representative):
     event_update(event=event, by=StaffFactory(), capacity=5)
     statuses = [Registration.objects.get(pk=r.pk).status for r in regs]
     assert statuses == ["confirmed"] * 5 + ["waitlisted"]
-    assert OutboundEmail.objects.filter(subject__contains="참가 확정으로").count() == 2
+    assert rendered_emails().filter(subject__contains="참가 확정으로").count() == 2
 
 
 def test_time_or_venue_change_notifies_live_registrants(event, representative):
@@ -76,23 +76,23 @@ def test_time_or_venue_change_notifies_live_registrants(event, representative):
     event_update(
         event=event, by=StaffFactory(), venue_ko="롯데호텔 서울", starts_at=event.starts_at + timedelta(hours=1)
     )
-    changed = OutboundEmail.objects.filter(subject__contains="변경")
+    changed = rendered_emails().filter(subject__contains="변경")
     assert sorted(changed.values_list("to", flat=True)) == sorted(r.email for r in regs[1:])
     assert "롯데호텔" in changed.first().body_text
 
 
 def test_title_change_sends_nothing(event, member):
     register(event, member)
-    before = OutboundEmail.objects.count()
+    before = rendered_emails().count()
     event_update(event=event, by=StaffFactory(), title_ko="새 제목")
-    assert OutboundEmail.objects.count() == before
+    assert rendered_emails().count() == before
 
 
 def test_cancel_event_notifies_everyone_and_cancels_registrations(event, representative):
     regs = register(event, representative, *(attendee(i) for i in range(5)))
     event_cancel(event=event, by=StaffFactory(), message="태풍으로 취소합니다.")
     assert Registration.objects.filter(event=event).exclude(status="cancelled").count() == 0
-    emails = OutboundEmail.objects.filter(subject__contains="행사 취소")
+    emails = rendered_emails().filter(subject__contains="행사 취소")
     assert sorted(emails.values_list("to", flat=True)) == sorted(r.email for r in regs)
     email = emails.first()
     assert "태풍" in email.body_text
@@ -109,7 +109,7 @@ def test_cancel_event_notifies_everyone_and_cancels_registrations(event, represe
 def test_status_cancelled_through_update_cancels(event, member):
     register(event, member)
     event_update(event=event, by=StaffFactory(), status=Event.Status.CANCELLED)
-    assert OutboundEmail.objects.filter(to=member.email, subject__contains="행사 취소").exists()
+    assert rendered_emails().filter(to=member.email, subject__contains="행사 취소").exists()
 
 
 def test_staff_cancel_after_start_does_not_promote_the_waitlist(event, representative):
@@ -120,7 +120,7 @@ def test_staff_cancel_after_start_does_not_promote_the_waitlist(event, represent
     registration = Registration.objects.select_related("event").get(pk=regs[0].pk)
     registration_cancel(registration=registration, by=StaffFactory())
     assert Registration.objects.get(pk=regs[3].pk).status == Registration.Status.WAITLISTED
-    assert not OutboundEmail.objects.filter(dedupe_key=f"events:registration:{regs[3].pk}:promoted").exists()
+    assert not rendered_emails().filter(dedupe_key=f"events:registration:{regs[3].pk}:promoted").exists()
 
 
 def test_cancel_on_unpublished_event_does_not_promote_the_waitlist(event, representative):

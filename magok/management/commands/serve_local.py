@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
@@ -30,11 +31,12 @@ class Child:
     args: list[str]
     # True: TERM the whole process group; False: TERM the main process, which stops its own.
     term_group: bool
+    env: dict[str, str] | None = field(default=None, repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            self.args, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, start_new_session=True
+            self.args, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, start_new_session=True, env=self.env
         )
 
     def exited(self) -> bool:
@@ -66,6 +68,12 @@ class Child:
             pass
 
 
+def child_environment(*, port: int, environ: Mapping[str, str]) -> dict[str, str]:
+    """The web server's and the worker's environment: links in e-mails and calendars (which
+    the worker renders) point at this server's port, unless SITE_URL is set explicitly."""
+    return {**environ, "SITE_URL": environ.get("SITE_URL") or f"http://127.0.0.1:{port}"}
+
+
 class Command(BaseCommand):
     help = (
         "Serve the portal locally: runserver plus a Celery worker with embedded beat. Ctrl-C or TERM "
@@ -80,15 +88,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, port: int, stop_timeout: float, **options: Any) -> None:
         manage = str(settings.BASE_DIR / "manage.py")
+        env = child_environment(port=port, environ=os.environ)
         children = [
             Child(
                 "worker",
                 [sys.executable, "-m", "celery", "-A", "magok", "worker", "--beat", "--loglevel=INFO",
                  "--concurrency=2", "--schedule=var/celerybeat-schedule"],
                 term_group=False,
+                env=env,
             ),
-            Child("web", [sys.executable, manage, "runserver", f"127.0.0.1:{port}"], term_group=True),
+            Child("web", [sys.executable, manage, "runserver", f"127.0.0.1:{port}"], term_group=True, env=env),
         ]  # fmt: skip
+        self.stdout.write(f"Links in e-mails and calendars: {env['SITE_URL']}")
         stop = threading.Event()
 
         def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -1,0 +1,101 @@
+"""The e-mails about registrations and events, rendered by the worker when it sends them.
+
+Services queue them with ``registration_email_queue`` (one small INSERT: the registration's
+id and a few JSON values), often while holding the event's seat lock; the outbox worker
+calls the renderers below (registered by kind, ``events.<template>``) at send time, which
+read the rows, sign the ticket and cancel links, draw the QR code and write the calendar file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from magok.dates import format_datetime
+from notifications.models import OutboundEmail
+from notifications.rendering import Attachment, RenderedEmail, email_renderer, render_templates
+from notifications.services import email_queue_deferred
+
+from .ics import event_ics
+from .links import cancel_link_url, registration_link_token, ticket_link_url
+from .models import Registration
+from .tickets import ticket_qr_png
+
+# The registrant's own e-mails: the ticket (QR code and calendar file attached, ticket and
+# cancel links), the waitlist (cancel link), and the rest.
+WITH_TICKET = ("registration_confirmed", "registration_promoted", "event_reminder")
+WITH_CALENDAR = ("event_changed", "event_cancelled")
+WITH_CANCEL_LINK = (*WITH_TICKET, "registration_waitlisted", "event_changed")
+TEMPLATES = (
+    *WITH_TICKET,
+    *WITH_CALENDAR,
+    "registration_waitlisted",
+    "registration_cancelled",
+    "registration_exists",
+    "registration_verify",
+    "event_message",
+)
+LIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+
+
+def registration_email_queue(
+    registration: Registration, template: str, *, dedupe_key: str, **context: Any
+) -> OutboundEmail | None:
+    """Queue ``events/emails/<template>`` to the registrant, in their language, once per
+    ``dedupe_key``; rendered when sent. ``context`` must be JSON (datetimes are written as
+    ISO strings and read back by the renderer)."""
+    values = {key: value.isoformat() if isinstance(value, datetime) else value for key, value in context.items()}
+    return email_queue_deferred(
+        to=registration.email,
+        kind=f"events.{template}",
+        context={"registration": registration.pk, **values},
+        language=registration.language if registration.language in ("ko", "en") else "ko",
+        dedupe_key=dedupe_key,
+    )
+
+
+def _parse_moments(values: dict[str, Any]) -> dict[str, Any]:
+    parsed = dict(values)
+    for key in ("starts_at", "ends_at"):
+        if isinstance(parsed.get(key), str):
+            parsed[key] = datetime.fromisoformat(parsed[key])
+    return parsed
+
+
+def _render(template: str, context: dict[str, Any]) -> RenderedEmail:
+    registration = Registration.objects.select_related("event__kind", "company").get(pk=context["registration"])
+    event = registration.event
+    language = translation.get_language() or "ko"
+    values: dict[str, Any] = {
+        **context,
+        "registration": registration,
+        "event": event,
+        "event_url": f"{settings.SITE_URL}{event.get_absolute_url()}",
+    }
+    if template in WITH_CANCEL_LINK and registration.status in LIVE:
+        token = registration_link_token(registration=registration)
+        if registration.status == Registration.Status.CONFIRMED:
+            values["ticket_url"] = ticket_link_url(registration=registration, token=token)
+        if event.starts_at > timezone.now():
+            values["cancel_url"] = cancel_link_url(registration=registration, token=token)
+    if template == "event_changed":
+        values["before"] = _parse_moments(context.get("before") or {})
+    if template == "event_reminder":
+        hours = int(context["offset_hours"])
+        values["lead_hours"] = hours
+        values["lead_days"] = hours // 24 if hours % 24 == 0 else None
+        values["when"] = format_datetime(event.starts_at)
+    attachments: tuple[Attachment, ...] = ()
+    if template in WITH_TICKET or template in WITH_CALENDAR:
+        attachments = (Attachment("event.ics", event_ics(event=event, language=language), "text/calendar"),)
+    if template in WITH_TICKET:
+        attachments += (Attachment("ticket.png", ticket_qr_png(registration=registration), "image/png"),)
+    return render_templates(f"events/emails/{template}", values, attachments=attachments)
+
+
+for _template in TEMPLATES:
+    email_renderer(f"events.{_template}")(partial(_render, _template))

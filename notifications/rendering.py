@@ -1,0 +1,97 @@
+"""Turning an outbox row into subject, text, HTML and attachments.
+
+Two ways in:
+
+* ``render_templates`` renders ``<template>_subject.txt``, ``<template>.txt`` and the HTML
+  part (``<template>.html`` if it exists, else the text wrapped in the portal's base e-mail
+  layout, ``emails/base.html``), so every e-mail has an HTML part with SBA's identity and a
+  plain-text alternative.
+* A *renderer*, registered under a stable kind name (``@email_renderer("events.registration_confirmed")``
+  in the app that owns the data, imported from its ``AppConfig.ready``), renders a row that was
+  queued with only a kind and a small JSON context of ids (``email_queue_deferred``). The worker
+  calls it when it sends the e-mail, so the transaction that queued it (often holding a lock)
+  renders nothing. Kinds are stored in rows: a renamed kind keeps its old name registered.
+
+This module imports no other app of the project: apps register into it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body_text: str
+    body_html: str = ""
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+
+
+Renderer = Callable[[dict[str, Any]], RenderedEmail]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+class UnknownEmailKind(LookupError):
+    """No renderer is registered under the row's kind (an app that is not installed, or a
+    renamed kind). The row stays in the outbox and is retried like any send failure."""
+
+
+def email_renderer(kind: str) -> Callable[[Renderer], Renderer]:
+    """Register ``function(context) -> RenderedEmail`` as the renderer of ``kind``."""
+
+    def register(function: Renderer) -> Renderer:
+        if _RENDERERS.get(kind, function) is not function:
+            raise ValueError(f"e-mail kind {kind!r} is registered twice")
+        _RENDERERS[kind] = function
+        return function
+
+    return register
+
+
+def email_kinds() -> list[str]:
+    return sorted(_RENDERERS)
+
+
+def render_email(*, kind: str, context: dict[str, Any], language: str) -> RenderedEmail:
+    """Render a deferred e-mail in ``language``. Raises whatever the renderer raises (a row
+    that was deleted meanwhile, a template error): the caller keeps the row and retries."""
+    try:
+        renderer = _RENDERERS[kind]
+    except KeyError:
+        raise UnknownEmailKind(kind) from None
+    with translation.override(language):
+        return renderer(dict(context))
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def render_templates(
+    template: str, context: dict[str, Any], *, attachments: tuple[Attachment, ...] = ()
+) -> RenderedEmail:
+    """Render ``template``'s subject, text and HTML in the active language."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body_text = _BLANK_LINES.sub("\n\n", render_to_string(f"{template}.txt", context)).strip() + "\n"
+    try:
+        body_html = render_to_string(f"{template}.html", context)
+    except TemplateDoesNotExist:
+        # No HTML of its own: the text in the portal's layout (escaped, links made clickable).
+        body_html = render_to_string("emails/base_text.html", {**context, "subject": subject, "body_text": body_text})
+    return RenderedEmail(subject=subject[:300], body_text=body_text, body_html=body_html, attachments=attachments)
