@@ -97,7 +97,11 @@ def test_trigram_indexes_exist():
             "SELECT indexname FROM pg_indexes WHERE tablename = 'companies_company' AND indexdef LIKE '%gin_trgm_ops%'"
         )
         indexes = {row[0] for row in cursor.fetchall()}
-    assert indexes == {"company_name_ko_trgm_idx", "company_name_en_trgm_idx", "company_keywords_trgm_idx"}
+    assert indexes == {"company_search_names_trgm", "company_search_keywords_trgm", "company_search_initials_trgm"}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'company_search_grams_gin'")
+        (definition,) = cursor.fetchone()
+    assert "string_to_array(search_grams, ' '::text)" in definition
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram similarity is PostgreSQL only")
