@@ -7,9 +7,11 @@ from django.utils.translation import pgettext_lazy
 def _register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
     """SQLite has no pg_trgm: give it the same word similarity in Python (``make run``, tests)."""
     if connection.vendor == "sqlite":
-        from .search import word_similarity
+        from .search import is_similar, word_similarity
 
-        connection.connection.create_function("magok_word_similarity", 2, word_similarity, deterministic=True)
+        raw = connection.connection
+        raw.create_function("magok_word_similarity", 2, word_similarity, deterministic=True)
+        raw.create_function("magok_is_similar", 2, is_similar, deterministic=True)
 
 
 class CompaniesConfig(AppConfig):

@@ -16,8 +16,9 @@ What "forgiving" means here (see ``docs`` in ``bench/README.md`` and the tests i
   로봇 = robot): a name or keyword containing one term is also indexed with the other terms in
   its place, so ``엘지`` finds LG전자 and ``robot`` finds the companies with the keyword 로봇.
 - **Near spellings** (names only, queries of :data:`FUZZY_MIN_LENGTH` jamo or more):
-  trigram word similarity ≥ :data:`SIMILARITY_THRESHOLD` (pg_trgm's ``<%`` on PostgreSQL, the
-  same measure in Python on SQLite). They rank last and give the "did you mean" suggestion.
+  trigram word similarity ≥ :data:`SIMILARITY_THRESHOLD` or whole-name similarity ≥
+  :data:`STRICT_SIMILARITY_THRESHOLD` (pg_trgm's ``<%`` and ``<<%`` on PostgreSQL, the same
+  measures in Python on SQLite). They rank last and give the "did you mean" suggestion.
 
 Ranking (``search_rank``): exact name, name prefix, name contains, keyword contains, similar
 name — see the ``RANK_*`` constants.
@@ -39,7 +40,8 @@ Public API:
 - :func:`match_queryset` (a queryset of a model with the four columns, a query → filtered,
   annotated with ``search_rank`` and ``search_similarity``, ordered best first) — ONE query;
 - :func:`match_rank` (pure Python, for lists already in memory);
-- :func:`word_similarity` (the Python measure, registered as an SQLite function).
+- :func:`word_similarity`, :func:`strict_word_similarity`, :func:`is_similar` (pg_trgm's
+  measures in Python, registered as SQLite functions by ``companies.apps``).
 """
 
 from __future__ import annotations
@@ -70,8 +72,11 @@ SHORT_QUERY_LENGTH = 3
 # Near spellings only for queries of at least this many jamo (two syllables with final
 # consonants, six letters): shorter ones are similar to too much.
 FUZZY_MIN_LENGTH = 6
-# pg_trgm.word_similarity_threshold's default, which the ``<%`` operator uses.
+# pg_trgm's defaults for word_similarity_threshold (the ``<%`` operator: a part of a name, e.g.
+# a typo in one word of a long name) and strict_word_similarity_threshold (``<<%``: a whole name
+# with a typo in its middle, 팜즈빌 → 팜스빌, which the looser measure scores lower).
 SIMILARITY_THRESHOLD = 0.6
+STRICT_SIMILARITY_THRESHOLD = 0.5
 
 RANK_EXACT_NAME, RANK_NAME_PREFIX, RANK_NAME_CONTAINS, RANK_KEYWORD, RANK_SIMILAR = range(5)
 DOCUMENT_FIELDS = ("names", "keywords", "initials", "grams")
@@ -316,7 +321,8 @@ class WordSimilarity(Expression):
 
 
 class WordSimilar(WordSimilarity):
-    """``query <% <names>`` on PostgreSQL (GIN trigram index); ``similarity >= threshold`` elsewhere."""
+    """``(query <% <names> OR query <<% <names>)`` on PostgreSQL (both served by the GIN trigram
+    index, thresholds from pg_trgm's settings); :func:`is_similar` elsewhere."""
 
     output_field = BooleanField()  # type: ignore[assignment]
     conditional = True
@@ -324,8 +330,8 @@ class WordSimilar(WordSimilarity):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         column, params = compiler.compile(self.column)
         if connection.vendor == "postgresql":
-            return f"%s <%% {column}", [self.query, *params]
-        return f"magok_word_similarity(%s, {column}) >= {SIMILARITY_THRESHOLD}", [self.query, *params]
+            return f"(%s <%% {column} OR %s <<%% {column})", [self.query, *params, self.query, *params]
+        return f"magok_is_similar(%s, {column})", [self.query, *params]
 
 
 @dataclass(frozen=True)
@@ -399,21 +405,55 @@ def match_queryset(
 # --- matching in Python ----------------------------------------------------------------------
 
 
-def _trigrams(word: str) -> set[str]:
+def _trigrams(word: str) -> list[str]:
     padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+    return [padded[i : i + 3] for i in range(len(padded) - 2)]
+
+
+def _words(document: str) -> list[str]:
+    return document.replace(SEPARATOR, " ").split()
 
 
 def word_similarity(query: str | None, document: str | None) -> float:
-    """Share of the query's trigrams found in the most similar word of ``document`` (words split on
-    ``|`` and spaces), as pg_trgm's ``word_similarity`` measures it for one-word queries."""
+    """pg_trgm's ``word_similarity``: the best Jaccard similarity between the query's trigrams
+    and a continuous run of the trigrams of one word of ``document`` (words split on ``|``)."""
     if not query or not document:
         return 0.0
-    wanted = _trigrams(query)
-    best = 0
-    for word in document.replace(SEPARATOR, " ").split():
-        best = max(best, len(wanted & _trigrams(word)))
-    return best / len(wanted)
+    wanted = set(_trigrams(query))
+    best = 0.0
+    for word in _words(document):
+        grams = _trigrams(word)
+        for start in range(len(grams)):
+            if grams[start] not in wanted:
+                continue  # a best run starts and ends on a shared trigram
+            extent: set[str] = set()
+            for gram in grams[start:]:
+                extent.add(gram)
+                if gram in wanted:
+                    shared = len(wanted & extent)
+                    best = max(best, shared / (len(wanted) + len(extent) - shared))
+    return best
+
+
+def strict_word_similarity(query: str | None, document: str | None) -> float:
+    """pg_trgm's ``strict_word_similarity``: the best Jaccard similarity with a whole word."""
+    if not query or not document:
+        return 0.0
+    wanted = set(_trigrams(query))
+    best = 0.0
+    for word in _words(document):
+        grams = set(_trigrams(word))
+        shared = len(wanted & grams)
+        best = max(best, shared / len(wanted | grams))
+    return best
+
+
+def is_similar(query: str, document: str) -> bool:
+    """The near-spelling condition of :class:`WordSimilar`, in Python."""
+    return (
+        word_similarity(query, document) >= SIMILARITY_THRESHOLD
+        or strict_word_similarity(query, document) >= STRICT_SIMILARITY_THRESHOLD
+    )
 
 
 def match_rank(query: str | None, names: Iterable[str], keywords: Iterable[str] = (), aliases: AliasGroups = ()) -> int | None:
@@ -433,7 +473,7 @@ def match_rank(query: str | None, names: Iterable[str], keywords: Iterable[str] 
         return RANK_NAME_CONTAINS
     if not parsed.initials_only and text in document.keywords:
         return RANK_KEYWORD
-    if parsed.fuzzy and word_similarity(text, document.names) >= SIMILARITY_THRESHOLD:
+    if parsed.fuzzy and is_similar(text, document.names):
         return RANK_SIMILAR
     return None
 
