@@ -47,6 +47,13 @@ class SearchDocumentModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_document()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *(f"search_{name}" for name in DOCUMENT_FIELDS)}
+        super().save(*args, **kwargs)
+
     def search_texts(self) -> tuple[list[str], list[str]]:
         """(names, keywords) to index."""
         raise NotImplementedError
@@ -56,13 +63,6 @@ class SearchDocumentModel(models.Model):
         document = build_document(names, keywords, alias_groups() if aliases is None else aliases)
         for field, value in document.as_fields().items():
             setattr(self, field, value)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.refresh_search_document()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *(f"search_{name}" for name in DOCUMENT_FIELDS)}
-        super().save(*args, **kwargs)
 
 
 class SearchAlias(models.Model):
@@ -86,6 +86,10 @@ class SearchAlias(models.Model):
     def __str__(self) -> str:
         return self.terms
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.terms = ", ".join(self.term_list())
+        super().save(*args, **kwargs)
+
     def term_list(self) -> list[str]:
         return list(dict.fromkeys(term.strip() for term in self.terms.split(",") if term.strip()))
 
@@ -94,11 +98,8 @@ class SearchAlias(models.Model):
 
     def clean(self) -> None:
         if len(self.folded_terms()) < 2:
-            raise ValidationError({"terms": _("띄어쓰기와 기호를 빼고도 서로 다른 말을 두 개 이상 쉼표로 구분해 적어 주세요.")})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.terms = ", ".join(self.term_list())
-        super().save(*args, **kwargs)
+            message = _("띄어쓰기와 기호를 빼고도 서로 다른 말을 두 개 이상 쉼표로 구분해 적어 주세요.")
+            raise ValidationError({"terms": message})
 
 
 class Sector(models.Model):

@@ -456,7 +456,9 @@ def is_similar(query: str, document: str) -> bool:
     )
 
 
-def match_rank(query: str | None, names: Iterable[str], keywords: Iterable[str] = (), aliases: AliasGroups = ()) -> int | None:
+def match_rank(
+    query: str | None, names: Iterable[str], keywords: Iterable[str] = (), aliases: AliasGroups = ()
+) -> int | None:
     """The ``RANK_*`` of an object called ``names`` with ``keywords`` for ``query``, or ``None`` if
     it does not match: the same rules as :func:`match_queryset`, for lists held in memory."""
     parsed = parse_query(query)
@@ -490,7 +492,8 @@ def index_sql(table: str, prefix: str = "search_", name: str | None = None) -> t
         for column in ("names", "keywords", "initials")
     ]
     create.append(
-        f"CREATE INDEX IF NOT EXISTS {base}_{prefix}grams_gin ON {table} USING gin (string_to_array({prefix}grams, ' '))"
+        f"CREATE INDEX IF NOT EXISTS {base}_{prefix}grams_gin "
+        f"ON {table} USING gin (string_to_array({prefix}grams, ' '))"
     )
     drop = [f"DROP INDEX IF EXISTS {base}_{prefix}{column}_trgm" for column in ("names", "keywords", "initials")]
     drop.append(f"DROP INDEX IF EXISTS {base}_{prefix}grams_gin")

@@ -9,7 +9,9 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
 
 from .models import Company, ComplexProfile, Sector
-from .search import RANK_SIMILAR, match_queryset
+from .search import DOCUMENT_FIELDS, RANK_SIMILAR, match_queryset
+
+SEARCH_COLUMNS = tuple(f"search_{name}" for name in DOCUMENT_FIELDS)
 
 
 def company_search(
@@ -28,7 +30,8 @@ def company_search(
     order; a query with no letter or digit in it (``"%"``) finds nothing. ``sector`` is a sector
     slug.
     """
-    companies = Company.objects.filter(is_public=True).prefetch_related("sectors")
+    # The search columns are read by the WHERE clause, never shown: not carried through the sort.
+    companies = Company.objects.filter(is_public=True).defer(*SEARCH_COLUMNS).prefetch_related("sectors")
     if size:
         companies = companies.filter(size_class=size)
     if move_in_status:

@@ -10,7 +10,9 @@ from .search import containing_any, reindex
 
 def alias_remember_terms(sender: type[SearchAlias], instance: SearchAlias, **kwargs: Any) -> None:
     """Before a save: the terms the alias had, whose companies must be reindexed too."""
-    previous = SearchAlias.objects.filter(pk=instance.pk).values_list("terms", flat=True).first() if instance.pk else None
+    previous = None
+    if instance.pk:
+        previous = SearchAlias.objects.filter(pk=instance.pk).values_list("terms", flat=True).first()
     instance._previous_terms = SearchAlias(terms=previous).term_list() if previous else []  # type: ignore[attr-defined]
 
 

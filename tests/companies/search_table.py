@@ -39,7 +39,14 @@ DIRECTORY = [
     ("숨은로봇", "Hidden Robot", "로봇", False),
 ]
 
-ALIASES = ["엘지, LG", "에스오일, 에쓰오일, S-Oil", "롯데, Lotte", "로봇, robot", "바이오, bio", "인공지능, artificial intelligence"]
+ALIASES = [
+    "엘지, LG",
+    "에스오일, 에쓰오일, S-Oil",
+    "롯데, Lotte",
+    "로봇, robot",
+    "바이오, bio",
+    "인공지능, artificial intelligence",
+]
 
 # (query, expected top result's Korean name, kind)
 CASES = [
