@@ -34,7 +34,7 @@ def pending_logo_upload_to(instance: Any, filename: str) -> str:
 
 
 class SearchDocumentModel(models.Model):
-    """A model found by the forgiving search (``companies.search``): four denormalised columns,
+    """A model found by the forgiving search (``companies.search``): three denormalised columns,
     rewritten on every ``save()`` from :meth:`search_texts` and the staff's aliases. Writes that
     bypass ``save()`` (``QuerySet.update``, ``bulk_create``) must call
     ``companies.search.reindex`` (or ``manage.py search_reindex``) afterwards."""
@@ -42,7 +42,6 @@ class SearchDocumentModel(models.Model):
     search_names = models.TextField(_("검색용 이름"), blank=True, default="", editable=False)
     search_keywords = models.TextField(_("검색용 키워드"), blank=True, default="", editable=False)
     search_initials = models.TextField(_("검색용 초성"), blank=True, default="", editable=False)
-    search_grams = models.TextField(_("검색용 짧은 조각"), blank=True, default="", editable=False)
 
     class Meta:
         abstract = True

@@ -23,21 +23,23 @@ What "forgiving" means here (see ``docs`` in ``bench/README.md`` and the tests i
 Ranking (``search_rank``): exact name, name prefix, name contains, keyword contains, similar
 name — see the ``RANK_*`` constants.
 
-Storage: a model that is searched keeps four denormalised text columns, written on every save
+- **Short queries** of one or two jamo (one syllable without a final consonant such as ``로``,
+  a lone consonant ``ㄹ``, two letters ``lg``) match the *start* of names, keywords and 초성 only:
+  "contains ㄹㅗ" would match a third of any directory and has no trigram to look up, whereas
+  ``LIKE '%|ㄹㅗ%'`` (a word start after the separator) has padded trigrams that the index serves.
+
+Storage: a model that is searched keeps three denormalised text columns, written on every save
 (:class:`SearchDocumentModel` does it): ``search_names`` and ``search_keywords``
-(``|variant|variant|`` in jamo), ``search_initials`` (``|초성|``) and ``search_grams`` (every
-distinct 1- and 2-jamo substring, space separated). On PostgreSQL, GIN trigram indexes serve
-queries of three jamo or more (``LIKE '%ㄹㅗㅂ%'`` and ``<%``); shorter queries (one syllable
-without a final consonant, a lone consonant, two Latin letters) have no trigram, so a GIN index
-on ``string_to_array(search_grams, ' ')`` answers them (``@> ARRAY['ㄹㅗ']``) instead of a scan.
-:func:`index_sql` gives the DDL for a table's indexes (see migration 0008).
+(``|variant|variant|`` in jamo) and ``search_initials`` (``|초성|``). On PostgreSQL, GIN trigram
+indexes on them serve every query length: ``LIKE '%ㄹㅗㅂ%'``, ``LIKE '%|ㄹ%'`` and the
+similarity operators. :func:`index_sql` gives the DDL for a table's indexes (see migration 0008).
 
 Public API:
 
 - :func:`normalise` (text → jamo string), :func:`initials`, :func:`fold`;
 - :func:`parse_query` → :class:`SearchQuery` or ``None`` (nothing searchable);
 - :func:`build_document` (names, keywords, alias groups → :class:`SearchDocument`);
-- :func:`match_queryset` (a queryset of a model with the four columns, a query → filtered,
+- :func:`match_queryset` (a queryset of a model with the three columns, a query → filtered,
   annotated with ``search_rank`` and ``search_similarity``, ordered best first) — ONE query;
 - :func:`match_rank` (pure Python, for lists already in memory);
 - :func:`word_similarity`, :func:`strict_word_similarity`, :func:`is_similar` (pg_trgm's
@@ -67,7 +69,7 @@ SYLLABLE_FIRST, SYLLABLE_LAST = 0xAC00, 0xD7A3
 CONSONANTS = frozenset("ㄱㄲㄳㄴㄵㄶㄷㄸㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅃㅄㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ")
 
 SEPARATOR = "|"
-# Queries shorter than this (in jamo) have no trigram: the 1-2 jamo index answers them.
+# Queries shorter than this (in jamo) match the start of names and keywords only.
 SHORT_QUERY_LENGTH = 3
 # Near spellings only for queries of at least this many jamo (two syllables with final
 # consonants, six letters): shorter ones are similar to too much.
@@ -79,7 +81,7 @@ SIMILARITY_THRESHOLD = 0.6
 STRICT_SIMILARITY_THRESHOLD = 0.5
 
 RANK_EXACT_NAME, RANK_NAME_PREFIX, RANK_NAME_CONTAINS, RANK_KEYWORD, RANK_SIMILAR = range(5)
-DOCUMENT_FIELDS = ("names", "keywords", "initials", "grams")
+DOCUMENT_FIELDS = ("names", "keywords", "initials")
 
 
 def _jamo(char: str) -> str:
@@ -165,7 +167,6 @@ class SearchDocument:
     names: str
     keywords: str
     initials: str
-    grams: str
 
     def as_fields(self, prefix: str = "search_") -> dict[str, str]:
         return {f"{prefix}{name}": getattr(self, name) for name in DOCUMENT_FIELDS}
@@ -193,14 +194,6 @@ def _join(pieces: Iterable[str]) -> str:
     return f"{SEPARATOR}{SEPARATOR.join(unique)}{SEPARATOR}" if unique else ""
 
 
-def _grams(pieces: Iterable[str]) -> str:
-    grams: set[str] = set()
-    for piece in pieces:
-        grams.update(piece)
-        grams.update(piece[i : i + 2] for i in range(len(piece) - 1))
-    return " ".join(sorted(grams))
-
-
 def build_document(names: Iterable[str], keywords: Iterable[str] = (), aliases: AliasGroups = ()) -> SearchDocument:
     """The search columns for an object called ``names`` (e.g. the Korean and English name)
     with ``keywords``; ``aliases`` are folded alias groups (:func:`alias_groups`)."""
@@ -213,7 +206,6 @@ def build_document(names: Iterable[str], keywords: Iterable[str] = (), aliases: 
         names=_join(name_pieces),
         keywords=_join(keyword_pieces),
         initials=_join(initial_pieces),
-        grams=_grams([*name_pieces, *keyword_pieces, *initial_pieces]),
     )
 
 
@@ -262,51 +254,21 @@ def containing_any(queryset: QuerySet[Any], terms: Iterable[str], prefix: str = 
 # --- matching in the database ----------------------------------------------------------------
 
 
-class GramsContain(Expression):
-    """``string_to_array(<grams>, ' ') @> ARRAY[<gram>]`` (PostgreSQL): served by the GIN index of
-    :func:`index_sql`. Elsewhere always true (the LIKE conditions decide alone)."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, field: str, gram: str) -> None:
-        super().__init__()
-        self.column = F(field)
-        self.gram = gram
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.column]
-
-    def set_source_expressions(self, exprs: list[Any]) -> None:
-        (self.column,) = exprs
-
-    def resolve_expression(self, *args: Any, **kwargs: Any) -> GramsContain:
-        clone = self.copy()
-        clone.column = self.column.resolve_expression(*args, **kwargs)
-        return clone
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        if connection.vendor != "postgresql":
-            return "1=1", []
-        column, params = compiler.compile(self.column)
-        return f"string_to_array({column}, ' ') @> ARRAY[%s]::text[]", [*params, self.gram]
-
-
 class WordSimilarity(Expression):
     """pg_trgm ``word_similarity(query, <names>)``; on SQLite the Python :func:`word_similarity`
     (registered by ``companies.apps``)."""
 
-    output_field = FloatField()
+    output_field: Any = FloatField()
 
     def __init__(self, query: str, field: str) -> None:
         super().__init__()
         self.query = query
-        self.column = F(field)
+        self.column: Any = F(field)
 
     def get_source_expressions(self) -> list[Any]:
         return [self.column]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.column,) = exprs
 
     def resolve_expression(self, *args: Any, **kwargs: Any) -> WordSimilarity:
@@ -324,7 +286,7 @@ class WordSimilar(WordSimilarity):
     """``(query <% <names> OR query <<% <names>)`` on PostgreSQL (both served by the GIN trigram
     index, thresholds from pg_trgm's settings); :func:`is_similar` elsewhere."""
 
-    output_field = BooleanField()  # type: ignore[assignment]
+    output_field: Any = BooleanField()
     conditional = True
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
@@ -348,14 +310,20 @@ class Conditions:
 
 
 def conditions(query: SearchQuery, prefix: str = "search_") -> Conditions:
-    """The rank conditions of ``query`` on the search columns named ``<prefix>names`` etc."""
+    """The rank conditions of ``query`` on the search columns named ``<prefix>names`` etc. A short
+    query has no "contains" rank and matches keywords from their start."""
     text = query.text
     column = f"{prefix}initials" if query.initials_only else f"{prefix}names"
+    start = f"{SEPARATOR}{text}"
+    if query.initials_only:
+        keyword = NEVER
+    else:
+        keyword = Q(**{f"{prefix}keywords__contains": start if query.short else text})
     return Conditions(
         exact=Q(**{f"{column}__contains": f"{SEPARATOR}{text}{SEPARATOR}"}),
-        prefix=Q(**{f"{column}__contains": f"{SEPARATOR}{text}"}),
-        contains=Q(**{f"{column}__contains": text}),
-        keyword=NEVER if query.initials_only else Q(**{f"{prefix}keywords__contains": text}),
+        prefix=Q(**{f"{column}__contains": start}),
+        contains=Q(**{f"{column}__contains": start if query.short else text}),
+        keyword=keyword,
         similar=WordSimilar(text, f"{prefix}names") if query.fuzzy else None,
     )
 
@@ -366,7 +334,7 @@ def match_queryset(
     """``queryset`` narrowed to the objects matching ``query``, annotated with ``search_rank``
     (``RANK_*``) and ``search_similarity`` (for the similar-name rank only, else 0), ordered best
     first then by ``tiebreak``. The model needs the columns ``<prefix>names``, ``<prefix>keywords``,
-    ``<prefix>initials`` and ``<prefix>grams`` (:class:`SearchDocumentModel`). A query with
+    and ``<prefix>initials`` (:class:`SearchDocumentModel`). A query with
     nothing searchable in it matches nothing. Evaluating it is one SQL query.
     """
     parsed = parse_query(query)
@@ -376,9 +344,6 @@ def match_queryset(
     matches: Any = cond.substring
     if cond.similar is not None:
         matches = matches | Q(cond.similar)
-    if parsed.short:
-        # No trigram in the query: the 1-2 jamo GIN index narrows the rows first.
-        queryset = queryset.filter(GramsContain(f"{prefix}grams", parsed.text))
     rank = Case(
         When(cond.exact, then=Value(RANK_EXACT_NAME)),
         When(cond.prefix, then=Value(RANK_NAME_PREFIX)),
@@ -471,9 +436,9 @@ def match_rank(
         return RANK_EXACT_NAME
     if f"{SEPARATOR}{text}" in column:
         return RANK_NAME_PREFIX
-    if text in column:
+    if not parsed.short and text in column:
         return RANK_NAME_CONTAINS
-    if not parsed.initials_only and text in document.keywords:
+    if not parsed.initials_only and (f"{SEPARATOR}{text}" if parsed.short else text) in document.keywords:
         return RANK_KEYWORD
     if parsed.fuzzy and is_similar(text, document.names):
         return RANK_SIMILAR
@@ -484,17 +449,13 @@ def match_rank(
 
 
 def index_sql(table: str, prefix: str = "search_", name: str | None = None) -> tuple[list[str], list[str]]:
-    """(create, drop) statements for the GIN indexes of a table's search columns (PostgreSQL,
-    needs pg_trgm): trigram indexes on names, keywords and initials, and the 1-2 jamo index."""
+    """(create, drop) statements for the GIN trigram indexes of a table's search columns
+    (PostgreSQL, needs the pg_trgm extension)."""
     base = name or table
+    columns = [f"{prefix}{column}" for column in DOCUMENT_FIELDS]
     create = [
-        f"CREATE INDEX IF NOT EXISTS {base}_{prefix}{column}_trgm ON {table} USING gin ({prefix}{column} gin_trgm_ops)"
-        for column in ("names", "keywords", "initials")
+        f"CREATE INDEX IF NOT EXISTS {base}_{column}_trgm ON {table} USING gin ({column} gin_trgm_ops)"
+        for column in columns
     ]
-    create.append(
-        f"CREATE INDEX IF NOT EXISTS {base}_{prefix}grams_gin "
-        f"ON {table} USING gin (string_to_array({prefix}grams, ' '))"
-    )
-    drop = [f"DROP INDEX IF EXISTS {base}_{prefix}{column}_trgm" for column in ("names", "keywords", "initials")]
-    drop.append(f"DROP INDEX IF EXISTS {base}_{prefix}grams_gin")
+    drop = [f"DROP INDEX IF EXISTS {base}_{column}_trgm" for column in columns]
     return create, drop

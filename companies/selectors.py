@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
@@ -54,14 +54,15 @@ class OneQueryPaginator(Paginator):
     def page(self, number: Any) -> Page:
         number = self.validate_number_format(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list.annotate(directory_total=Window(Count("*")))[bottom : bottom + self.per_page])
+        searched = cast(QuerySet[Any], self.object_list).annotate(directory_total=Window(Count("*")))
+        rows = list(searched[bottom : bottom + self.per_page])
         if rows:
             self.__dict__["count"] = rows[0].directory_total
         elif number == 1:
             self.__dict__["count"] = 0
         else:
             return super().page(number)  # past the end: counts, then raises EmptyPage
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
     def validate_number_format(self, number: Any) -> int:
         try:

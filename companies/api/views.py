@@ -26,8 +26,10 @@ class CompanyPagination(PageNumberPagination):
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
         suggestion = None
-        if self.request is not None and self.request.query_params.get("search") and self.page.number == 1:
-            company = did_you_mean(list(self.page.object_list))
+        page = self.page
+        searched = self.request is not None and self.request.query_params.get("search")
+        if searched and page is not None and page.number == 1:
+            company = did_you_mean(list(page.object_list))
             if company is not None:
                 suggestion = {"slug": company.slug, "name": company.name}
         response.data["suggestion"] = suggestion

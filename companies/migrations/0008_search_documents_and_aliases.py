@@ -1,6 +1,6 @@
-"""Forgiving Korean search (``companies.search``): the four denormalised search columns of a
+"""Forgiving Korean search (``companies.search``): the three denormalised search columns of a
 company, filled for the existing rows; the staff's search aliases; and on PostgreSQL the GIN
-indexes that serve them (trigram on names, keywords and initials; array on the 1-2 jamo grams).
+trigram indexes that serve them (names, keywords and initials).
 They replace the trigram indexes of 0004 on the raw name and keyword columns, which the search
 no longer reads.
 
@@ -23,10 +23,10 @@ def fill_search_columns(apps, schema_editor):
             setattr(company, field, value)
         batch.append(company)
         if len(batch) >= 500:
-            Company.objects.bulk_update(batch, ["search_names", "search_keywords", "search_initials", "search_grams"])
+            Company.objects.bulk_update(batch, ["search_names", "search_keywords", "search_initials"])
             batch = []
     if batch:
-        Company.objects.bulk_update(batch, ["search_names", "search_keywords", "search_initials", "search_grams"])
+        Company.objects.bulk_update(batch, ["search_names", "search_keywords", "search_initials"])
 
 
 def create_indexes(apps, schema_editor):
@@ -80,11 +80,6 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "검색 동의어",
                 "ordering": ["terms"],
             },
-        ),
-        migrations.AddField(
-            model_name="company",
-            name="search_grams",
-            field=models.TextField(blank=True, default="", editable=False, verbose_name="검색용 짧은 조각"),
         ),
         migrations.AddField(
             model_name="company",

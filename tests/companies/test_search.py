@@ -113,10 +113,6 @@ def test_trigram_indexes_exist():
         )
         indexes = {row[0] for row in cursor.fetchall()}
     assert indexes == {"company_search_names_trgm", "company_search_keywords_trgm", "company_search_initials_trgm"}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'company_search_grams_gin'")
-        (definition,) = cursor.fetchone()
-    assert "string_to_array(search_grams, ' '::text)" in definition
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram similarity is PostgreSQL only")
@@ -152,7 +148,7 @@ def test_alias_variants_replace_the_term_inside_names():
     document = build_document(["LG전자", "LG Electronics"], ["로봇"], groups)
     assert "|ㅇㅔㄹㅈㅣㅈㅓㄴㅈㅏ|" in document.names
     assert "|robot|" in document.keywords and "|ㄹㅗㅂㅗㅅ|" in document.keywords
-    assert "ㄹㅗ" in document.grams.split() and "ㅈ" in document.grams.split()
+    assert document.initials == "|lgㅈㅈ|ㅇㅈㅈㅈ|lgelectronics|ㅇㅈelectronics|"
 
 
 def test_match_rank_in_python_agrees_with_the_database(directory):
@@ -165,6 +161,13 @@ def test_match_rank_in_python_agrees_with_the_database(directory):
         )
         assert [name for _rank, name in in_memory] == [n for n in expected if n in {n for _r, n in in_memory}]
         assert {name for _rank, name in in_memory} == set(expected), query
+
+
+def test_short_queries_match_the_start_of_names_and_keywords(directory):
+    assert names(company_search(query="로")) == ["로보", "로보티즈", "한빛전자"]  # 한빛전자: keyword 로보틱스
+    assert "마곡로보랩" not in names(company_search(query="로"))  # 로 inside a name: too many for one syllable
+    assert names(company_search(query="ㅁ")) == ["마곡로보랩", "마곡식품"]
+    assert names(company_search(query="ha")) == ["한빛전자"]
 
 
 def test_jamo_prefix_and_initials_and_spacing(directory):
@@ -242,7 +245,7 @@ def test_typo_ranks_last_and_gives_the_suggestion(directory):
 
 
 def _search_queries(captured) -> list[str]:
-    return [q["sql"] for q in captured if "search_names" in q["sql"]]
+    return [q["sql"] for q in captured if '"companies_company"."search_' in q["sql"]]
 
 
 @pytest.mark.parametrize("query", ["로", "로보", "로보티즈", "ㄹㅂ", "로보티스"])
@@ -290,9 +293,9 @@ def test_api_search_is_forgiving_and_suggests(client, directory):
 @pytest.mark.parametrize(
     ("query", "index"),
     [
-        ("로", "company_search_grams_gin"),
-        ("ㄹ", "company_search_grams_gin"),
-        ("5g", "company_search_grams_gin"),
+        ("로", "company_search_names_trgm"),
+        ("ㄹ", "company_search_initials_trgm"),
+        ("5g", "company_search_names_trgm"),
         ("로보", "company_search_names_trgm"),
         ("ㄹㅂㅌㅈ", "company_search_initials_trgm"),
         ("로보티스", "company_search_names_trgm"),
