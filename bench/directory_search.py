@@ -191,6 +191,18 @@ def time_queries(repeat: int) -> dict[str, tuple[list[float], int]]:
     return timings
 
 
+def time_floor(repeat: int) -> list[float]:
+    """The same round trip for a query that reads nothing: what the machine's load adds to any query."""
+    from companies.models import Company
+
+    samples = []
+    for _ in range(repeat + 2):
+        started = time.perf_counter()
+        list(Company.objects.filter(pk=-1))
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples[2:]
+
+
 def report(timings: dict[str, tuple[list[float], int]], title: str) -> None:
     print(f"\n{title}: page 1 (20 rows + total) of company_search(query=...), ms\n")
     print(f"{'query':<12} {'length':<13} {'kind':<28} {'matches':>8} {'p50':>7} {'p95':>7}")
@@ -237,6 +249,9 @@ def main() -> int:
             cursor.execute("VACUUM ANALYZE companies_company")
         print(f"{args.rows:,} companies in {time.perf_counter() - started:.1f}s (database {bench_db})")
 
+        floor = time_floor(args.repeat)
+        p50, p95 = percentile(floor, 0.5), percentile(floor, 0.95)
+        print(f"\nfloor (a query that reads nothing): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
         report(time_queries(args.repeat), f"with the GIN indexes, {args.repeat} runs each")
         scans = []
         for query in EXPLAIN:
