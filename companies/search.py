@@ -1,8 +1,8 @@
 """Forgiving Korean search: normalisation, search documents and matching, shared by the company
 directory and any other list that wants the same behaviour (e.g. meeting participants).
 
-What "forgiving" means here (see ``docs`` in ``bench/README.md`` and the tests in
-``tests/companies/test_search_table.py``):
+What "forgiving" means here (see ``docs/search.md``, ``bench/README.md`` and the table in
+``tests/companies/search_table.py``):
 
 - **Jamo prefixes.** Text is compared as a string of Hangul compatibility jamo, so a syllable
   still being typed matches: ``로보`` and ``롭`` (ㄹㅗㅂ) are prefixes of 로봇 (ㄹㅗㅂㅗㅅ), ``바이`` of
