@@ -1,12 +1,17 @@
 #!/usr/bin/env python
-"""Directory search on PostgreSQL, with and without the trigram (GIN) indexes.
+"""The forgiving directory search on PostgreSQL, per query length.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/magok .venv/bin/python bench/directory_search.py [--rows 10000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/magok .venv/bin/python bench/directory_search.py \
+        [--rows 10000] [--repeat 40] [--without-indexes] [--keep]
 
-Creates a throwaway database next to the one in DATABASE_URL, migrates it, fills it with
-generated companies, times ``company_search`` (the selector the directory page and the API
-use) for short Korean, English and keyword queries, drops the trigram indexes and times again,
-prints EXPLAIN ANALYZE for one query, and drops the database. Not part of the test suite.
+Creates a throwaway database next to the one in DATABASE_URL, migrates it, adds the demo's search
+aliases and generated companies (search columns filled as ``save()`` fills them), and times one
+results page as the directory and the API read it (``OneQueryPaginator(company_search(q), 20)``,
+page 1: the rows with their total in one query, plus the sectors prefetch) for queries of every
+length: one syllable, a lone consonant, two syllables, a syllable being typed, 초성, English,
+keywords, typos. Prints p50/p95 per query and per length, EXPLAIN ANALYZE of one query per length
+(and whether any of them scans the table), and with ``--without-indexes`` the same timings after
+dropping the GIN indexes. Drops the database. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -24,18 +28,32 @@ from _db import throwaway_database
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+# (query, length class, kind)
 QUERIES = [
-    ("로", "Korean, 1 syllable"),
-    ("로보", "Korean, 2 syllables"),
-    ("마곡", "Korean, 2 syllables"),
-    ("로보티즈", "Korean, full name"),
-    ("robo", "English, partial"),
-    ("Robotis", "English, full name"),
-    ("Robotiz", "English, misspelt"),
-    ("다이나믹셀", "keyword"),
-    ("액추에이터", "keyword"),
+    ("로", "1 syllable", "Korean"),
+    ("마", "1 syllable", "Korean"),
+    ("솔", "1 syllable", "Korean, with final consonant"),
+    ("ㄹ", "1 jamo", "lone consonant (초성)"),
+    ("r", "1 jamo", "one Latin letter"),
+    ("로보", "2 syllables", "Korean"),
+    ("마곡", "2 syllables", "Korean"),
+    ("바이", "2 syllables", "Korean"),
+    ("로ㅂ", "2 syllables", "syllable being typed"),
+    ("ㄹㅂ", "2 syllables", "초성"),
+    ("lg", "2 syllables", "two Latin letters"),
+    ("로보티", "3+ syllables", "Korean"),
+    ("로보티즈", "3+ syllables", "Korean, full name"),
+    ("ㄹㅂㅌㅈ", "3+ syllables", "초성"),
+    ("robo", "3+ syllables", "English, partial"),
+    ("Robotis", "3+ syllables", "English, full name"),
+    ("로보티스", "3+ syllables", "typo (similar names)"),
+    ("Robotiz", "3+ syllables", "typo (similar names)"),
+    ("다이나믹셀", "3+ syllables", "keyword"),
+    ("robot", "3+ syllables", "English keyword (alias)"),
 ]
-INDEXES = ("company_name_ko_trgm_idx", "company_name_en_trgm_idx", "company_keywords_trgm_idx")
+LENGTHS = ["1 jamo", "1 syllable", "2 syllables", "3+ syllables"]
+INDEXES = ("company_search_names_trgm", "company_search_keywords_trgm", "company_search_initials_trgm")
+EXPLAIN = ["로", "ㄹ", "r", "로보", "ㄹㅂ", "로보티즈", "로보티스"]
 
 KO_PARTS = [
     "마곡",
@@ -114,7 +132,13 @@ KEYWORDS = [
 
 
 def fill(rows: int) -> None:
-    from companies.models import Company
+    from companies.demo import SEARCH_ALIASES
+    from companies.models import Company, SearchAlias
+    from companies.search import alias_groups
+
+    for terms, note in SEARCH_ALIASES:
+        SearchAlias.objects.create(terms=terms, note=note)
+    groups = alias_groups()
 
     rng = random.Random(7)
     companies = [
@@ -139,29 +163,64 @@ def fill(rows: int) -> None:
                 move_in_status=rng.choice(["allotted", "under_construction", "moved_in"]),
             )
         )
+    for company in companies:
+        company.refresh_search_document(groups)  # what save() does; bulk_create does not call it
     Company.objects.bulk_create(companies, batch_size=2000)
 
 
-def time_queries(repeat: int) -> dict[str, tuple[float, int]]:
-    from companies.selectors import company_search
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def time_queries(repeat: int) -> dict[str, tuple[list[float], int]]:
+    """Per query: the timings (ms) of reading page 1 and the number of matches."""
+    from companies.selectors import OneQueryPaginator, company_search
 
     timings = {}
-    for query, _label in QUERIES:
+    for query, _length, _kind in QUERIES:
         samples = []
-        for _ in range(repeat):
+        count = 0
+        for _ in range(repeat + 2):  # two warm-up runs
             started = time.perf_counter()
-            queryset = company_search(query=query)
-            count = queryset.count()
-            list(queryset[:20])
+            page = OneQueryPaginator(company_search(query=query), 20).get_page(1)
+            list(page.object_list)
+            count = page.paginator.count
             samples.append((time.perf_counter() - started) * 1000)
-        timings[query] = (statistics.median(samples), count)
+        timings[query] = (samples[2:], count)
     return timings
+
+
+def time_floor(repeat: int) -> list[float]:
+    """The same round trip for a query that reads nothing: what the machine's load adds to any query."""
+    from companies.models import Company
+
+    samples = []
+    for _ in range(repeat + 2):
+        started = time.perf_counter()
+        list(Company.objects.filter(pk=-1))
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples[2:]
+
+
+def report(timings: dict[str, tuple[list[float], int]], title: str) -> None:
+    print(f"\n{title}: page 1 (20 rows + total) of company_search(query=...), ms\n")
+    print(f"{'query':<12} {'length':<13} {'kind':<28} {'matches':>8} {'p50':>7} {'p95':>7}")
+    for query, length, kind in QUERIES:
+        samples, count = timings[query]
+        p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+        print(f"{query:<12} {length:<13} {kind:<28} {count:>8} {p50:>7.1f} {p95:>7.1f}")
+    print(f"\n{'length':<13} {'p50':>7} {'p95':>7}  (all samples of the queries of that length)")
+    for length in LENGTHS:
+        samples = [t for q, ln, _k in QUERIES if ln == length for t in timings[q][0]]
+        print(f"{length:<13} {percentile(samples, 0.5):>7.1f} {percentile(samples, 0.95):>7.1f}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--without-indexes", action="store_true", help="Also time the queries without the GIN indexes.")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards (for EXPLAIN by hand).")
     args = parser.parse_args()
 
@@ -173,6 +232,7 @@ def main() -> int:
         django.setup()
         from django.core.management import call_command
         from django.db import connection, connections
+        from django.db.models import Count, Window
 
         from companies.selectors import company_search
 
@@ -187,27 +247,27 @@ def main() -> int:
             # The GIN indexes were created on an empty table by the migration; VACUUM merges
             # their pending lists (as autovacuum would) so that the planner sees real indexes.
             cursor.execute("VACUUM ANALYZE companies_company")
-        print(f"{args.rows:,} companies in {time.perf_counter() - started:.1f}s (database {bench_db})\n")
+        print(f"{args.rows:,} companies in {time.perf_counter() - started:.1f}s (database {bench_db})")
 
-        with_index = time_queries(args.repeat)
-        plan_with = company_search(query="로보티즈").explain(analyze=True)
-        with connection.cursor() as cursor:
-            for name in INDEXES:
-                cursor.execute(f"DROP INDEX {name}")
-            cursor.execute("ANALYZE companies_company")
-        without_index = time_queries(args.repeat)
-        plan_without = company_search(query="로보티즈").explain(analyze=True)
+        floor = time_floor(args.repeat)
+        p50, p95 = percentile(floor, 0.5), percentile(floor, 0.95)
+        print(f"\nfloor (a query that reads nothing): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        report(time_queries(args.repeat), f"with the GIN indexes, {args.repeat} runs each")
+        scans = []
+        for query in EXPLAIN:
+            page_query = company_search(query=query).annotate(directory_total=Window(Count("*")))[:20]
+            plan = page_query.explain(analyze=True)
+            print(f"\nEXPLAIN ANALYZE company_search(query={query!r}):\n{plan}")
+            if "Seq Scan on companies_company" in plan:
+                scans.append(query)
+        print(f"\nsequential scans of companies_company: {scans or 'none'}")
 
-        print(f"median of {args.repeat} runs: count + first page of company_search(query=...)\n")
-        print(f"{'query':<12} {'kind':<22} {'matches':>8} {'GIN trgm (ms)':>14} {'no index (ms)':>14} {'speed-up':>9}")
-        for query, label in QUERIES:
-            fast, count = with_index[query]
-            slow, _ = without_index[query]
-            print(f"{query:<12} {label:<22} {count:>8} {fast:>14.2f} {slow:>14.2f} {slow / fast:>8.1f}x")
-        print("\nEXPLAIN ANALYZE company_search(query='로보티즈') with the trigram indexes:")
-        print(plan_with)
-        print("\n... and without them:")
-        print(plan_without)
+        if args.without_indexes:
+            with connection.cursor() as cursor:
+                for name in INDEXES:
+                    cursor.execute(f"DROP INDEX {name}")
+                cursor.execute("ANALYZE companies_company")
+            report(time_queries(args.repeat), f"without the GIN indexes, {args.repeat} runs each")
         connections.close_all()
     return 0
 

@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership, User
 from magok.http import AuthenticatedRequest
 
-from .models import Company, CompanyImport, ComplexProfile, ComplexYearTarget, ProfileChangeRequest, Sector
+from .models import (
+    Company,
+    CompanyImport,
+    ComplexProfile,
+    ComplexYearTarget,
+    ProfileChangeRequest,
+    SearchAlias,
+    Sector,
+)
 from .services import (
     ProfileChangeConflict,
     ProfileChangeError,
@@ -54,6 +62,16 @@ class SectorAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     search_fields = ["name_ko", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(SearchAlias)
+class SearchAliasAdmin(admin.ModelAdmin):
+    """Words that mean the same in the directory search. Saving or deleting one rewrites the
+    search columns of the companies that contain any of its words (``companies.signals``)."""
+
+    list_display = ["terms", "note", "updated_at"]
+    search_fields = ["terms", "note"]
+    fields = ["terms", "note"]
 
 
 class MembershipInline(admin.TabularInline):

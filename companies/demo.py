@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from .models import Company, ComplexProfile, Sector
+from .models import Company, ComplexProfile, SearchAlias, Sector
 
 SECTORS: list[tuple[str, str, str]] = [
     ("electronics-it", "전자·IT", "Electronics & IT"),
@@ -222,6 +222,34 @@ NAMED: list[dict[str, Any]] = [
     },
 ]
 
+# Search aliases (staff keep them in the admin): spellings people use for the same company or
+# technology, and the English word next to the Korean keyword, so that `robot` finds what `로봇`
+# finds. Short Latin terms are avoided: a term matches inside words.
+SEARCH_ALIASES: list[tuple[str, str]] = [
+    ("엘지, LG", "LG 계열사의 한글 표기"),
+    ("에스오일, 에쓰오일, S-Oil", "회사명 표기가 여럿입니다"),
+    ("롯데, Lotte", ""),
+    ("코오롱, Kolon", ""),
+    ("넥센, Nexen", ""),
+    ("로봇, robot", "기술 키워드 영문"),
+    ("바이오, bio", "기술 키워드 영문"),
+    ("인공지능, artificial intelligence", "기술 키워드 영문"),
+    ("센서, sensor", "기술 키워드 영문"),
+    ("드론, drone", "기술 키워드 영문"),
+    ("반도체, semiconductor", "기술 키워드 영문"),
+    ("배터리, battery", "기술 키워드 영문"),
+    ("의료기기, medical device", "기술 키워드 영문"),
+    ("진단, diagnostics", "기술 키워드 영문"),
+    ("화장품, cosmetics", "기술 키워드 영문"),
+    ("자율주행, autonomous driving", "기술 키워드 영문"),
+    ("수소, hydrogen", "기술 키워드 영문"),
+    ("디스플레이, display", "기술 키워드 영문"),
+    ("클라우드, cloud", "기술 키워드 영문"),
+    ("보안, security", "기술 키워드 영문"),
+    ("식품, food", "기술 키워드 영문"),
+    ("시험, testing", "기술 키워드 영문"),
+]
+
 # Article figures.
 TOTAL_COMPANIES = 150
 LARGE_COMPANIES = 48
@@ -312,6 +340,9 @@ def load_demo() -> str:
     profile.allotted_company_target = TOTAL_COMPANIES
     profile.move_in_target_year = 2024
     profile.save()
+    # Aliases first, so that the companies saved below are indexed with them.
+    for terms, note in SEARCH_ALIASES:
+        SearchAlias.objects.update_or_create(terms=terms, defaults={"note": note})
     created = 0
     for data in [*NAMED, *_samples()]:
         values = dict(data)
@@ -321,4 +352,7 @@ def load_demo() -> str:
         company.sectors.set([sectors[s] for s in sector_slugs])
         created += was_created
     total = Company.objects.count()
-    return f"{len(SECTORS)} sectors, {total} companies ({created} new, {len(NAMED)} named in the article)"
+    return (
+        f"{len(SECTORS)} sectors, {total} companies ({created} new, {len(NAMED)} named in the article), "
+        f"{len(SEARCH_ALIASES)} search aliases"
+    )

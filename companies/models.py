@@ -4,6 +4,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from magok.i18n import Localized
 from magok.inputs import validate_uri
 
+from .search import DOCUMENT_FIELDS, AliasGroups, alias_groups, build_document, fold
 from .validators import LOGO_EXTENSIONS, validate_business_registration_number, validate_logo_image
 
 PENDING_LOGO_DIR = "logos/pending/"
@@ -29,6 +31,74 @@ def pending_logo_upload_to(instance: Any, filename: str) -> str:
     """A proposed logo is not public until approved: its name is random, so that it cannot be
     guessed even where a proxy serves /media/ without asking the portal."""
     return PENDING_LOGO_DIR + logo_file_name(filename)
+
+
+class SearchDocumentModel(models.Model):
+    """A model found by the forgiving search (``companies.search``): three denormalised columns,
+    rewritten on every ``save()`` from :meth:`search_texts` and the staff's aliases. Writes that
+    bypass ``save()`` (``QuerySet.update``, ``bulk_create``) must call
+    ``companies.search.reindex`` (or ``manage.py search_reindex``) afterwards."""
+
+    search_names = models.TextField(_("검색용 이름"), blank=True, default="", editable=False)
+    search_keywords = models.TextField(_("검색용 키워드"), blank=True, default="", editable=False)
+    search_initials = models.TextField(_("검색용 초성"), blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_document()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *(f"search_{name}" for name in DOCUMENT_FIELDS)}
+        super().save(*args, **kwargs)
+
+    def search_texts(self) -> tuple[list[str], list[str]]:
+        """(names, keywords) to index."""
+        raise NotImplementedError
+
+    def refresh_search_document(self, aliases: AliasGroups | None = None) -> None:
+        names, keywords = self.search_texts()
+        document = build_document(names, keywords, alias_groups() if aliases is None else aliases)
+        for field, value in document.as_fields().items():
+            setattr(self, field, value)
+
+
+class SearchAlias(models.Model):
+    """Words that mean the same to someone searching (엘지 = LG, 로봇 = robot), kept by SBA staff.
+    A company name or keyword containing one of them is also found by the others."""
+
+    terms = models.CharField(
+        _("같은 말"),
+        max_length=300,
+        unique=True,
+        help_text=_("같은 뜻의 말을 쉼표로 구분해 두 개 이상 적습니다. 예: 엘지, LG"),
+    )
+    note = models.CharField(_("메모"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "검색 동의어")
+        verbose_name_plural = pgettext_lazy("models", "검색 동의어")
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return self.terms
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.terms = ", ".join(self.term_list())
+        super().save(*args, **kwargs)
+
+    def term_list(self) -> list[str]:
+        return list(dict.fromkeys(term.strip() for term in self.terms.split(",") if term.strip()))
+
+    def folded_terms(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(folded for folded in map(fold, self.term_list()) if folded))
+
+    def clean(self) -> None:
+        if len(self.folded_terms()) < 2:
+            message = _("띄어쓰기와 기호를 빼고도 서로 다른 말을 두 개 이상 쉼표로 구분해 적어 주세요.")
+            raise ValidationError({"terms": message})
 
 
 class Sector(models.Model):
@@ -48,7 +118,7 @@ class Sector(models.Model):
     name = Localized()
 
 
-class Company(models.Model):
+class Company(SearchDocumentModel):
     """A tenant company of the Magok Industrial Complex."""
 
     class SizeClass(models.TextChoices):
@@ -129,6 +199,9 @@ class Company(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+    def search_texts(self) -> tuple[list[str], list[str]]:
+        return [self.name_ko, self.name_en], self.keyword_list
 
 
 class ComplexProfile(models.Model):

@@ -3,52 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from django.db import connection
-from django.db.models import Case, Count, F, FloatField, IntegerField, Lookup, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, QuerySet, Window
 
 from .models import Company, ComplexProfile, Sector
+from .search import DOCUMENT_FIELDS, RANK_SIMILAR, match_queryset
 
-# Rank of a match, best first (see ``company_search``).
-TRIGRAM_MIN_QUERY = 3
-RANK_EXACT_NAME, RANK_NAME_PREFIX, RANK_NAME_CONTAINS, RANK_KEYWORD, RANK_SIMILAR = range(5)
-
-
-class ILike(Lookup):
-    """``column ILIKE pattern`` (PostgreSQL). Django's ``icontains`` compiles to
-    ``UPPER(column) LIKE UPPER(...)``, which a trigram index on the bare column cannot serve;
-    ILIKE can, so the GIN indexes of migration 0003 answer both this and the ``%`` operator."""
-
-    lookup_name = "ilike"
-    prepare_rhs = False
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
-
-
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _name_conditions(query: str) -> tuple[Q, Q, Q, Q]:
-    """(exact name, name prefix, name contains, keyword contains) as conditions."""
-    if connection.vendor == "postgresql":
-        escaped = _like_escape(query)
-
-        def both(pattern: str) -> Q:
-            return Q(ILike(F("name_ko"), Value(pattern))) | Q(ILike(F("name_en"), Value(pattern)))
-
-        return both(escaped), both(f"{escaped}%"), both(f"%{escaped}%"), Q(ILike(F("keywords"), Value(f"%{escaped}%")))
-    return (
-        Q(name_ko__iexact=query) | Q(name_en__iexact=query),
-        Q(name_ko__istartswith=query) | Q(name_en__istartswith=query),
-        Q(name_ko__icontains=query) | Q(name_en__icontains=query),
-        Q(keywords__icontains=query),
-    )
+SEARCH_COLUMNS = tuple(f"search_{name}" for name in DOCUMENT_FIELDS)
 
 
 def company_search(
@@ -58,14 +21,17 @@ def company_search(
     sector: str | None = None,
     move_in_status: str | None = None,
 ) -> QuerySet[Company]:
-    """Public companies matching ``query`` (any part of the Korean or English name or of the
-    keywords; also near spellings on PostgreSQL) and the filters, best match first.
+    """Public companies matching ``query`` and the filters, best match first.
 
-    Rank: exact name, then name prefix, then name contains, then keyword contains, then
-    trigram similarity (PostgreSQL only, queries of 3+ characters); ties by Korean name. Without a query the list is in
-    Korean name order. ``sector`` is a sector slug.
+    The forgiving search of ``companies.search``: jamo prefixes (``로보``, ``로ㅂ``), 초성
+    (``ㄹㅂㅌㅈ``), spacing and punctuation ignored, the staff's aliases (엘지 = LG, 로봇 = robot),
+    near spellings. Rank (``search_rank``): exact name, name prefix, name contains, keyword
+    contains, similar name; ties by Korean name. Without a query the list is in Korean name
+    order; a query with no letter or digit in it (``"%"``) finds nothing. ``sector`` is a sector
+    slug.
     """
-    companies = Company.objects.filter(is_public=True).prefetch_related("sectors")
+    # The search columns are read by the WHERE clause, never shown: not carried through the sort.
+    companies = Company.objects.filter(is_public=True).defer(*SEARCH_COLUMNS).prefetch_related("sectors")
     if size:
         companies = companies.filter(size_class=size)
     if move_in_status:
@@ -73,36 +39,57 @@ def company_search(
     if sector:
         # A company has each sector at most once, so this join adds no duplicate rows.
         companies = companies.filter(sectors__slug=sector)
-    query = " ".join((query or "").split())
-    if not query:
+    if not (query or "").strip():
         return companies.order_by("name_ko", "pk")
+    return match_queryset(companies, query, tiebreak=("name_ko", "pk"))
 
-    exact, prefix, contains, keyword = _name_conditions(query)
-    matches = contains | keyword
-    rank = Case(
-        When(exact, then=Value(RANK_EXACT_NAME)),
-        When(prefix, then=Value(RANK_NAME_PREFIX)),
-        When(contains, then=Value(RANK_NAME_CONTAINS)),
-        When(keyword, then=Value(RANK_KEYWORD)),
-        default=Value(RANK_SIMILAR),
-        output_field=IntegerField(),
-    )
-    # Near spellings: a query of one or two characters has no trigram of its own (only padded
-    # ones shared by every name starting alike), so similarity would match noise and scan a lot.
-    if connection.vendor == "postgresql" and len(query) >= TRIGRAM_MIN_QUERY:
-        from django.contrib.postgres.search import TrigramSimilarity
 
-        matches |= Q(name_ko__trigram_similar=query) | Q(name_en__trigram_similar=query)
-        similarity: Any = Greatest(TrigramSimilarity("name_ko", query), TrigramSimilarity("name_en", query))
-    else:
-        similarity = Value(0.0, output_field=FloatField())
-    # Similarity orders only the fuzzy matches; substring matches of one rank go by name.
-    fuzzy_order = Case(When(contains | keyword, then=Value(0.0)), default=similarity, output_field=FloatField())
-    return (
-        companies.filter(matches)
-        .annotate(search_rank=rank, search_similarity=fuzzy_order)
-        .order_by("search_rank", "-search_similarity", "name_ko", "pk")
-    )
+class OneQueryPaginator(Paginator):
+    """A paginator that reads a page and the total in one query (``COUNT(*) OVER ()`` next to the
+    page's rows) instead of a COUNT and then the rows: a search is matched once per page.
+
+    Only a page past the end (no rows, so no total) costs the extra COUNT of the stock paginator.
+    """
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number_format(number)
+        bottom = (number - 1) * self.per_page
+        searched = cast(QuerySet[Any], self.object_list).annotate(directory_total=Window(Count("*")))
+        rows = list(searched[bottom : bottom + self.per_page])
+        if rows:
+            self.__dict__["count"] = rows[0].directory_total
+        elif number == 1:
+            self.__dict__["count"] = 0
+        else:
+            return super().page(number)  # past the end: counts, then raises EmptyPage
+        return Page(rows, number, self)
+
+    def validate_number_format(self, number: Any) -> int:
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def get_page(self, number: Any) -> Page:
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(max(self.num_pages, 1))
+
+
+def did_you_mean(results: list[Company]) -> Company | None:
+    """The "did you mean" suggestion of a search's first page: when nothing contains the query
+    and only near spellings were found, the nearest one."""
+    if results and getattr(results[0], "search_rank", None) == RANK_SIMILAR:
+        return results[0]
+    return None
 
 
 def sector_choices() -> list[Sector]:

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from programs.selectors import application_list_for_company, calls_open_for_home
 
 from .forms import CompanySearchForm, ProfileEditForm
 from .models import PENDING_LOGO_DIR, Company, ProfileChangeRequest
-from .selectors import company_search, complex_statistics, sector_choices
+from .selectors import OneQueryPaginator, company_search, complex_statistics, did_you_mean, sector_choices
 from .services import company_can_edit_profile, profile_change_pending, profile_change_submit, profile_data_of
 
 PAGE_SIZE = 20
@@ -52,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def company_list(request: HttpRequest) -> HttpResponse:
     form = CompanySearchForm(request.GET or None, sectors=sector_choices())
     search = form.search_arguments()
-    page = Paginator(company_search(**search), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(company_search(**search), PAGE_SIZE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
@@ -62,6 +61,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "companies": page.object_list,
+            "suggestion": did_you_mean(list(page.object_list)) if search["query"] and page.number == 1 else None,
             "searching": any(search.values()),
             "query_without_page": query_without_page.urlencode(),
             "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),

@@ -54,7 +54,14 @@ class CompanySerializer(serializers.ModelSerializer):
 
 class CompanySearchParamsSerializer(serializers.Serializer):
     search = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="Part of the Korean or English name, or a keyword."
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=(
+            "Part of the Korean or English name, or a keyword. Forgiving: jamo prefixes (`로ㅂ`), "
+            "initial consonants (`ㄹㅂㅌㅈ`), spacing and punctuation ignored, staff-kept aliases, "
+            "near spellings (ranked last; see `suggestion`)."
+        ),
     )
     size = serializers.ChoiceField(choices=Company.SizeClass.choices, required=False, allow_blank=True)
     sector = serializers.SlugField(required=False, allow_blank=True, help_text="Sector slug.")

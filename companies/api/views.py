@@ -1,20 +1,49 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 from companies.models import Company
-from companies.selectors import company_search
+from companies.selectors import OneQueryPaginator, company_search, did_you_mean
 
 from .serializers import CompanySearchParamsSerializer, CompanySerializer
 
 
 class CompanyPagination(PageNumberPagination):
+    """Page and total in one query; ``suggestion`` is the "did you mean" company when nothing
+    contains the search and only near spellings were found (else null)."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = OneQueryPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        suggestion = None
+        page = self.page
+        searched = self.request is not None and self.request.query_params.get("search")
+        if searched and page is not None and page.number == 1:
+            company = did_you_mean(list(page.object_list))
+            if company is not None:
+                suggestion = {"slug": company.slug, "name": company.name}
+        response.data["suggestion"] = suggestion
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["suggestion"] = {
+            "type": "object",
+            "nullable": True,
+            "description": "When nothing contains the search and only near spellings match: the nearest company.",
+            "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
+        }
+        return paginated
 
 
 @extend_schema_view(

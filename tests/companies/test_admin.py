@@ -70,3 +70,20 @@ def test_import_page_renders(staff_client):
     page = staff_client.get(reverse("admin:companies_company_import"))
     assert page.status_code == 200
     assert "business_registration_number" in page.content.decode()
+
+
+def test_staff_keep_search_aliases_in_the_admin(staff_client, robotis):
+    from companies.models import SearchAlias
+    from companies.selectors import company_search
+
+    add = reverse("admin:companies_searchalias_add")
+    refused = staff_client.post(add, {"terms": "LG, lg", "note": ""})
+    assert refused.status_code == 200 and not SearchAlias.objects.exists()
+    assert "서로 다른 말을 두 개 이상" in refused.content.decode()
+    assert staff_client.post(add, {"terms": "다이나믹셀, Dynamixel", "note": "제품명"}).status_code == 302
+    assert [c.slug for c in company_search(query="dynamixel")] == ["robotis"]
+    alias = SearchAlias.objects.get()
+    assert staff_client.get(reverse("admin:companies_searchalias_changelist")).status_code == 200
+    delete = reverse("admin:companies_searchalias_delete", args=[alias.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 302
+    assert list(company_search(query="dynamixel")) == []
