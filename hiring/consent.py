@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.consent import ConsentText
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ThirdPartyConsentText(ConsentText):
+    # Keyword-only: ConsentText's last fields have defaults (policy version, retention period).
     recipients: Promise
 
 
