@@ -16,6 +16,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
+from audit.admin import AuditHistoryMixin
 from magok.http import AuthenticatedRequest
 
 from .models import Company, ComplexProfile, ProfileChangeRequest, Sector
@@ -74,7 +75,7 @@ class CompanyImportUploadForm(forms.Form):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(AuditHistoryMixin, admin.ModelAdmin):
     change_list_template = "admin/companies/company/change_list.html"
     list_display = ["name_ko", "name_en", "size_class", "move_in_status", "moved_in_on", "is_public", "is_sample"]
     list_filter = ["size_class", "move_in_status", "sectors", "is_public", "is_sample"]

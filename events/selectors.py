@@ -184,3 +184,12 @@ def event_attendance_by_company(*, event: Event) -> list[dict[str, object]]:
         .order_by("company__name_ko")
     )
     return [{**row, "no_shows": row["confirmed"] - row["checked_in"]} for row in rows]
+
+
+def event_attendees_for_staff(*, event: Event, status: str = "") -> list[Registration]:
+    """Every registration of ``event`` (cancelled ones too, so staff can restore them), optionally
+    of one status, in registration order; the waitlist in its queue order."""
+    rows = Registration.objects.filter(event=event).select_related("company")
+    if status in Registration.Status.values:
+        rows = rows.filter(status=status)
+    return list(rows.order_by("created_at", "id"))

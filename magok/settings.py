@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "events",
     "programs",
     "notifications",
+    "audit",
     "magok",
 ]
 
