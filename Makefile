@@ -56,7 +56,7 @@ check-deploy: $(VENV)/.installed
 # Regenerate and compile the English catalogs (Korean is the source language). Each app keeps
 # its own catalog in <app>/locale; the project templates and magok/ use locale/. Run without
 # settings so that makemessages writes to the catalog of the folder it runs in.
-APPS := accounts companies events programs notifications audit
+APPS := accounts companies events programs notifications audit digest
 messages: $(VENV)/.installed
 	for app in $(APPS); do \
 		(cd $$app && mkdir -p locale && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(VENV)/bin/django-admin makemessages -l en --no-obsolete --no-location) || exit 1; \

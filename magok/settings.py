@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "programs",
     "notifications",
     "audit",
+    "digest",
     "magok",
 ]
 
