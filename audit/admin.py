@@ -89,7 +89,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}
 
-    @admin.display(description=_("처리자"), ordering="actor_repr")
+    @admin.display(description=_("처리한 사람"), ordering="actor_repr")
     def actor_display(self, obj: AuditEntry) -> str:
         return obj.actor_repr or str(_("시스템"))
 

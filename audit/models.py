@@ -36,8 +36,8 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_ROLE_CHANGE = "membership.role_change", _("구성원 역할 변경")
     MEMBERSHIP_HAND_OVER = "membership.hand_over", _("대표자 인계")
     APPLICATION_TRANSITION = "application.transition", _("신청서 상태 변경")
-    REVIEW_ASSIGN = "review.assign", _("심사위원 배정")
-    REVIEW_SUBMIT = "review.submit", _("심사 제출")
+    REVIEW_ASSIGN = "review.assign", _("심사위원 배정 완료")
+    REVIEW_SUBMIT = "review.submit", _("심사 제출 완료")
     OUTCOME_RECORD = "outcome.record", _("성과 기록")
 
 
@@ -54,14 +54,14 @@ class AuditEntry(models.Model):
     after the account or the object is gone.
     """
 
-    at = models.DateTimeField(_("일시"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("기록 일시"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("처리자"),
+        verbose_name=_("처리한 사람"),
     )
     # The actor's e-mail at the time; empty: the system (a periodic task, a visitor's own action).
     actor_repr = models.CharField(_("처리자 (기록 당시)"), max_length=254, blank=True)

@@ -13,7 +13,7 @@ class StaffPreference(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="staff_preference",
-        verbose_name=_("담당자"),
+        verbose_name=_("SBA 담당자"),
     )
     daily_digest = models.BooleanField(
         _("매일 아침 할 일 요약 메일 받기"),
