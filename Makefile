@@ -83,7 +83,7 @@ audit: $(VENV)/.installed $(AUDIT_VENV)/.installed
 		| $(PY) .ci/pip_audit_report.py
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy magok accounts companies events programs notifications
+	$(VENV)/bin/mypy magok accounts companies events programs notifications audit digest
 
 clean:
 	rm -rf var db.sqlite3 test-output

@@ -59,7 +59,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["object_repr", "actor_repr", "reason", "object_id"]
     date_hierarchy = "at"
     list_select_related = ["content_type", "actor"]
-    fields = [
+    fields = (
         "at",
         "actor_display",
         "action",
@@ -70,7 +70,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "before",
         "after",
         "reason",
-    ]
+    )
     readonly_fields = fields
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:

@@ -326,11 +326,11 @@ class EventAdmin(AuditHistoryMixin, admin.ModelAdmin):
             elif operation == "check_in":
                 outcome = registration_check_in(by=request.user, event=event, registration=registration)
                 if outcome.status != "checked_in":
-                    raise RegistrationError(_("입장 확인할 수 없는 신청입니다."), outcome.status)
+                    raise RegistrationError(str(_("입장 확인할 수 없는 신청입니다.")), outcome.status)
                 done = _("%(name)s 님의 입장을 확인했습니다.")
             else:
                 if not registration_check_in_undo(registration=registration, by=request.user):
-                    raise RegistrationError(_("입장 확인되지 않은 신청입니다."), "not_checked_in")
+                    raise RegistrationError(str(_("입장 확인되지 않은 신청입니다.")), "not_checked_in")
                 done = _("%(name)s 님의 입장 확인을 취소했습니다.")
         except RegistrationError as error:
             self.message_user(request, f"{name}: {error.message}", messages.ERROR)

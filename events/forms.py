@@ -6,6 +6,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Company
 from magok.inputs import MonthField
 
 from .models import Event, EventKind
@@ -139,8 +140,8 @@ class StaffAttendeeForm(forms.Form):
     email = forms.EmailField(label=_("이메일"))
     phone = forms.CharField(label=_("전화번호"), max_length=30, required=False)
     position = forms.CharField(label=_("직위"), max_length=100, required=False)
-    company = forms.ModelChoiceField(
-        label=_("기업"), queryset=None, required=False, empty_label=_("개인 (기업 없음)")  # type: ignore[arg-type]
+    company: forms.ModelChoiceField[Company] = forms.ModelChoiceField(
+        label=_("기업"), queryset=Company.objects.none(), required=False, empty_label=_("개인 (기업 없음)")
     )
     check_in = forms.BooleanField(label=_("현장 등록: 바로 입장 확인"), required=False)
     override_reason = forms.CharField(
@@ -152,8 +153,6 @@ class StaffAttendeeForm(forms.Form):
     consent = forms.BooleanField(label=_("참석자에게 개인정보 수집·이용 동의를 받았습니다."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from companies.models import Company
-
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = Company.objects.order_by("name_ko")  # type: ignore[attr-defined]
 

@@ -946,6 +946,7 @@ def registration_staff_add(
         over_cap = _over_seat_cap(event=locked, company_id=company.pk if company else None)
         _refuse_unless_override(over="seat_cap" if over_cap else None, override_reason=override_reason)
         seats = _seats(locked, now=now)
+        status: str
         if check_in:
             # A walk-in is at the door: confirmed (beyond the capacity only by override) or not at
             # all. Once the event runs nobody is promoted, so a free seat is theirs.

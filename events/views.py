@@ -350,7 +350,7 @@ check_in_permission = permission_required("events.change_registration", raise_ex
 def event_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The door page: camera scan (JS), search by name/company and one-tap check-in (works without JS)."""
     event = get_object_or_404(Event.objects.select_related("kind"), pk=pk)
-    result = None
+    result: dict[str, object] | None = None
     if request.method == "POST":
         registration = None
         if registration_id := _registration_id(request.POST.get("registration")):
@@ -360,7 +360,11 @@ def event_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if registration is not None and request.POST.get("undo"):
             # A check-in by mistake (the wrong name tapped) is taken back here, and recorded.
             registration_check_in_undo(registration=registration, by=request.user)
-            result = {"status": "undone", "message": _("입장 확인을 취소했습니다"), "name": registration.attendee_name}
+            result = {
+                "status": "undone",
+                "message": _("입장 확인을 취소했습니다"),
+                "name": registration.attendee_name,
+            }
         else:
             outcome = registration_check_in(
                 by=request.user,
