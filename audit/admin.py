@@ -5,15 +5,18 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+
+from magok.dates import format_datetime
 
 from .models import AuditEntry
 from .services import audit_entries_for
@@ -22,15 +25,26 @@ VIEW_PERMISSION = "audit.view_auditentry"
 
 
 def _show(value: Any) -> str:
+    """A stored value as staff read it: times in Asia/Seoul, Korean format."""
     if value is None or value == "":
         return "–"
     if isinstance(value, str):
-        return value
+        moment = parse_datetime(value) if len(value) >= 19 and value[4] == "-" and "T" in value else None
+        return format_datetime(moment) if moment is not None else value
     return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
+def _label(entry: AuditEntry, name: str) -> str:
+    """The field's verbose name when the object's model has that field, else the key."""
+    model = entry.content_type.model_class()
+    try:
+        return str(model._meta.get_field(name).verbose_name) if model else name  # type: ignore[union-attr]
+    except FieldDoesNotExist:
+        return name
+
+
 def changes_table(entry: AuditEntry) -> str:
-    rows = entry.changed_fields()
+    rows = [(_label(entry, field), before, after) for field, before, after in entry.changed_fields()]
     if not rows:
         return "–"
     return format_html(

@@ -842,18 +842,21 @@ def registration_check_in(
         )
     if registration is None or registration.event_id != event.pk:
         return CheckInResult("not_found", None)
-    updated = Registration.objects.filter(
-        pk=registration.pk, status=Registration.Status.CONFIRMED, checked_in_at__isnull=True
-    ).update(checked_in_at=timezone.now())
+    now = timezone.now()
+    with transaction.atomic():  # the check-in and its audit record, or neither
+        updated = Registration.objects.filter(
+            pk=registration.pk, status=Registration.Status.CONFIRMED, checked_in_at__isnull=True
+        ).update(checked_in_at=now)
+        if updated:
+            record(
+                action=AuditAction.REGISTRATION_CHECK_IN,
+                obj=registration,
+                by=by,
+                before={"checked_in_at": None},
+                after={"checked_in_at": now},
+            )
     registration.refresh_from_db(fields=["status", "checked_in_at"])
     if updated:
-        record(
-            action=AuditAction.REGISTRATION_CHECK_IN,
-            obj=registration,
-            by=by,
-            before={"checked_in_at": None},
-            after={"checked_in_at": registration.checked_in_at},
-        )
         return CheckInResult("checked_in", registration)
     if registration.status == Registration.Status.CANCELLED:
         return CheckInResult("cancelled", registration)

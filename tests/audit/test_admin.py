@@ -68,7 +68,7 @@ def test_object_history_shows_the_audit_entries(client):
     page = client.get(reverse("admin:events_event_history", args=[event.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and "lee@sba.example.kr" in html and "행사 수정" in html
-    assert "<td>10</td>" in html and "<td>30</td>" in html
+    assert '<th scope="row">정원</th><td>10</td>' in html and "<td>30</td>" in html
 
 
 def test_history_of_a_registration_shows_its_check_in(client):

@@ -261,3 +261,14 @@ def test_superuser_sees_the_attendee_link_on_the_event_page(client):
     client.force_login(StaffFactory())
     page = client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert reverse("admin:events_event_attendees", args=[event.pk]) in page
+
+
+def test_attendee_page_queries_do_not_grow_with_attendees(client, staff, django_assert_max_num_queries):
+    event = EventFactory(capacity=100)
+    for _ in range(30):
+        RegistrationFactory(event=event, company=CompanyFactory())
+    client.force_login(staff)
+    url = reverse("admin:events_event_attendees", args=[event.pk])
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert response.content.decode().count('class="attendee ') == 30
