@@ -45,6 +45,13 @@ CODES: dict[str, tuple[int, str]] = {
     "link_invalid": (BAD_REQUEST, "The confirmation link is not valid (altered, cancelled or replaced)."),
     "started": (BAD_REQUEST, "The event has started; the registration can no longer be cancelled."),
     "throttled": (BAD_REQUEST, "Too many registrations from this address; try again later."),
+    "capacity_override_required": (CONFLICT, "The event is full; staff may confirm beyond it only with a reason."),
+    "seat_cap_override_required": (CONFLICT, "The company's seats are taken; staff may exceed it only with a reason."),
+    "not_published": (BAD_REQUEST, "Attendees can be added to published events only."),
+    "not_cancelled": (CONFLICT, "Only a cancelled registration can be restored."),
+    "not_waitlisted": (CONFLICT, "Only a waitlisted registration can be promoted."),
+    "not_confirmed": (CONFLICT, "Only a confirmed registration has a ticket."),
+    "not_checked_in": (CONFLICT, "The registration is not checked in."),
     # programs
     "not_member": (BAD_REQUEST, "Only an approved member of a tenant company may apply."),
     "call_not_open": (BAD_REQUEST, "The call does not take applications yet."),
