@@ -56,7 +56,7 @@ check-deploy: $(VENV)/.installed
 # Regenerate and compile the English catalogs (Korean is the source language). Each app keeps
 # its own catalog in <app>/locale; the project templates and magok/ use locale/. Run without
 # settings so that makemessages writes to the catalog of the folder it runs in.
-APPS := accounts companies events programs notifications legal backoffice meetings hiring
+APPS := accounts companies events programs notifications legal backoffice meetings hiring audit digest
 messages: $(VENV)/.installed
 	for app in $(APPS); do \
 		(cd $$app && mkdir -p locale && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(VENV)/bin/django-admin makemessages -l en --no-obsolete --no-location) || exit 1; \
@@ -83,7 +83,7 @@ audit: $(VENV)/.installed $(AUDIT_VENV)/.installed
 		| $(PY) .ci/pip_audit_report.py
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy magok accounts companies events programs notifications legal backoffice meetings hiring
+	$(VENV)/bin/mypy magok accounts companies events programs notifications legal backoffice meetings hiring audit digest
 
 clean:
 	rm -rf var db.sqlite3 test-output

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy, ngettext
 
+from audit.admin import AuditHistoryMixin
 from magok.http import AuthenticatedRequest
 
 from . import services
@@ -78,7 +79,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ("user", "company", "role", "status", "created_at", "decided_by", "decided_at")
     list_filter = ("status", "role", "company")
     search_fields = ("user__email", "user__name", "company__name_ko", "company__name_en")
@@ -86,7 +87,7 @@ class MembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ("company",)
     autocomplete_fields = ("user",)
     date_hierarchy = "created_at"
-    actions = ["approve_selected", "reject_selected"]
+    actions = ["approve_selected", "reject_selected", "hand_over"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> tuple[str, ...]:
         # Once a request exists, its status changes only through the actions, which notify the requester.
@@ -106,6 +107,35 @@ class MembershipAdmin(admin.ModelAdmin):
             else:
                 succeeded += 1
         return succeeded
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        if change and "role" in form.changed_data:
+            # Through the service, so that the change of role is recorded in the audit trail.
+            assert isinstance(request.user, User)  # the admin lets staff in only
+            role = obj.role
+            obj.role = form.initial["role"]
+            super().save_model(request, obj, form, change)
+            services.membership_role_change(membership=obj, role=role, by=request.user)
+            obj.role = role
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=gettext_lazy("선택한 구성원에게 대표자 인계"), permissions=["change"])
+    def hand_over(self, request: AuthenticatedRequest, queryset: QuerySet[Membership]) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, gettext_lazy("대표자를 인계받을 구성원을 한 명만 선택하세요."), messages.ERROR)
+            return
+        try:
+            membership = services.membership_hand_over(membership=queryset.get(), by=request.user)
+        except services.MembershipError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                gettext_lazy("%(user)s 님이 %(company)s의 대표자가 되었습니다.")
+                % {"user": membership.user, "company": membership.company},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=gettext_lazy("선택한 소속 요청 승인"), permissions=["change"])
     def approve_selected(self, request: AuthenticatedRequest, queryset: QuerySet[Membership]) -> None:

@@ -17,6 +17,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import record
 from companies.models import Company
 from magok.errors import DomainError
 from notifications.services import email_queue
@@ -291,6 +293,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
             locked.save(update_fields=["status", "decided_by", "decided_at"])
     except IntegrityError:
         raise MembershipError(_("이 사용자는 이미 다른 기업에 소속되어 있습니다."), "already_member") from None
+    _record_status(locked, AuditAction.MEMBERSHIP_APPROVE, by=by)
     _notify_requester(locked, "membership_approved")
     return locked
 
@@ -303,6 +306,7 @@ def membership_reject(*, membership: Membership, by: User) -> Membership:
     locked.decided_by = by
     locked.decided_at = timezone.now()
     locked.save(update_fields=["status", "decided_by", "decided_at"])
+    _record_status(locked, AuditAction.MEMBERSHIP_REJECT, by=by)
     _notify_requester(locked, "membership_rejected")
     return locked
 
@@ -331,30 +335,74 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         raise MembershipError(_("승인된 구성원만 삭제할 수 있습니다."), "not_approved")
     if locked.role == Membership.Role.REPRESENTATIVE and not by.is_staff:
         raise MembershipError(_("대표자는 SBA 담당자만 변경할 수 있습니다."), "forbidden")
+    record(
+        action=AuditAction.MEMBERSHIP_REMOVE,
+        obj=locked,
+        by=by,
+        before={"user": locked.user_id, "company": locked.company_id, "role": locked.role, "status": locked.status},
+    )
     locked.delete()
+
+
+def _record_status(membership: Membership, action: AuditAction, *, by: User) -> None:
+    record(
+        action=action,
+        obj=membership,
+        by=by,
+        before={"status": Membership.Status.PENDING},
+        after={"status": membership.status, "role": membership.role},
+    )
+
+
+@transaction.atomic
+def membership_role_change(*, membership: Membership, role: str, by: User) -> Membership:
+    """SBA staff change an approved member's role (staff ↔ representative). A company may have
+    several representatives; to pass the role from one person to another use
+    ``membership_hand_over``."""
+    if not by.is_staff:
+        raise MembershipError(_("대표자는 SBA 담당자만 변경할 수 있습니다."), "forbidden")
+    locked = Membership.objects.select_for_update().select_related("user", "company").get(pk=membership.pk)
+    if locked.role == role:
+        return locked
+    before = locked.role
+    locked.role = Membership.Role(role)
+    locked.save(update_fields=["role"])
+    record(action=AuditAction.MEMBERSHIP_ROLE_CHANGE, obj=locked, by=by, before={"role": before}, after={"role": role})
+    return locked
 
 
 @transaction.atomic
 def membership_hand_over(*, membership: Membership, by: User) -> Membership:
-    """The company's representative makes ``membership`` (an approved staff member of the same
-    company) the representative and becomes staff: the hand-over a representative must make
-    before leaving. SBA staff may do it for any company."""
+    """Make ``membership`` (an approved member) the company's representative.
+
+    The company's representative hands over their own role (to an approved staff member of the
+    same company) and becomes staff: the hand-over they must make before leaving the portal.
+    SBA staff may do it for any company, making every other representative a staff member."""
     locked = Membership.objects.select_for_update().select_related("user", "company").get(pk=membership.pk)
     if not (by.is_staff or by.represents(locked.company_id)):
         raise MembershipError(_("대표자 역할을 넘길 권한이 없습니다."), "forbidden")
-    if locked.status != Membership.Status.APPROVED or locked.role != Membership.Role.STAFF:
+    if locked.status != Membership.Status.APPROVED:
+        raise MembershipError(_("승인된 구성원만 대표자가 될 수 있습니다."), "not_approved")
+    if not by.is_staff and locked.role != Membership.Role.STAFF:
         raise MembershipError(_("승인된 직원 구성원에게만 대표자 역할을 넘길 수 있습니다."), "not_staff_member")
-    current = list(
-        Membership.objects.select_for_update().filter(
-            company_id=locked.company_id, status=Membership.Status.APPROVED, role=Membership.Role.REPRESENTATIVE
-        )
+    previous = list(
+        Membership.objects.select_for_update()
+        .filter(company_id=locked.company_id, status=Membership.Status.APPROVED, role=Membership.Role.REPRESENTATIVE)
+        .exclude(pk=locked.pk)
     )
     if not by.is_staff:
         # The representative hands over their own role; other representatives (if any) stay.
-        current = [m for m in current if m.user_id == by.pk]
-    for previous in current:
-        previous.role = Membership.Role.STAFF
-        previous.save(update_fields=["role"])
+        previous = [m for m in previous if m.user_id == by.pk]
+    for other in previous:
+        other.role = Membership.Role.STAFF
+        other.save(update_fields=["role"])
     locked.role = Membership.Role.REPRESENTATIVE
     locked.save(update_fields=["role"])
+    record(
+        action=AuditAction.MEMBERSHIP_HAND_OVER,
+        obj=locked.company,
+        by=by,
+        before={"representatives": [other.user_id for other in previous]},
+        after={"representatives": [locked.user_id]},
+    )
     return locked

@@ -16,6 +16,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
+from audit.admin import AuditHistoryMixin
 from magok.http import AuthenticatedRequest
 
 from .models import (
@@ -97,7 +98,7 @@ class CompanyImportUploadForm(forms.Form):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(AuditHistoryMixin, admin.ModelAdmin):
     change_list_template = "admin/companies/company/change_list.html"
     list_display = [
         "name_ko",

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import record
 from magok.errors import DomainError
 from notifications.services import email_queue
 
@@ -46,6 +48,8 @@ def profile_change_conflict_message(*, change: ProfileChangeRequest, fields: lis
         "%(company)s: 요청 이후에 바뀐 항목이 있어 승인하지 않았습니다 (%(fields)s). "
         "관리자 수정을 덮어쓰지 않도록, 요청을 반려하고 새 요청을 받아 주세요."
     ) % {"company": change.company, "fields": ", ".join(profile_field_label(name) for name in fields)}
+
+
 def _logo_delete_on_commit(name: str) -> None:
     """Delete the logo file ``name`` once the transaction that let go of it has committed (a
     rollback keeps it). A file that a company or a pending request still names is kept, so that
@@ -175,6 +179,16 @@ def _record_decision(change: ProfileChangeRequest, *, status: str, by: User, not
     change.reviewed_at = timezone.now()
     change.note = note or change.note
     change.save()
+    approved = status == ProfileChangeRequest.Status.APPROVED
+    record(
+        action=AuditAction.PROFILE_CHANGE_APPROVE if approved else AuditAction.PROFILE_CHANGE_REJECT,
+        obj=change.company,
+        by=by,
+        # What the company's profile held before and what it holds now (unchanged when rejected).
+        before=change.before,
+        after=change.data if approved else change.before,
+        reason=change.note,
+    )
     _notify_decision(change)
     return change
 

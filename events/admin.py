@@ -15,17 +15,31 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts.models import User
+from audit.admin import AuditHistoryMixin
 from magok.http import AuthenticatedRequest
 from magok.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from notifications.services import EmailNotResendable
 
 from . import selectors
 from .exports import attendees_export_csv, attendees_export_xlsx
-from .forms import EventCancelForm, EventMessageForm
+from .forms import AttendeeActionForm, EventCancelForm, EventMessageForm, StaffAttendeeForm
 from .models import AgendaItem, Event, EventKind, EventReminder, EventSeries, Registration, Speaker
 from .recurrence import series_generate
 from .reminders import reminder_resend
-from .services import RegistrationError, event_cancel, event_duplicate, event_message_send, event_update
+from .services import (
+    RegistrationError,
+    event_cancel,
+    event_duplicate,
+    event_message_send,
+    event_update,
+    registration_cancel,
+    registration_check_in,
+    registration_check_in_undo,
+    registration_promote,
+    registration_restore,
+    registration_staff_add,
+    registration_ticket_resend,
+)
 
 
 @admin.register(EventKind)
@@ -79,7 +93,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = [
         "title_ko",
         "kind",
@@ -162,9 +176,11 @@ class EventAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "–"
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
             obj.get_absolute_url(),
             _("행사 페이지"),
+            reverse("admin:events_event_attendees", args=[obj.pk]),
+            _("참가자 관리"),
             reverse("events:check_in", args=[obj.pk]),
             _("입장 확인 페이지"),
             reverse("admin:events_event_attendance", args=[obj.pk]),
@@ -223,8 +239,112 @@ class EventAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.attendance_view),
                 name="events_event_attendance",
             ),
+            path(
+                "<int:pk>/attendees/",
+                self.admin_site.admin_view(self.attendees_view),
+                name="events_event_attendees",
+            ),
             *super().get_urls(),
         ]
+
+    def attendees_view(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
+        """Everyone registered, with their state and what staff can do for each: add someone on
+        their behalf, cancel, restore, promote from the waitlist, resend the ticket, check in and
+        undo a check-in. Every button calls an events service (capacity, cap and waitlist stay
+        right; an override needs a reason and is recorded)."""
+        event = get_object_or_404(Event.objects.select_related("kind"), pk=pk)
+        if not self.has_view_registrations_permission(request):
+            raise PermissionDenied
+        may_change = request.user.has_perm("events.change_registration")
+        add_form = StaffAttendeeForm()
+        if request.method == "POST":
+            if not may_change:
+                raise PermissionDenied
+            if "add" in request.POST:
+                add_form = StaffAttendeeForm(request.POST)
+                if add_form.is_valid() and self._attendee_add(request, event, add_form):
+                    return HttpResponseRedirect(request.path)
+            else:
+                self._attendee_action(request, event, AttendeeActionForm(request.POST))
+                return HttpResponseRedirect(request.get_full_path())
+        status = request.GET.get("status", "")
+        registrations = selectors.event_attendees_for_staff(event=event, status=status)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("참가자 관리"),
+            "event": event,
+            "registrations": registrations,
+            "counts": selectors.event_check_in_counts(event=event),
+            "status": status,
+            "statuses": Registration.Status.choices,
+            "add_form": add_form,
+            "may_change": may_change,
+        }
+        return TemplateResponse(request, "admin/events/event/attendees.html", context)
+
+    def _attendee_add(self, request: AuthenticatedRequest, event: Event, form: StaffAttendeeForm) -> bool:
+        try:
+            registration = registration_staff_add(
+                event=event,
+                by=request.user,
+                attendee=form.attendee(),
+                company=form.cleaned_data["company"],
+                check_in=form.cleaned_data["check_in"],
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+            return False
+        self.message_user(
+            request,
+            _("%(name)s 님을 추가했습니다 (%(status)s%(checked_in)s).")
+            % {
+                "name": registration.attendee_name,
+                "status": registration.get_status_display(),
+                "checked_in": _(", 입장 확인") if registration.checked_in_at else "",
+            },
+            messages.SUCCESS,
+        )
+        return True
+
+    def _attendee_action(self, request: AuthenticatedRequest, event: Event, form: AttendeeActionForm) -> None:
+        if not form.is_valid():
+            self.message_user(request, _("처리할 참가자를 알 수 없습니다."), messages.ERROR)
+            return
+        registration = get_object_or_404(
+            Registration.objects.select_related("event", "company"), pk=form.cleaned_data["registration"], event=event
+        )
+        operation, reason = form.cleaned_data["operation"], form.cleaned_data["override_reason"]
+        name = registration.attendee_name
+        try:
+            if operation == "cancel":
+                registration_cancel(registration=registration, by=request.user)
+                done = _("%(name)s 님의 신청을 취소했습니다.")
+            elif operation == "restore":
+                registration = registration_restore(registration=registration, by=request.user, override_reason=reason)
+                done = _("%(name)s 님의 신청을 복원했습니다: %(status)s")
+            elif operation == "promote":
+                registration_promote(registration=registration, by=request.user, override_reason=reason)
+                done = _("%(name)s 님을 참가 확정했습니다.")
+            elif operation == "resend":
+                registration_ticket_resend(registration=registration, by=request.user)
+                done = _("%(name)s 님에게 티켓을 다시 보냈습니다.")
+            elif operation == "check_in":
+                outcome = registration_check_in(by=request.user, event=event, registration=registration)
+                if outcome.status != "checked_in":
+                    raise RegistrationError(str(_("입장 확인할 수 없는 신청입니다.")), outcome.status)
+                done = _("%(name)s 님의 입장을 확인했습니다.")
+            else:
+                if not registration_check_in_undo(registration=registration, by=request.user):
+                    raise RegistrationError(str(_("입장 확인되지 않은 신청입니다.")), "not_checked_in")
+                done = _("%(name)s 님의 입장 확인을 취소했습니다.")
+        except RegistrationError as error:
+            self.message_user(request, f"{name}: {error.message}", messages.ERROR)
+            return
+        self.message_user(
+            request, done % {"name": name, "status": registration.get_status_display()}, messages.SUCCESS
+        )
 
     def attendance_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = get_object_or_404(self.get_queryset(request), pk=pk)
@@ -316,7 +436,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     # Pending: registered without an account, waiting for the e-mailed link; it holds a seat
     # until hold_expires_at (empty: no seat held).
     list_display = [

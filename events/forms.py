@@ -6,6 +6,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Company
 from magok.inputs import MonthField
 
 from .models import Event, EventKind
@@ -132,3 +133,41 @@ class EventMessageForm(forms.Form):
 
 class EventCancelForm(forms.Form):
     message = forms.CharField(label=_("참가자에게 보낼 안내"), widget=forms.Textarea, required=False)
+
+
+class StaffAttendeeForm(forms.Form):
+    """SBA staff add someone on their behalf (a phone registration or a walk-in at the door)."""
+
+    name = forms.CharField(label=_("참석자 이름"), max_length=100)
+    email = forms.EmailField(label=_("이메일"))
+    phone = forms.CharField(label=_("전화번호"), max_length=30, required=False)
+    position = forms.CharField(label=_("직위"), max_length=100, required=False)
+    company: forms.ModelChoiceField[Company] = forms.ModelChoiceField(
+        label=_("기업"), queryset=Company.objects.none(), required=False, empty_label=_("개인 (기업 없음)")
+    )
+    check_in = forms.BooleanField(label=_("현장 등록: 바로 입장 확인"), required=False)
+    override_reason = forms.CharField(
+        label=_("정원·기업당 인원 초과 사유"),
+        required=False,
+        max_length=500,
+        help_text=_("정원이나 기업당 최대 인원을 넘겨 확정할 때만 적습니다. 변경 기록에 남습니다."),
+    )
+    consent = forms.BooleanField(label=_("참석자에게 개인정보 수집·이용 동의를 받았습니다."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Company.objects.order_by("name_ko")  # type: ignore[attr-defined]
+
+    def attendee(self) -> AttendeeData:
+        data = self.cleaned_data
+        return AttendeeData(name=data["name"], email=data["email"], phone=data["phone"], position=data["position"])
+
+
+class AttendeeActionForm(forms.Form):
+    """One button on the attendee list: what to do with which registration."""
+
+    OPERATIONS = ("cancel", "restore", "promote", "resend", "check_in", "undo_check_in")
+
+    registration = forms.IntegerField(min_value=1)
+    operation = forms.ChoiceField(choices=[(op, op) for op in OPERATIONS])
+    override_reason = forms.CharField(required=False, max_length=500)

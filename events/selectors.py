@@ -229,3 +229,12 @@ def next_registration(*, user: User) -> Registration | None:
         .order_by("event__starts_at")
         .first()
     )
+
+
+def event_attendees_for_staff(*, event: Event, status: str = "") -> list[Registration]:
+    """Every registration of ``event`` (cancelled ones too, so staff can restore them), optionally
+    of one status, in registration order; the waitlist in its queue order."""
+    rows = Registration.objects.filter(event=event).select_related("company")
+    if status in Registration.Status.values:
+        rows = rows.filter(status=status)
+    return list(rows.order_by("created_at", "id"))

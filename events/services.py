@@ -30,6 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import record, snapshot
 from magok.errors import DomainError
 from notifications.models import OutboundEmail
 
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
     from companies.models import Company
 
 LIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+# What the audit trail keeps of a registration when it is made or its seat changes.
+REGISTRATION_AUDIT_FIELDS = ("status", "email", "company", "confirmed_at", "cancelled_at", "checked_in_at")
 
 
 class RegistrationError(DomainError):
@@ -448,6 +452,12 @@ def registration_create_do(*, plan: RegistrationPlan, event: Event) -> list[Regi
         position = seats.waitlisted if status == Registration.Status.WAITLISTED else None
         setattr(registration, "waitlist_position", position)  # noqa: B010
         created.append(registration)
+        record(
+            action=AuditAction.REGISTRATION_CREATE,
+            obj=registration,
+            by=plan.by,
+            after=snapshot(registration, REGISTRATION_AUDIT_FIELDS),
+        )
     for registration in created:
         _notify_registration(registration)
     return created
@@ -604,6 +614,14 @@ def _promote_from_waitlist(event: Event) -> list[Registration]:
     )
     for registration in promoted:
         registration.status, registration.confirmed_at = Registration.Status.CONFIRMED, now
+        # The seat was freed by someone else's change: the system promotes, first come first served.
+        record(
+            action=AuditAction.REGISTRATION_PROMOTE,
+            obj=registration,
+            by=None,
+            before={"status": Registration.Status.WAITLISTED},
+            after={"status": Registration.Status.CONFIRMED, "confirmed_at": now},
+        )
         _registrant_email(
             registration, "registration_promoted", dedupe_key=f"events:registration:{registration.pk}:promoted"
         )
@@ -628,9 +646,17 @@ def registration_cancel(*, registration: Registration, by: User | None, via_link
         current = Registration.objects.get(pk=registration.pk)
         if current.status == Registration.Status.CANCELLED:
             return current
+        before = snapshot(current, ("status", "cancelled_at"))
         current.status = Registration.Status.CANCELLED
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at", "updated_at"])
+        record(
+            action=AuditAction.REGISTRATION_CANCEL,
+            obj=current,
+            by=by,
+            before=before,
+            after=snapshot(current, ("status", "cancelled_at")),
+        )
         current.event = event
         _registrant_email(current, "registration_cancelled", dedupe_key=f"events:registration:{current.pk}:cancelled")
         _promote_from_waitlist(event)
@@ -653,10 +679,14 @@ def event_update(*, event: Event, by: User, **changes: Any) -> Event:
     with transaction.atomic():
         locked = _locked_event(event.pk)
         before = {field: getattr(locked, field) for field in NOTIFY_ON_CHANGE}
+        audit_before = snapshot(locked, changes)
         for field, value in changes.items():
             setattr(locked, field, value)
         locked.full_clean(exclude=["kind", "series"])
         locked.save()
+        audit_after = snapshot(locked, changes)
+        if audit_after != audit_before:
+            record(action=AuditAction.EVENT_UPDATE, obj=locked, by=by, before=audit_before, after=audit_after)
         if locked.status == Event.Status.PUBLISHED:
             _promote_from_waitlist(locked)
         changed = [field for field in NOTIFY_ON_CHANGE if before[field] != getattr(locked, field)]
@@ -685,8 +715,15 @@ def event_cancel(*, event: Event, by: User, message: str) -> Event:
         locked.save(update_fields=["status", "updated_at"])
         registrations = list(Registration.objects.filter(event=locked, status__in=LIVE))
         # Pending registrations end too, without an e-mail: their address was never proven.
-        Registration.objects.filter(event=locked, status__in=[*LIVE, Registration.Status.PENDING]).update(
+        ended = Registration.objects.filter(event=locked, status__in=[*LIVE, Registration.Status.PENDING]).update(
             status=Registration.Status.CANCELLED, cancelled_at=timezone.now(), hold_expires_at=None
+        )
+        record(
+            action=AuditAction.EVENT_CANCEL,
+            obj=locked,
+            by=by,
+            before={"status": event.status},
+            after={"status": locked.status, "registrations_cancelled": ended, "message": message},
         )
         for registration in registrations:
             _registrant_email(
@@ -718,6 +755,12 @@ def event_message_send(*, event: Event, by: User, subject: str, body: str) -> in
             )
             if queued is not None:
                 count += 1
+        record(
+            action=AuditAction.EVENT_MESSAGE,
+            obj=event,
+            by=by,
+            after={"subject": subject, "body": body, "recipients": count},
+        )
     return count
 
 
@@ -750,6 +793,8 @@ def event_duplicate(*, event: Event, by: User) -> Event:
             item._state.adding = True
             item.speaker = speaker_map.get(item.speaker_id) if item.speaker_id else None
             item.save()
+        record(action=AuditAction.EVENT_DUPLICATE, obj=event, by=by, after={"copy": duplicate.pk})
+        record(action=AuditAction.EVENT_DUPLICATE, obj=duplicate, by=by, before={"source": event.pk})
     return duplicate
 
 
@@ -769,9 +814,19 @@ def registration_check_in(
         )
     if registration is None or registration.event_id != event.pk:
         return CheckInResult("not_found", None)
-    updated = Registration.objects.filter(
-        pk=registration.pk, status=Registration.Status.CONFIRMED, checked_in_at__isnull=True
-    ).update(checked_in_at=timezone.now())
+    now = timezone.now()
+    with transaction.atomic():  # the check-in and its audit record, or neither
+        updated = Registration.objects.filter(
+            pk=registration.pk, status=Registration.Status.CONFIRMED, checked_in_at__isnull=True
+        ).update(checked_in_at=now)
+        if updated:
+            record(
+                action=AuditAction.REGISTRATION_CHECK_IN,
+                obj=registration,
+                by=by,
+                before={"checked_in_at": None},
+                after={"checked_in_at": now},
+            )
     registration.refresh_from_db(fields=["status", "checked_in_at"])
     if updated:
         return CheckInResult("checked_in", registration)
@@ -780,3 +835,245 @@ def registration_check_in(
     if registration.status in (Registration.Status.WAITLISTED, Registration.Status.PENDING):
         return CheckInResult("not_confirmed", registration)
     return CheckInResult("already_checked_in", registration)
+
+
+# --- Per-attendee work (SBA staff, from the event's admin page) ---------------------------
+#
+# Each of these takes the event lock like the attendees' own paths, so capacity, the per-company
+# cap and the waitlist stay correct. Going over capacity or over the cap is only possible with an
+# explicit ``override_reason``, which the audit trail records with the change.
+
+
+def _check_staff(by: User) -> None:
+    if not (by.is_staff and by.has_perm("events.change_registration")):
+        raise RegistrationError(_("참가자를 관리할 권한이 없습니다."), "forbidden")
+
+
+def _refuse_unless_override(*, over: str | None, override_reason: str) -> None:
+    """``over``: why the change needs an override ("capacity" or "seat_cap"), or None."""
+    if over is None or override_reason.strip():
+        return
+    if over == "seat_cap":
+        raise RegistrationError(
+            _("기업당 최대 인원을 넘습니다. 넘겨서 처리하려면 사유를 입력하세요."), "seat_cap_override_required"
+        )
+    raise RegistrationError(
+        _("정원이 찼습니다. 정원을 넘겨서 확정하려면 사유를 입력하세요."), "capacity_override_required"
+    )
+
+
+def _overrides(*, seat_cap: bool, capacity: bool) -> list[str]:
+    """The limits a change went past, for the audit record."""
+    return [name for name, over in (("seat_cap", seat_cap), ("capacity", capacity)) if over]
+
+
+def _over_seat_cap(*, event: Event, company_id: int | None, exclude: Registration | None = None) -> bool:
+    """Whether one more live registration of ``company_id`` would pass the per-company cap.
+    Precondition: holding the event lock."""
+    cap = event.seat_cap_per_company
+    if not cap or company_id is None:
+        return False
+    live = Registration.objects.filter(event=event, company_id=company_id, status__in=LIVE)
+    if exclude is not None:
+        live = live.exclude(pk=exclude.pk)
+    return live.count() + 1 > cap
+
+
+def _staff_event(event_id: int) -> Event:
+    """The locked event, refused when it takes no attendees at all (a draft, a cancelled event).
+    Staff may add people after registration closed and while the event runs (at the door)."""
+    event = _locked_event(event_id)
+    if event.status != Event.Status.PUBLISHED:
+        raise RegistrationError(_("게시된 행사에만 참가자를 추가할 수 있습니다."), "not_published")
+    return event
+
+
+def registration_staff_add(
+    *,
+    event: Event,
+    by: User,
+    attendee: AttendeeData,
+    company: Company | None = None,
+    check_in: bool = False,
+    override_reason: str = "",
+    language: str = "ko",
+) -> Registration:
+    """Register someone on their behalf: a phone registration (confirmed while seats last, else
+    waitlisted) or a walk-in at the door (``check_in``: confirmed and checked in at once, so a
+    full event needs the override). The person's consent was asked by staff (the form says so).
+
+    ``override_reason`` lets staff confirm beyond the capacity or the per-company cap; it is
+    recorded. Raises RegistrationError (duplicate, not published, override required).
+    """
+    _check_staff(by)
+    email = attendee.email.strip().lower()
+    if not email or not attendee.name.strip():
+        raise RegistrationError(_("참석자 이름과 이메일을 입력하세요."), "no_attendees")
+    with transaction.atomic():
+        locked = _staff_event(event.pk)
+        now = timezone.now()
+        _release_lapsed_holds(locked, now=now)
+        Registration.objects.filter(event=locked, email=email, status=Registration.Status.PENDING).update(
+            status=Registration.Status.CANCELLED, cancelled_at=now, hold_expires_at=None, updated_at=now
+        )
+        if Registration.objects.filter(event=locked, email=email, status__in=LIVE).exists():
+            raise RegistrationError(_("이미 신청한 참석자입니다: %(emails)s") % {"emails": email}, "duplicate")
+        over_cap = _over_seat_cap(event=locked, company_id=company.pk if company else None)
+        _refuse_unless_override(over="seat_cap" if over_cap else None, override_reason=override_reason)
+        seats = _seats(locked, now=now)
+        status: str
+        if check_in:
+            # A walk-in is at the door: confirmed (beyond the capacity only by override) or not at
+            # all. Once the event runs nobody is promoted, so a free seat is theirs.
+            full = seats.free() <= 0
+            status = Registration.Status.CONFIRMED
+        else:
+            status = seats.take()
+            full = status == Registration.Status.WAITLISTED
+        if full and (check_in or override_reason.strip()):
+            _refuse_unless_override(over="capacity", override_reason=override_reason)
+            status = Registration.Status.CONFIRMED
+        account = _account_with_email(email) if company is not None else None
+        if account is not None and not account.is_member_of(company.pk if company else None):
+            account = None
+        plan = RegistrationPlan(
+            event=locked,
+            by=by,
+            company=company,
+            attendees=[PlannedAttendee(data=attendee, email=email, account=account)],
+            language=language if language in ("ko", "en") else "ko",
+            needs_proof=False,
+        )
+        registration = _registration_write(plan=plan, event=locked, attendee=plan.attendees[0], status=status, now=now)
+        if check_in:
+            registration.checked_in_at = now
+            registration.save(update_fields=["checked_in_at", "updated_at"])
+        overrides = _overrides(seat_cap=over_cap, capacity=full and status == Registration.Status.CONFIRMED)
+        record(
+            action=AuditAction.REGISTRATION_STAFF_ADD,
+            obj=registration,
+            by=by,
+            after={**snapshot(registration, REGISTRATION_AUDIT_FIELDS), "override": overrides},
+            reason=override_reason if overrides else "",
+        )
+        if not check_in:  # a walk-in checked in at the door needs no ticket
+            _notify_registration(registration)
+    return registration
+
+
+def registration_restore(*, registration: Registration, by: User, override_reason: str = "") -> Registration:
+    """Bring a cancelled registration back: confirmed while seats last, else to the end of the
+    waitlist (with ``override_reason``: confirmed beyond the capacity). The attendee is told."""
+    _check_staff(by)
+    with transaction.atomic():
+        locked = _staff_event(registration.event_id)
+        now = timezone.now()
+        _release_lapsed_holds(locked, now=now)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Registration.Status.CANCELLED:
+            raise RegistrationError(_("취소된 신청만 복원할 수 있습니다."), "not_cancelled")
+        if Registration.objects.filter(event=locked, email=current.email, status__in=LIVE).exists():
+            raise RegistrationError(_("이미 신청한 참석자입니다: %(emails)s") % {"emails": current.email}, "duplicate")
+        over_cap = _over_seat_cap(event=locked, company_id=current.company_id)
+        _refuse_unless_override(over="seat_cap" if over_cap else None, override_reason=override_reason)
+        before = snapshot(current, REGISTRATION_AUDIT_FIELDS)
+        status = _seats(locked, now=now, exclude=current).take()
+        full = status == Registration.Status.WAITLISTED
+        if full and override_reason.strip():
+            status = Registration.Status.CONFIRMED
+        current.status = status
+        current.cancelled_at = None
+        current.confirmed_at = now if status == Registration.Status.CONFIRMED else None
+        fields = ["status", "cancelled_at", "confirmed_at", "updated_at"]
+        if status == Registration.Status.WAITLISTED:
+            current.created_at = now  # joins the end of the queue
+            fields.append("created_at")
+        try:
+            with transaction.atomic():
+                current.save(update_fields=fields)
+        except IntegrityError:
+            raise RegistrationError(
+                _("이미 신청한 참석자입니다: %(emails)s") % {"emails": current.email}, "duplicate"
+            ) from None
+        overrides = _overrides(seat_cap=over_cap, capacity=full and status == Registration.Status.CONFIRMED)
+        record(
+            action=AuditAction.REGISTRATION_RESTORE,
+            obj=current,
+            by=by,
+            before=before,
+            after={**snapshot(current, REGISTRATION_AUDIT_FIELDS), "override": overrides},
+            reason=override_reason if overrides else "",
+        )
+        current.event = locked
+        _notify_registration(current)
+    return current
+
+
+def registration_promote(*, registration: Registration, by: User, override_reason: str = "") -> Registration:
+    """Move a waitlisted registration to confirmed now. With a free seat this is the waitlist's
+    normal move; without one it is an override and needs ``override_reason``."""
+    _check_staff(by)
+    with transaction.atomic():
+        locked = _locked_event(registration.event_id)
+        now = timezone.now()
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Registration.Status.WAITLISTED:
+            raise RegistrationError(_("대기 중인 신청만 확정할 수 있습니다."), "not_waitlisted")
+        full = _seats(locked, now=now).free() <= 0
+        _refuse_unless_override(over="capacity" if full else None, override_reason=override_reason)
+        current.status = Registration.Status.CONFIRMED
+        current.confirmed_at = now
+        current.save(update_fields=["status", "confirmed_at", "updated_at"])
+        record(
+            action=AuditAction.REGISTRATION_PROMOTE,
+            obj=current,
+            by=by,
+            before={"status": Registration.Status.WAITLISTED, "confirmed_at": None},
+            after={"status": current.status, "confirmed_at": now, "override": ["capacity"] if full else []},
+            reason=override_reason if full else "",
+        )
+        current.event = locked
+        _registrant_email(current, "registration_promoted", dedupe_key=f"events:registration:{current.pk}:promoted")
+    return current
+
+
+def registration_ticket_resend(*, registration: Registration, by: User) -> OutboundEmail | None:
+    """E-mail the ticket (QR code and calendar file, rendered by the worker) of a confirmed
+    registration again."""
+    _check_staff(by)
+    if registration.status != Registration.Status.CONFIRMED:
+        raise RegistrationError(_("참가 확정된 신청만 티켓을 보낼 수 있습니다."), "not_confirmed")
+    with transaction.atomic():
+        queued = _registrant_email(
+            registration,
+            "registration_confirmed",
+            dedupe_key=f"events:registration:{registration.pk}:resent:{timezone.now().timestamp():.6f}",
+        )
+        record(
+            action=AuditAction.REGISTRATION_TICKET_RESEND,
+            obj=registration,
+            by=by,
+            after={"email": registration.email, "outbox": queued.pk if queued else None},
+        )
+    return queued
+
+
+def registration_check_in_undo(*, registration: Registration, by: User) -> bool:
+    """Take back a check-in (scanned by mistake). Returns False when it was not checked in."""
+    _check_staff(by)
+    with transaction.atomic():
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.checked_in_at is None:
+            return False
+        before = current.checked_in_at
+        current.checked_in_at = None
+        current.save(update_fields=["checked_in_at", "updated_at"])
+        record(
+            action=AuditAction.REGISTRATION_CHECK_IN_UNDO,
+            obj=current,
+            by=by,
+            before={"checked_in_at": before},
+            after={"checked_in_at": None},
+        )
+    registration.checked_in_at = None
+    return True

@@ -37,6 +37,7 @@ from .services import (
     event_registration_refusal,
     registration_cancel,
     registration_check_in,
+    registration_check_in_undo,
     registration_confirm,
     registration_create,
     registration_pending_from_token,
@@ -455,20 +456,29 @@ check_in_permission = permission_required("events.change_registration", raise_ex
 def event_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The door page: camera scan (JS), search by name/company and one-tap check-in (works without JS)."""
     event = get_object_or_404(Event.objects.select_related("kind"), pk=pk)
-    result = None
+    result: dict[str, object] | None = None
     if request.method == "POST":
         registration = None
         if registration_id := _registration_id(request.POST.get("registration")):
             registration = (
                 Registration.objects.select_related("company").filter(pk=registration_id, event=event).first()
             )
-        outcome = registration_check_in(
-            by=request.user,
-            event=event,
-            registration=registration,
-            ticket_code=parse_text(request.POST.get("code")),
-        )
-        result = _check_in_payload(outcome.status, outcome.registration)
+        if registration is not None and request.POST.get("undo"):
+            # A check-in by mistake (the wrong name tapped) is taken back here, and recorded.
+            registration_check_in_undo(registration=registration, by=request.user)
+            result = {
+                "status": "undone",
+                "message": _("입장 확인을 취소했습니다"),
+                "name": registration.attendee_name,
+            }
+        else:
+            outcome = registration_check_in(
+                by=request.user,
+                event=event,
+                registration=registration,
+                ticket_code=parse_text(request.POST.get("code")),
+            )
+            result = _check_in_payload(outcome.status, outcome.registration)
     query = parse_text(request.GET.get("q") or request.POST.get("q")) or ""
     return render(
         request,

@@ -24,6 +24,11 @@ CODES: dict[str, tuple[int, str]] = {
     "request_pending": (CONFLICT, "The user's request to join a company is still pending."),
     "not_approved": (CONFLICT, "Only an approved membership can be removed."),
     "signup_link_invalid": (BAD_REQUEST, "The sign-up confirmation link is unknown, used or expired."),
+    "not_staff_member": (CONFLICT, "The representative role can only be handed to an approved staff member."),
+    "deletion_refused": (
+        CONFLICT,
+        "The account cannot be deleted yet (staff account, or a representative who has not handed over the role).",
+    ),
     # companies
     "profile_changed": (CONFLICT, "Staff changed a proposed field after the request was sent."),
     "spreadsheet_encoding": (BAD_REQUEST, "The CSV file is not UTF-8."),
@@ -45,7 +50,15 @@ CODES: dict[str, tuple[int, str]] = {
     "link_invalid": (BAD_REQUEST, "The confirmation link is not valid (altered, cancelled or replaced)."),
     "started": (BAD_REQUEST, "The event has started; the registration can no longer be cancelled."),
     "throttled": (BAD_REQUEST, "Too many registrations from this address; try again later."),
+    "capacity_override_required": (CONFLICT, "The event is full; staff may confirm beyond it only with a reason."),
+    "seat_cap_override_required": (CONFLICT, "The company's seats are taken; staff may exceed it only with a reason."),
+    "not_published": (BAD_REQUEST, "Attendees can be added to published events only."),
+    "not_cancelled": (CONFLICT, "Only a cancelled registration can be restored."),
+    "not_waitlisted": (CONFLICT, "Only a waitlisted registration can be promoted."),
+    "not_confirmed": (CONFLICT, "Only a confirmed registration has a ticket."),
+    "not_checked_in": (CONFLICT, "The registration is not checked in."),
     # programs
+    "not_withdrawn": (CONFLICT, "Only a withdrawn application can have its withdrawal undone."),
     "not_member": (BAD_REQUEST, "Only an approved member of a tenant company may apply."),
     "call_not_open": (BAD_REQUEST, "The call does not take applications yet."),
     "call_closed": (BAD_REQUEST, "The call's deadline has passed."),

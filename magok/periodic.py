@@ -80,6 +80,12 @@ SCHEDULES: list[Schedule] = [
         description="Daily at 03:40 Seoul time: deletes CVs and seeker details of camps past their retention period.",
     ),
     Schedule(
+        name="담당자 일일 요약 메일 (staff digest)",
+        task="digest.tasks.send_staff_digests",
+        crontab={"minute": "0", "hour": "8", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        description="Daily at 08:00 Seoul time: each staff member's waiting work, only when there is some.",
+    ),
+    Schedule(
         name="API 멱등 키 정리 (purge idempotency keys)",
         task="magok.tasks.purge_idempotency_keys",
         every_minutes=60,

@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "notifications",
     "legal",
     "backoffice",
+    "audit",
+    "digest",
     "magok",
 ]
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import User
+from audit.admin import AuditHistoryMixin
 from companies.models import Company
 from magok.dates import format_datetime
 from magok.http import AuthenticatedRequest
@@ -332,7 +333,7 @@ def _bulk_transition_action(to: str, label: Any) -> Any:
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["receipt_number", "company", "call", "status", "submitted_at", "review_progress", "updated_at"]
     list_filter = ["status", "call__program", "call", "company__size_class"]
     search_fields = ["receipt_number", "company__name_ko", "company__name_en", "contact_name", "contact_email"]
@@ -490,7 +491,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["application", "reviewer", "assigned_at", "submitted_at"]
     list_filter = ["application__call", ("submitted_at", admin.EmptyFieldListFilter)]
     list_select_related = ["application__company", "application__call", "reviewer"]
@@ -510,7 +511,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["company", "program", "year", *OUTCOME_FIGURES, "partners", "source"]
     list_filter = ["program", "year", "source"]
     list_select_related = ["company", "program"]

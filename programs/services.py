@@ -27,6 +27,8 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import record, snapshot
 from magok.dates import format_datetime_seconds
 from magok.errors import DomainError
 from notifications.services import email_queue
@@ -460,6 +462,14 @@ def application_transition(
     ApplicationEvent.objects.create(
         application=locked, from_status=from_status, to_status=to, by=by, message=message.strip()
     )
+    record(
+        action=AuditAction.APPLICATION_TRANSITION,
+        obj=locked,
+        by=by,
+        before={"status": from_status},
+        after={"status": to},
+        reason=message.strip(),
+    )
     if to in EMAILED_STATUSES:
         _email_status_change(application=locked, message=message.strip())
     for field in (
@@ -603,9 +613,11 @@ def review_assign(*, application: Application, reviewer: User, by: User) -> Revi
         raise ProgramError(_("SBA 담당자만 심사위원을 배정할 수 있습니다."), "forbidden")
     if reviewer.is_member_of(application.company_id):
         raise ProgramError(_("신청 기업의 소속 회원은 그 기업의 심사위원이 될 수 없습니다."), "reviewer_is_member")
-    review, _created = Review.objects.get_or_create(
+    review, created = Review.objects.get_or_create(
         application=application, reviewer=reviewer, defaults={"assigned_by": by}
     )
+    if created:
+        record(action=AuditAction.REVIEW_ASSIGN, obj=review, by=by, after={"reviewer": reviewer.pk})
     return review
 
 
@@ -637,6 +649,12 @@ def review_submit(
     locked.comment = comment.strip()
     locked.submitted_at = now or timezone.now()
     locked.save(update_fields=["scores", "comment", "submitted_at"])
+    record(
+        action=AuditAction.REVIEW_SUBMIT,
+        obj=locked,
+        by=by,
+        after={"scores": cleaned, "comment": locked.comment, "submitted_at": locked.submitted_at},
+    )
     review.scores, review.comment, review.submitted_at = locked.scores, locked.comment, locked.submitted_at
     return review
 
@@ -684,12 +702,17 @@ def outcome_record(
         "source": Outcome.Source.STAFF if by.is_staff else Outcome.Source.COMPANY,
         "reported_by": by,
     }
+    audited = [*OUTCOME_FIELDS, "company", "program", "year"]
     if outcome is None:
+        existing = Outcome.objects.filter(company_id=company_id, program_id=program_id, year=year).first()
+        before = snapshot(existing, audited) if existing else {}
         outcome, _created = Outcome.objects.update_or_create(
             company_id=company_id, program_id=program_id, year=year, defaults=row
         )
-        return outcome
-    for name, value in {**row, "company_id": company_id, "program_id": program_id, "year": year}.items():
-        setattr(outcome, name, value)
-    outcome.save()
+    else:
+        before = snapshot(Outcome.objects.get(pk=outcome.pk), audited) if outcome.pk else {}
+        for name, value in {**row, "company_id": company_id, "program_id": program_id, "year": year}.items():
+            setattr(outcome, name, value)
+        outcome.save()
+    record(action=AuditAction.OUTCOME_RECORD, obj=outcome, by=by, before=before, after=snapshot(outcome, audited))
     return outcome
