@@ -15,6 +15,7 @@ from django.views.static import serve
 
 from accounts.models import Membership
 from magok.http import AuthenticatedRequest
+from magok.pagecache import cache_public_page
 
 from .forms import CompanySearchForm, ProfileEditForm
 from .models import PENDING_LOGO_DIR, Company, ProfileChangeRequest
@@ -24,10 +25,12 @@ from .services import company_can_edit_profile, profile_change_pending, profile_
 PAGE_SIZE = 20
 
 
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "companies/home.html", {"stats": complex_statistics()})
 
 
+@cache_public_page
 def company_list(request: HttpRequest) -> HttpResponse:
     form = CompanySearchForm(request.GET or None, sectors=sector_choices())
     search = form.search_arguments()
@@ -48,6 +51,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company.objects.prefetch_related("sectors"), slug=slug, is_public=True)
     can_edit = request.user.is_authenticated and company_can_edit_profile(company=company, user=request.user)

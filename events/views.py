@@ -20,6 +20,7 @@ from accounts.models import User
 from magok.http import AuthenticatedRequest, client_ip
 from magok.i18n import current_language
 from magok.inputs import parse_int, parse_json, parse_month, parse_text
+from magok.pagecache import cache_public_page
 from magok.ratelimit import attempts_within_limits
 
 from . import selectors
@@ -58,6 +59,7 @@ def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
+@cache_public_page
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
@@ -76,6 +78,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 @require_GET
 def event_calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -127,6 +130,7 @@ def _get_event(request: HttpRequest, pk: int) -> Event:
         raise Http404 from None
 
 
+@cache_public_page
 @require_GET
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _get_event(request, pk)
@@ -249,12 +253,14 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@cache_public_page
 @require_GET
 def event_ics_view(request: HttpRequest, pk: int) -> HttpResponse:
     event = _get_event(request, pk)
     return _ics_response(event_ics(event=event), f"magok-event-{event.pk}.ics")
 
 
+@cache_public_page
 @require_GET
 def events_feed(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(events_feed_ics(events=selectors.event_feed()), content_type="text/calendar; charset=utf-8")
