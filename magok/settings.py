@@ -419,9 +419,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "magok.throttles.SignedInRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "120/minute"),
+        "user": env_str("API_THROTTLE_USER", "600/minute"),
+    },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # A DomainError from a service answers 400/409 with {"detail", "code"} (magok/errors.py).
     "EXCEPTION_HANDLER": "magok.api.exception_handler",
