@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 SEOUL = ZoneInfo("Asia/Seoul")
 VISIBLE = (Event.Status.PUBLISHED, Event.Status.FINISHED, Event.Status.CANCELLED)
+FEED_PAST_DAYS = 90
+FEED_FUTURE_DAYS = 400
 
 
 def events_with_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
@@ -101,11 +103,15 @@ def event_detail(*, user: User | None, pk: int) -> Event:
 
 
 def event_feed() -> QuerySet[Event]:
-    """Public events for the subscribable calendar: published (or cancelled, so calendars drop them)."""
+    """Public events for the subscribable calendar: published (or cancelled, so calendars drop
+    them), in a window around today (FEED_PAST_DAYS back, FEED_FUTURE_DAYS ahead), so that the
+    feed does not grow with the archive. A calendar keeps entries that leave the feed."""
+    now = timezone.now()
     return (
         Event.objects.filter(audience=Audience.PUBLIC, status__in=VISIBLE)
         .select_related("kind")
-        .filter(starts_at__gte=timezone.now() - timedelta(days=365))
+        .filter(starts_at__gte=now - timedelta(days=FEED_PAST_DAYS))
+        .filter(starts_at__lt=now + timedelta(days=FEED_FUTURE_DAYS))
         .order_by("starts_at")
     )
 

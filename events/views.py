@@ -41,6 +41,7 @@ from .services import (
 from .tickets import ticket_qr_data_uri, ticket_qr_png
 
 LAST_REGISTRATIONS_KEY = "events_last_registrations"
+UPCOMING_SHOWN = 30
 # Registering without an account sends an e-mail to any address: limit the attempts per
 # recipient (behind a proxy many visitors share one address, so that limit is generous).
 ANONYMOUS_ATTEMPTS_PER_EMAIL_HOUR = 5
@@ -67,14 +68,18 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         kind = form.cleaned_data["kind"].slug if form.cleaned_data["kind"] else None
         month = form.cleaned_data["month"]
-    upcoming = list(selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=True)[:100])
+    # The next events only (a bounded read and a short page); the calendar shows the rest.
+    upcoming_events = selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=True)
+    upcoming = list(upcoming_events[: UPCOMING_SHOWN + 1])
+    more_upcoming = len(upcoming) > UPCOMING_SHOWN
+    upcoming = upcoming[:UPCOMING_SHOWN]
     past_page = Paginator(
         selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=False), 20
     ).get_page(request.GET.get("page"))
     return render(
         request,
         "events/event_list.html",
-        {"form": form, "upcoming": upcoming, "past_page": past_page},
+        {"form": form, "upcoming": upcoming, "more_upcoming": more_upcoming, "past_page": past_page},
     )
 
 
