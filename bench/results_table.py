@@ -87,7 +87,10 @@ def write_results(results_dir: Path, target: Path) -> None:
         f = run.get("fanout")
         if not f:
             return "–"
-        exact = "one each" if not f["registrations_without_exactly_one"] else "NOT one each"
+        if f.get("timed_out"):
+            exact = "stopped by the time limit, none doubled"
+        else:
+            exact = "one each" if not f["registrations_without_exactly_one"] else "NOT one each"
         return f"**{f['per_second']:.0f}/s** · {f['received']:,} in {f['seconds']:.0f} s · {exact}"
 
     lines.append("| registration rush (confirmed/waitlisted/errors) | " + " | ".join(rush(r) for r in runs) + " |")
