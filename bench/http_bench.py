@@ -320,7 +320,7 @@ def registration_rush(server: Gunicorn, data: Any, *, in_flight: int) -> dict[st
 
     def register(token: str) -> tuple[int, float]:
         started = time.perf_counter()
-        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
         try:
             connection.request(
                 "POST",
