@@ -24,4 +24,5 @@ RUN useradd --system --uid 1000 --home /app magok && mkdir -p /app/var && chown 
 USER magok
 
 EXPOSE 8000
-CMD ["gunicorn", "magok.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeouts come from gunicorn.conf.py (GUNICORN_* environment variables).
+CMD ["gunicorn", "magok.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -36,6 +36,7 @@ PYTEST := DJANGO_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_RED
 test: $(VENV)/.installed lint typecheck check-migrations check-deploy
 	$(PYTEST) -m "not transactional" $(PYTEST_ARGS)
 	$(PYTEST) -m "transactional" $(PYTEST_ARGS)
+	$(MAKE) bench SMOKE=1
 
 # Schemathesis for longer than `make test` runs it: more examples per operation and a new seed
 # each day unless FUZZ_SEED is given (a failure prints the seed to replay it).
@@ -65,8 +66,19 @@ messages: $(VENV)/.installed
 		$(foreach app,$(APPS),--ignore=$(app)/*) --ignore=.venv/* --ignore=tests/* --ignore=var/* --ignore=bench/*
 	for dir in . $(APPS); do (cd $$dir && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(VENV)/bin/django-admin compilemessages) || exit 1; done
 
+# The HTTP benchmark (bench/http_bench.py, bench/README.md): gunicorn under production settings,
+# wrk, the registration rush and the reminder fan-out, at 10,000 companies and at the demo size;
+# writes bench/RESULTS.md. Needs wrk (apt-get install wrk). SMOKE=1: tiny data, one second per
+# page, writes test-output/bench-smoke.json only (part of `make test`, so the harness cannot rot).
+# The other scripts in bench/ (search, enumeration timing, in-process registration) run one by one.
+BENCH := DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/http_bench.py
 bench: $(VENV)/.installed
-	for script in bench/[!_]*.py; do DATABASE_URL=$(TEST_DATABASE_URL) $(PY) $$script || exit 1; done
+ifdef SMOKE
+	$(BENCH) --smoke --output test-output/bench-smoke.json
+else
+	$(BENCH) --size large --label after-large $(BENCH_ARGS)
+	$(BENCH) --size demo --label after-demo --skip-rush --skip-fanout $(BENCH_ARGS)
+endif
 
 # Security audit: bandit on the code (fails on medium or high findings) and pip-audit on the
 # installed, pinned dependencies. The tools live in their own virtualenv. See SECURITY.md.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,7 +26,7 @@ def admin_connection(url: str) -> Any:
 
 
 @contextmanager
-def throwaway_database(*, keep: bool) -> Iterator[str]:
+def throwaway_database(*, keep: bool, template: str = "template0") -> Iterator[str]:
     """Create a database beside DATABASE_URL's, point DATABASE_URL at it, and drop it afterwards
     (or say how to, with ``keep``). Yields its name. Exits with status 2 when DATABASE_URL is
     not PostgreSQL."""
@@ -35,7 +37,7 @@ def throwaway_database(*, keep: bool) -> Iterator[str]:
     name = f"magok_bench_{os.getpid()}"
     admin = admin_connection(url)
     with admin.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+        cursor.execute(f"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" ENCODING 'UTF8'")
     os.environ["DATABASE_URL"] = database_url_with_name(url, name)
     try:
         yield name
@@ -46,3 +48,30 @@ def throwaway_database(*, keep: bool) -> Iterator[str]:
             with admin.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def migrated_template(url: str, *, migrate: Callable[[str], None]) -> str:
+    """A database with every migration applied, to copy (``CREATE DATABASE ... TEMPLATE``) in
+    seconds instead of migrating each time. Named after a hash of the migration files, so a new
+    migration makes a new one; ``migrate(database_url)`` fills it the first time."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha1()
+    for path in sorted(root.glob("*/migrations/*.py")):
+        digest.update(path.as_posix().encode() + path.read_bytes())
+    name = f"magok_bench_tpl_{digest.hexdigest()[:12]}"
+    admin = admin_connection(url)
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                building = f"{name}_building_{os.getpid()}"
+                cursor.execute(f"CREATE DATABASE \"{building}\" TEMPLATE template0 ENCODING 'UTF8'")
+                try:
+                    migrate(database_url_with_name(url, building))
+                    cursor.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+                except BaseException:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+                    raise
+    finally:
+        admin.close()
+    return name

@@ -8,6 +8,8 @@ from typing import Any, cast
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
 
+from magok.pagecache import cached_public_value
+
 from .models import Company, ComplexProfile, Sector
 from .search import DOCUMENT_FIELDS, RANK_SIMILAR, match_queryset
 
@@ -93,8 +95,13 @@ def did_you_mean(results: list[Company]) -> Company | None:
 
 
 def sector_choices() -> list[Sector]:
-    """Sectors that at least one public company has, for the filter menus."""
-    return list(Sector.objects.filter(companies__is_public=True).distinct().order_by("order", "name_ko"))
+    """Sectors that at least one public company has, for the filter menus (cached until public
+    content changes, magok/pagecache.py)."""
+    return cached_public_value(
+        "sector-choices",
+        lambda: list(Sector.objects.filter(companies__is_public=True).distinct().order_by("order", "name_ko")),
+        per_language=False,
+    )
 
 
 CHART_BAR_MAX = 180
@@ -153,6 +160,13 @@ def _bars(choices: Any, counts: dict[str, int]) -> list[Bar]:
 
 def complex_statistics() -> ComplexStatistics:
     """Company counts by size and by move-in status, and move-in progress against the target.
+    Cached until public content changes (magok/pagecache.py); the labels are translated, so
+    once per language."""
+    return cached_public_value("complex-statistics", _complex_statistics)
+
+
+def _complex_statistics() -> ComplexStatistics:
+    """See ``complex_statistics``.
 
     Counts every tenant, including those whose profile is not public: the figures describe the
     complex, not the directory. Two queries: one grouped count, one for the complex profile.

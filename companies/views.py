@@ -15,6 +15,7 @@ from django.views.static import serve
 from accounts.models import Membership
 from events.selectors import events_upcoming_for_home, next_registration
 from magok.http import AuthenticatedRequest
+from magok.pagecache import cache_public_page
 from programs.selectors import application_list_for_company, calls_open_for_home
 
 from .forms import CompanySearchForm, ProfileEditForm
@@ -25,6 +26,7 @@ from .services import company_can_edit_profile, profile_change_pending, profile_
 PAGE_SIZE = 20
 
 
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     """What is next for everyone (events, open calls) and, signed in, for me: my next event, my
     company's applications, the join requests waiting for a representative, or the join request
@@ -48,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "companies/home.html", context)
 
 
+@cache_public_page
 def company_list(request: HttpRequest) -> HttpResponse:
     form = CompanySearchForm(request.GET or None, sectors=sector_choices())
     search = form.search_arguments()
@@ -70,6 +73,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company.objects.prefetch_related("sectors"), slug=slug, is_public=True)
     can_edit = request.user.is_authenticated and company_can_edit_profile(company=company, user=request.user)

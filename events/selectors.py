@@ -17,25 +17,37 @@ if TYPE_CHECKING:
 
 SEOUL = ZoneInfo("Asia/Seoul")
 VISIBLE = (Event.Status.PUBLISHED, Event.Status.FINISHED, Event.Status.CANCELLED)
+FEED_PAST_DAYS = 90
+FEED_FUTURE_DAYS = 400
 
 
 def events_with_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """Annotate ``seats_taken``: confirmed registrations plus seats held for registrations
+    waiting for their e-mail link (see events.services).
+
+    A correlated subquery per event row, not a join and GROUP BY over every registration of
+    every event: with a LIMIT (a page of 20) PostgreSQL evaluates it only for the rows it
+    returns, each an index scan of ``registration_event_status_idx``, so the cost of a page
+    does not grow with the number of events or registrations."""
+    taken = (
+        Registration.objects.filter(event=OuterRef("pk"))
+        .filter(
+            Q(status=Registration.Status.CONFIRMED)
+            | Q(status=Registration.Status.PENDING, hold_expires_at__gt=timezone.now())
+        )
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return queryset.select_related("kind").annotate(
-        confirmed_count=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
-        waitlisted_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
-        # Seats held for registrations waiting for their e-mail link (see events.services).
-        held_count=Count(
-            "registrations",
-            filter=Q(
-                registrations__status=Registration.Status.PENDING, registrations__hold_expires_at__gt=timezone.now()
-            ),
-        ),
+        seats_taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))
     )
 
 
 def seats_left(event: Event) -> int:
-    """Needs ``confirmed_count`` and ``held_count`` from ``events_with_counts``."""
-    return max(event.capacity - event.confirmed_count - event.held_count, 0)  # type: ignore[attr-defined]
+    """Needs ``seats_taken`` from ``events_with_counts``."""
+    return max(event.capacity - event.seats_taken, 0)  # type: ignore[attr-defined]
 
 
 def event_visible_queryset(*, user: User | None = None) -> QuerySet[Event]:
@@ -91,11 +103,15 @@ def event_detail(*, user: User | None, pk: int) -> Event:
 
 
 def event_feed() -> QuerySet[Event]:
-    """Public events for the subscribable calendar: published (or cancelled, so calendars drop them)."""
+    """Public events for the subscribable calendar: published (or cancelled, so calendars drop
+    them), in a window around today (FEED_PAST_DAYS back, FEED_FUTURE_DAYS ahead), so that the
+    feed does not grow with the archive. A calendar keeps entries that leave the feed."""
+    now = timezone.now()
     return (
         Event.objects.filter(audience=Audience.PUBLIC, status__in=VISIBLE)
         .select_related("kind")
-        .filter(starts_at__gte=timezone.now() - timedelta(days=365))
+        .filter(starts_at__gte=now - timedelta(days=FEED_PAST_DAYS))
+        .filter(starts_at__lt=now + timedelta(days=FEED_FUTURE_DAYS))
         .order_by("starts_at")
     )
 

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import record, snapshot
 from magok.errors import DomainError
+from magok.pagecache import public_content_changed
 from notifications.models import OutboundEmail
 
 from .consent import REGISTRATION_CONSENT_VERSION
@@ -197,10 +198,14 @@ def _release_lapsed_holds(event: Event, *, now: datetime) -> None:
     Precondition: the caller holds the lock on ``event``.
     """
     pending = Registration.objects.filter(event=event, status=Registration.Status.PENDING)
-    pending.filter(created_at__lte=now - _link_validity()).update(
+    lapsed = pending.filter(created_at__lte=now - _link_validity()).update(
         status=Registration.Status.CANCELLED, cancelled_at=now, hold_expires_at=None, updated_at=now
     )
-    if pending.filter(hold_expires_at__lte=now).update(hold_expires_at=None, updated_at=now):
+    released = pending.filter(hold_expires_at__lte=now).update(hold_expires_at=None, updated_at=now)
+    if lapsed or released:
+        # A bulk UPDATE sends no signal: the seats left on the public pages changed.
+        public_content_changed()
+    if released:
         _promote_from_waitlist(event)
 
 
@@ -612,6 +617,7 @@ def _promote_from_waitlist(event: Event) -> list[Registration]:
     Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
         status=Registration.Status.CONFIRMED, confirmed_at=now, updated_at=now
     )
+    public_content_changed()  # a bulk UPDATE sends no signal
     for registration in promoted:
         registration.status, registration.confirmed_at = Registration.Status.CONFIRMED, now
         # The seat was freed by someone else's change: the system promotes, first come first served.

@@ -21,6 +21,7 @@ from legal.policies import SBA_CONTACT
 from magok.http import AuthenticatedRequest, client_ip
 from magok.i18n import current_language
 from magok.inputs import parse_int, parse_json, parse_month, parse_text
+from magok.pagecache import cache_public_page
 from magok.ratelimit import attempts_within_limits
 
 from . import selectors
@@ -45,6 +46,7 @@ from .services import (
 from .tickets import ticket_qr_data_uri, ticket_qr_png
 
 LAST_REGISTRATIONS_KEY = "events_last_registrations"
+UPCOMING_SHOWN = 30
 # Registering without an account sends an e-mail to any address: limit the attempts per
 # recipient (behind a proxy many visitors share one address, so that limit is generous).
 ANONYMOUS_ATTEMPTS_PER_EMAIL_HOUR = 5
@@ -63,6 +65,7 @@ def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
+@cache_public_page
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     form = EventFilterForm(request.GET or None)
@@ -70,17 +73,22 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         kind = form.cleaned_data["kind"].slug if form.cleaned_data["kind"] else None
         month = form.cleaned_data["month"]
-    upcoming = list(selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=True)[:100])
+    # The next events only (a bounded read and a short page); the calendar shows the rest.
+    upcoming_events = selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=True)
+    upcoming = list(upcoming_events[: UPCOMING_SHOWN + 1])
+    more_upcoming = len(upcoming) > UPCOMING_SHOWN
+    upcoming = upcoming[:UPCOMING_SHOWN]
     past_page = Paginator(
         selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=False), 20
     ).get_page(request.GET.get("page"))
     return render(
         request,
         "events/event_list.html",
-        {"form": form, "upcoming": upcoming, "past_page": past_page},
+        {"form": form, "upcoming": upcoming, "more_upcoming": more_upcoming, "past_page": past_page},
     )
 
 
+@cache_public_page
 @require_GET
 def event_calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -144,6 +152,7 @@ def _get_event(request: HttpRequest, pk: int) -> Event:
         raise Http404 from None
 
 
+@cache_public_page
 @require_GET
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _get_event(request, pk)
@@ -277,12 +286,14 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@cache_public_page
 @require_GET
 def event_ics_view(request: HttpRequest, pk: int) -> HttpResponse:
     event = _get_event(request, pk)
     return _ics_response(event_ics(event=event), f"magok-event-{event.pk}.ics")
 
 
+@cache_public_page
 @require_GET
 def events_feed(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(events_feed_ics(events=selectors.event_feed()), content_type="text/calendar; charset=utf-8")

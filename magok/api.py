@@ -147,3 +147,4 @@ class BlankableEmailField(serializers.EmailField):
 @extend_schema_field(_blank_or("uri"))
 class BlankableURLField(serializers.URLField):
     """A URL or "" (a model URLField with blank=True)."""
+

@@ -7,3 +7,8 @@ class MagokConfig(AppConfig):
 
     name = "magok"
     verbose_name = "마곡 포털"
+
+    def ready(self) -> None:
+        from .pagecache import connect_signals
+
+        connect_signals()

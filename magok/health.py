@@ -47,3 +47,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
             results[name] = "ok"
     healthy = all(value == "ok" for value in results.values())
     return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
+
+
+@never_cache
+def livez(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers, whatever its dependencies do (``/healthz`` checks those).
+    A container orchestrator restarts a web process that stops answering this, but must not
+    restart every one of them when the database is down. It is also the benchmark's baseline:
+    the whole middleware stack and nothing else (bench/http_bench.py)."""
+    return JsonResponse({"ok": True})

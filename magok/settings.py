@@ -169,12 +169,22 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL when DJANGO_ENV=production")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django works in UTC on the connection; a server whose default TimeZone is anything else
+    # (Etc/UTC included) costs a SET TIME ZONE round trip on every new connection. Asking for
+    # UTC in the startup packet makes that check pass without the extra command.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c timezone=UTC")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default is shared by the web server and the task worker.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and task broker ------------------------------------------------------------
+# Anonymous visitors' pages are cached whole for this long (seconds; 0: off), invalidated at
+# once by any change to what they show (magok/pagecache.py). Only what changes with time alone
+# (registration opening, an e-mail hold expiring) can be this much late.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 if PRODUCTION else 0, minimum=0)
 REDIS_URL = env_str("REDIS_URL")
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required when DJANGO_ENV=production")
@@ -420,9 +430,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "magok.throttles.SignedInRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "120/minute"),
+        "user": env_str("API_THROTTLE_USER", "600/minute"),
+    },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # A DomainError from a service answers 400/409 with {"detail", "code"} (magok/errors.py).
     "EXCEPTION_HANDLER": "magok.api.exception_handler",

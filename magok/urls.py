@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from django.views.i18n import set_language
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from companies.views import home, logo_file
 from magok.api import api_not_found
-from magok.health import healthz
+from magok.health import healthz, livez
+from magok.i18n import language_switch
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("companies.api.urls")),
@@ -18,7 +19,8 @@ api_v1: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("livez", livez, name="livez"),
+    path("i18n/setlang/", csrf_exempt(language_switch), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from magok.http import AuthenticatedRequest
 from magok.inputs import parse_int
+from magok.pagecache import cache_public_page
 
 from . import selectors, services
 from .consent import PROGRAM_CONSENT
@@ -24,6 +25,7 @@ from .models import Application, ApplicationAttachment, Outcome, Review, Superse
 Status = Application.Status
 
 
+@cache_public_page
 def program_list(request: HttpRequest) -> HttpResponse:
     programs = selectors.program_list_public()
     for program in programs:
@@ -37,6 +39,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         call = selectors.call_detail_public(pk=pk)

@@ -59,7 +59,11 @@ API_SIGNED_IN = signed_in(200, anonymous=403)
 MATRIX: dict[str, tuple[Check, ...]] = {
     # Project
     "healthz": (Check(everyone(200)),),
-    "set_language": (Check(everyone(302), POST, data=lambda w: {"language": "en", "next": "/"}),),
+    "livez": (Check(everyone(200)),),
+    "set_language": (
+        Check(everyone(302), POST, data=lambda w: {"language": "en", "next": "/"}),
+        Check(everyone(302), path="/i18n/setlang/?language=en&next=/"),
+    ),
     "home": (Check(everyone(200)),),
     "media": (Check(everyone(404), path="/media/logos/none.png"),),
     # API: public reads

@@ -1,0 +1,155 @@
+#!/usr/bin/env python
+"""Where the time goes, by cProfile, for the targets bench/http_bench.py reports as missed.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/magok .venv/bin/python bench/profile_hotspots.py \
+        [--registrations 60] [--reminders 300] [--requests 30] [--output bench/results/profile.txt]
+
+In a throwaway database (a copy of the migrated template, demo data plus the benchmark's users),
+in one process, with production settings except a local-memory cache and e-mail backend:
+
+1. ``registration_create`` for one event, one user after another (the rush's work per request,
+   without HTTP): confirmed ones first, then waitlisted;
+2. the reminder fan-out's two halves: ``reminders_plan`` + ``reminders_queue_due`` (the periodic
+   task) and ``email_send`` of each queued e-mail (the send task);
+3. signed-in pages through the test client (the whole middleware stack).
+
+For each it prints the wall time per unit and the functions with the most cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+from _db import migrated_template, throwaway_database
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(ROOT))
+
+
+def profiled(title: str, units: int, work, out: list[str], limit: int = 25) -> None:  # type: ignore[no-untyped-def]
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.enable()
+    work()
+    profile.disable()
+    seconds = time.perf_counter() - started
+    stream = io.StringIO()
+    pstats.Stats(profile, stream=stream).sort_stats("cumulative").print_stats(limit)
+    pstats.Stats(profile, stream=stream).sort_stats("tottime").print_stats(12)
+    text = "\n".join(line for line in stream.getvalue().splitlines() if line.strip())
+    each = 1000 * seconds / max(units, 1)
+    out.append(f"## {title}: {units} in {seconds:.2f} s, {each:.1f} ms each\n\n```\n{text}\n```\n")
+    print(out[-1][:3000], flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--registrations", type=int, default=60)
+    parser.add_argument("--reminders", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--output", type=Path, default=BENCH_DIR / "results" / "profile.txt")
+    parser.add_argument("--parts", default="rush,fanout,pages", help="comma-separated: rush, fanout, pages")
+    args = parser.parse_args()
+
+    def migrate(url: str) -> None:
+        import subprocess
+
+        env = {**os.environ, "DJANGO_ENV": "test", "DATABASE_URL": url}
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+
+    template = migrated_template(os.environ.get("DATABASE_URL", ""), migrate=migrate)
+    with throwaway_database(keep=False, template=template):
+        os.environ.update(
+            DJANGO_ENV="production", SECRET_KEY="bench-" + "0" * 60, ALLOWED_HOSTS="testserver,127.0.0.1",
+            REDIS_URL="redis://127.0.0.1:1/0", SECURE_SSL_REDIRECT="0", AXES_ENABLED="0", LOG_LEVEL="ERROR",
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", CELERY_TASK_ALWAYS_EAGER="0",
+            DJANGO_SETTINGS_MODULE="magok.settings",
+        )  # fmt: skip
+        import django
+
+        django.setup()
+        from django.conf import settings
+
+        # No Redis here: a local cache, and publishing after commit is skipped (the outbox row is
+        # what the send task needs).
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        import notifications.services as outbox
+
+        outbox.email_prompt = lambda *, email_id: False  # type: ignore[assignment]
+        from django.core.management import call_command
+
+        with open(os.devnull, "w") as quiet:
+            call_command("load_demo", stdout=quiet)
+        from bulk_data import build
+
+        data = build(
+            companies=0, events=0, registrations_per_event=0, rush_users=args.registrations,
+            rush_capacity=args.registrations // 2, reminder_events=1, reminder_per_event=args.reminders,
+        )  # fmt: skip
+        from accounts.models import User
+        from events.models import Event
+        from events.reminders import reminders_plan, reminders_queue_due
+        from events.services import AttendeeData, registration_create
+        from notifications.models import OutboundEmail
+        from notifications.services import email_send
+
+        out: list[str] = ["# cProfile of the benchmark's hot paths (bench/profile_hotspots.py)\n"]
+        event = Event.objects.get(pk=data.rush_event_id)
+        users = list(User.objects.filter(email__startswith="bench-user-").order_by("pk"))
+
+        def rush() -> None:
+            for user in users:
+                registration_create(
+                    event=event, by=user, attendees=[AttendeeData(name=user.name, email=user.email)], consent=True,
+                    language="ko",
+                )  # fmt: skip
+
+        parts = set(args.parts.split(","))
+        if "rush" in parts:
+            profiled(f"registration_create ({len(users) // 2} confirmed, then waitlisted)", len(users), rush, out)
+        before = set(OutboundEmail.objects.values_list("pk", flat=True))
+
+        def plan_and_queue() -> None:
+            reminders_plan()
+            reminders_queue_due()
+
+        if "fanout" in parts:
+            profiled("reminders_plan + reminders_queue_due (the periodic task)", args.reminders, plan_and_queue, out)
+        queued = list(OutboundEmail.objects.exclude(pk__in=before).values_list("pk", flat=True))
+
+        def send() -> None:
+            for pk in queued:
+                email_send(email_id=pk)
+
+        if "fanout" in parts:
+            profiled("email_send (the send task, locmem backend)", len(queued), send, out)
+        from django.test import Client
+
+        client = Client()
+        client.force_login(users[0])
+        for path in ["/events/", "/companies/", f"/events/{data.detail_event_id}/"] if "pages" in parts else []:
+            client.get(path)
+
+            def pages(path: str = path) -> None:
+                for _ in range(args.requests):
+                    assert client.get(path).status_code == 200
+
+            profiled(f"signed-in GET {path}", args.requests, pages, out, limit=20)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text("\n".join(out))
+        print(f"wrote {args.output}")
+        from django.db import connections
+
+        connections.close_all()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""Whole-page cache for what anonymous visitors see, invalidated by every change to public content.
+
+Anonymous visitors get the same HTML for the same URL and language, so the public pages
+(home, directory, company page, event list, calendar and page, programmes, the feed) are
+cached whole, for ``PAGE_CACHE_SECONDS``. Correctness comes from one *content version*:
+
+- every page is stored with the version current when its rendering started, and served only
+  while that is still the current version;
+- every write to a model the public pages show (``PUBLIC_MODELS``, connected in
+  ``MagokConfig.ready``; and the services' bulk ``UPDATE``s, which send no signal, call
+  ``public_content_changed`` themselves) replaces the version **after its transaction commits**.
+
+Why after commit: a request that reads the new version after the bump also reads the committed
+rows; a request that read the old version before the bump stores its page under the old version,
+which nobody is served any more. Bumping before commit would let a request pair the new version
+with the old rows. So a profile approval, an event change or a registration that changes the
+seats left shows on the next request. What changes with time alone (registration opening, an
+event becoming past, an e-mail hold expiring) shows within ``PAGE_CACHE_SECONDS``.
+
+Only a request that carries no session and no message cookie is served from or stored in the
+cache (a logged-in user, or a visitor with a flash message, sees their own page), and only a
+200 response that set no cookie and used no CSRF token is stored, so no one's token or message
+is ever shown to someone else. The version and the page come back in one Redis round trip
+(``get_many``). The cache fails open (magok/cache.py): while Redis is down nothing is cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+import zlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+T = TypeVar("T")
+
+VERSION_KEY = "pagecache:version"
+# Query strings longer than this are served, never stored: a cache entry per made-up URL is
+# memory in the Redis the task broker shares.
+MAX_QUERY_LENGTH = 200
+STORED_HEADERS = ("Content-Type", "Content-Disposition")
+
+# (app label, model name) of the rows the public pages show. A write to any of them replaces the
+# content version. Over-invalidating is safe; a model missing here shows stale pages.
+PUBLIC_MODELS = (
+    ("companies", "Sector"),
+    ("companies", "Company"),
+    ("companies", "ComplexProfile"),
+    ("companies", "ComplexYearTarget"),
+    ("companies", "SearchAlias"),
+    ("events", "EventKind"),
+    ("events", "Event"),
+    ("events", "Speaker"),
+    ("events", "AgendaItem"),
+    ("events", "Registration"),
+    ("programs", "Program"),
+    ("programs", "Call"),
+    ("programs", "CallQuestion"),
+    ("programs", "RequiredDocument"),
+)
+
+
+def _bump() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def public_content_changed() -> None:
+    """Call after a write that the public pages show; takes effect when the transaction commits
+    (at once outside a transaction)."""
+    transaction.on_commit(_bump)
+
+
+def _on_model_change(sender: Any, **kwargs: Any) -> None:
+    public_content_changed()
+
+
+def connect_signals() -> None:
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for app_label, model_name in PUBLIC_MODELS:
+        model = apps.get_model(app_label, model_name)
+        post_save.connect(_on_model_change, sender=model, dispatch_uid=f"pagecache-save-{model_name}")
+        post_delete.connect(_on_model_change, sender=model, dispatch_uid=f"pagecache-delete-{model_name}")
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through  # type: ignore[attr-defined]
+            m2m_changed.connect(_on_model_change, sender=through, dispatch_uid=f"pagecache-m2m-{through.__name__}")
+
+
+def _current_version() -> str | None:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        fresh = uuid.uuid4().hex
+        # Another process may have set one meanwhile: theirs wins.
+        version = fresh if cache.add(VERSION_KEY, fresh, None) else cache.get(VERSION_KEY)
+    return version
+
+
+def _page_key(request: HttpRequest) -> str:
+    language = getattr(request, "LANGUAGE_CODE", "ko")
+    digest = hashlib.sha256(f"{request.method}:{language}:{request.get_full_path()}".encode()).hexdigest()
+    return f"pagecache:page:{digest}"
+
+
+def _anonymous_without_state(request: HttpRequest) -> bool:
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
+    )
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.has_header("Cache-Control")
+    )
+
+
+def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve ``view``'s answer to anonymous visitors from the page cache (see the module)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not _anonymous_without_state(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or _current_version()
+        stored = found.get(key)
+        if version is not None and stored is not None and stored[0] == version:
+            _, status, headers, body = stored
+            response = HttpResponse(zlib.decompress(body), status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if version is not None and _storable(request, response):
+            headers = [(name, response[name]) for name in STORED_HEADERS if response.has_header(name)]
+            cache.set(key, (version, response.status_code, headers, zlib.compress(response.content, 1)), seconds)
+        return response
+
+    return wrapped
+
+
+def cached_public_value(name: str, compute: Callable[[], T], *, per_language: bool = True) -> T:
+    """``compute()``, kept under the content version like the pages: for the few reads every
+    public page repeats (the sector menu, the complex statistics), logged-in pages included.
+    ``per_language`` when the value holds translated labels."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    key = f"pagecache:value:{name}:{get_language() if per_language else ''}"
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or _current_version()
+    stored = found.get(key)
+    if version is not None and stored is not None and stored[0] == version:
+        return stored[1]  # type: ignore[no-any-return]
+    value = compute()
+    if version is not None:
+        cache.set(key, (version, value), seconds)
+    return value
