@@ -17,7 +17,7 @@ import os
 import re
 import ssl
 import struct
-import subprocess  # noqa: S404 - the test drives podman
+import subprocess
 import sys
 import threading
 import time
@@ -51,15 +51,17 @@ def check(condition: object, message: str) -> None:
 
 
 def run(*args: str, check_rc: bool = True, timeout: float = 600, quiet: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=timeout)  # noqa: S603
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     if check_rc and result.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise AssertionError(
+            f"{' '.join(args)} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
     if not quiet:
         print(result.stdout, end="")
     return result
 
 
-def wait_for(what: str, predicate, timeout: float, interval: float = 1.0):  # noqa: ANN001
+def wait_for(what: str, predicate, timeout: float, interval: float = 1.0):
     deadline = time.monotonic() + timeout
     last: object = None
     while time.monotonic() < deadline:
@@ -76,8 +78,16 @@ def wait_for(what: str, predicate, timeout: float, interval: float = 1.0):  # no
 
 # --- containers ------------------------------------------------------------------------
 def containers(service: str, running_only: bool = True) -> list[str]:
-    args = ["podman", "ps", "--format", "{{.Names}}", "--filter", f"label=io.podman.compose.project={PROJECT}",
-            "--filter", f"label=com.docker.compose.service={service}"]
+    args = [
+        "podman",
+        "ps",
+        "--format",
+        "{{.Names}}",
+        "--filter",
+        f"label=io.podman.compose.project={PROJECT}",
+        "--filter",
+        f"label=com.docker.compose.service={service}",
+    ]
     if not running_only:
         args.insert(2, "-a")
     return sorted(run(*args).stdout.split())
@@ -91,28 +101,41 @@ def container(service: str) -> str:
 
 
 def psql(sql: str) -> str:
-    return run("podman", "exec", container("postgres"), "psql", "-U", "magok", "-d", "magok", "-tAc", sql).stdout.strip()
+    return run(
+        "podman", "exec", container("postgres"), "psql", "-U", "magok", "-d", "magok", "-tAc", sql
+    ).stdout.strip()
 
 
 def manage(*args: str, service: str = "web") -> str:
     return run("podman", "exec", container(service), "python", "manage.py", *args).stdout
 
 
-def up(files: list[str], services: list[str] | None = None) -> None:
+def up(files: list[str]) -> None:
     """podman-compose 1.x with podman 4.3 does not wait for service_healthy or
     service_completed_successfully: start in the order the compose file describes, waiting here."""
     started = time.monotonic()
     run(*files, "up", "-d", "--no-build", "postgres", "redis", "smtp")
-    wait_for("postgres", lambda: run("podman", "exec", container("postgres"), "pg_isready", "-U", "magok", "-d", "magok",
-                                     check_rc=False).returncode == 0, 120)
-    wait_for("redis", lambda: run("podman", "exec", container("redis"), "redis-cli", "ping", check_rc=False).stdout.strip()
-             == "PONG", 60)
+    wait_for(
+        "postgres",
+        lambda: run(
+            "podman", "exec", container("postgres"), "pg_isready", "-U", "magok", "-d", "magok", check_rc=False
+        ).returncode
+        == 0,
+        120,
+    )
+    wait_for(
+        "redis",
+        lambda: run("podman", "exec", container("redis"), "redis-cli", "ping", check_rc=False).stdout.strip() == "PONG",
+        60,
+    )
     run(*files, "up", "-d", "--no-build", "--no-deps", "migrate")
     code = run("podman", "wait", container("migrate"), timeout=600).stdout.strip()
     if code != "0":
         print(run("podman", "logs", container("migrate"), check_rc=False).stderr[-3000:])
     check(code == "0", "migrate ran (migrations, periodic tasks) and exited 0")
-    run(*files, "up", "-d", "--no-build", *(services or []))
+    # migrate has run: start the rest without starting it again.
+    services = ["web", "worker", "beat", "lb"] + (["web2", "worker2"] if files == SCALE else [])
+    run(*files, "up", "-d", "--no-build", "--no-deps", *services)
     wait_for("/healthz through the balancer", lambda: get(Session(), "/healthz").status == 200, 240, interval=2)
     FIGURES.setdefault("up_seconds", []).append(round(time.monotonic() - started))  # type: ignore[union-attr]
 
@@ -123,14 +146,14 @@ def down(files: list[str], volumes: bool = False) -> None:
 
 # --- HTTP ------------------------------------------------------------------------------
 class Response:
-    def __init__(self, status: int, headers, body: bytes, url: str) -> None:  # noqa: ANN001
+    def __init__(self, status: int, headers, body: bytes, url: str) -> None:
         self.status, self.headers, self.body, self.url = status, headers, body, url
 
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
 
-    def json(self):  # noqa: ANN201
+    def json(self):
         return json.loads(self.body)
 
 
@@ -149,10 +172,11 @@ def get(session: Session, path: str, headers: dict[str, str] | None = None, time
     return request(session, "GET", path, None, headers or {}, timeout)
 
 
-def request(session: Session, method: str, path: str, body: bytes | None, headers: dict[str, str],
-            timeout: float = 30) -> Response:
+def request(
+    session: Session, method: str, path: str, body: bytes | None, headers: dict[str, str], timeout: float = 30
+) -> Response:
     url = path if path.startswith("http") else BASE + path
-    req = urllib.request.Request(url, data=body, method=method, headers={"Accept-Language": "ko", **headers})  # noqa: S310
+    req = urllib.request.Request(url, data=body, method=method, headers={"Accept-Language": "ko", **headers})
     try:
         with session.opener.open(req, timeout=timeout) as resp:
             return Response(resp.status, resp.headers, resp.read(), resp.url)
@@ -172,8 +196,14 @@ class FormParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.forms.append({"action": a.get("action", ""), "method": a.get("method", "get").lower(), "fields": [],
-                               "enctype": a.get("enctype", "")})
+            self.forms.append(
+                {
+                    "action": a.get("action", ""),
+                    "method": a.get("method", "get").lower(),
+                    "fields": [],
+                    "enctype": a.get("enctype", ""),
+                }
+            )
         elif not self.forms:
             return
         elif tag == "input" and a.get("name"):
@@ -212,8 +242,13 @@ def form_on(page: Response, marker: str) -> dict:
     raise AssertionError(f"no POST form with a field {marker!r} on {page.url} (status {page.status})")
 
 
-def submit(session: Session, page: Response, form: dict, values: dict[str, str],
-           files: dict[str, tuple[str, str, bytes]] | None = None) -> Response:
+def submit(
+    session: Session,
+    page: Response,
+    form: dict,
+    values: dict[str, str],
+    files: dict[str, tuple[str, str, bytes]] | None = None,
+) -> Response:
     fields = [(k, v) for k, v in form["fields"] if k not in values] + list(values.items())
     action = urllib.parse.urljoin(page.url, form["action"] or page.url)
     headers = {"Referer": page.url, "X-CSRFToken": session.csrf()}
@@ -225,7 +260,9 @@ def submit(session: Session, page: Response, form: dict, values: dict[str, str],
         for name, (filename, content_type, content) in files.items():
             parts.append(
                 f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n"
+                f"Content-Type: {content_type}\r\n\r\n".encode()
+                + content
+                + b"\r\n"
             )
         parts.append(f"--{boundary}--\r\n".encode())
         body = b"".join(parts)
@@ -245,13 +282,15 @@ def png(width: int = 64, height: int = 64) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    raw = b"".join(b"\x00" + b"".join(bytes((x * 4 % 256, y * 4 % 256, 128)) for x in range(width)) for y in range(height))
+    raw = b"".join(
+        b"\x00" + b"".join(bytes((x * 4 % 256, y * 4 % 256, 128)) for x in range(width)) for y in range(height)
+    )
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def sink() -> list[dict]:
-    with urllib.request.urlopen(SINK, timeout=10) as resp:  # noqa: S310 - loopback
+    with urllib.request.urlopen(SINK, timeout=10) as resp:
         return json.loads(resp.read())
 
 
@@ -259,8 +298,10 @@ def sink() -> list[dict]:
 def check_pages() -> dict:
     s = Session()
     health = get(s, "/healthz")
-    check(health.status == 200 and health.json()["status"] == "ok" and set(health.json()["checks"].values()) == {"ok"},
-          f"/healthz 200 with every check ok: {health.json()}")
+    check(
+        health.status == 200 and health.json()["status"] == "ok" and set(health.json()["checks"].values()) == {"ok"},
+        f"/healthz 200 with every check ok: {health.json()}",
+    )
     redirect = urllib.request.build_opener(NoRedirect()).open
     try:
         redirect(f"http://localhost:{os.environ['HTTP_PORT']}/companies/", timeout=10)
@@ -280,10 +321,17 @@ def check_pages() -> dict:
     event_page = get(s, f"/events/{results[0]['id']}/")
     check(event_page.status == 200 and results[0]["title"] in event_page.text, "an event page answers with its title")
     static = re.search(r'(/static/[^"]+\.css)', get(s, "/").text)
-    check(static and re.search(r"\.[0-9a-f]{12}\.css$", static.group(1)), f"static files have hashed names ({static and static.group(1)})")
+    check(
+        static and re.search(r"\.[0-9a-f]{12}\.css$", static.group(1)),
+        f"static files have hashed names ({static and static.group(1)})",
+    )
     css = get(s, static.group(1), headers={"Accept-Encoding": "gzip"})
-    check(css.status == 200 and css.headers.get("Content-Encoding") == "gzip" and "max-age=315360000" in css.headers.get(
-        "Cache-Control", ""), "WhiteNoise serves them compressed with a far-future cache")
+    check(
+        css.status == 200
+        and css.headers.get("Content-Encoding") == "gzip"
+        and "max-age=315360000" in css.headers.get("Cache-Control", ""),
+        "WhiteNoise serves them compressed with a far-future cache",
+    )
     big = request(s, "POST", "/accounts/login/", b"", {"Content-Length": str(65 * 1024 * 1024)}, timeout=10)
     check(big.status == 413, f"a request declaring 65 MiB is refused by the balancer with 413 (got {big.status})")
     FIGURES["page_ms"] = timings
@@ -291,7 +339,7 @@ def check_pages() -> dict:
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -319,16 +367,24 @@ def register_and_upload(events: list[dict]) -> dict:
     check(page.status == 200, "the company profile form answers")
     logo = png()
     result = submit(s, page, form_on(page, "csrfmiddlewaretoken"), {}, files={"logo": ("smoke.png", "image/png", logo)})
-    check(result.status == 200 and "/edit/" in result.url and "errorlist" not in result.text,
-          f"the logo upload is accepted as a change request ({result.status} {result.url})")
+    check(
+        result.status == 200 and "/edit/" in result.url and "errorlist" not in result.text,
+        f"the logo upload is accepted as a change request ({result.status} {result.url})",
+    )
     url = re.search(r'(/media/logos/[^"]+)', result.text)
     check(url, "the profile page shows the uploaded (pending) logo")
     served = get(s, url.group(1))
-    check(served.status == 200 and served.body[:8] == b"\x89PNG\r\n\x1a\n", "the logo is served back from the media volume")
+    check(
+        served.status == 200 and served.body[:8] == b"\x89PNG\r\n\x1a\n",
+        "the logo is served back from the media volume",
+    )
     owner = run("podman", "exec", container("web"), "stat", "-c", "%u", "/data/media/logos").stdout.strip()
     check(owner == "1000", f"/data/media on the volume belongs to the app's uid 1000 ({owner})")
-    return {"event": registered, "logo_url": url.group(1), "registration_count": int(psql(
-        f"SELECT count(*) FROM events_registration WHERE email = '{TENANT[0]}'") or 0)}
+    return {
+        "event": registered,
+        "logo_url": url.group(1),
+        "registration_count": int(psql(f"SELECT count(*) FROM events_registration WHERE email = '{TENANT[0]}'") or 0),
+    }
 
 
 def check_confirmation_email(state: dict) -> None:
@@ -340,22 +396,46 @@ def check_confirmation_email(state: dict) -> None:
     started = time.monotonic()
     messages = wait_for("the confirmation e-mail at the SMTP sink", arrived, 120)
     FIGURES["confirmation_email_seconds"] = round(time.monotonic() - started, 1)
-    wait_for("the outbox row to be marked sent", lambda: psql(
-        f"SELECT count(*) FROM notifications_outboundemail WHERE \"to\" = '{TENANT[0]}' AND status <> 'sent'") == "0", 60)
+    wait_for(
+        "the outbox row to be marked sent",
+        lambda: psql(
+            f"SELECT count(*) FROM notifications_outboundemail WHERE \"to\" = '{TENANT[0]}' AND status <> 'sent'"
+        )
+        == "0",
+        60,
+    )
     time.sleep(3)
     messages = arrived()
-    check(len(messages) == 1, f"the confirmation e-mail arrived exactly once ({len(messages)}: {messages[0]['subject']!r})")
+    check(
+        len(messages) == 1,
+        f"the confirmation e-mail arrived exactly once ({len(messages)}: {messages[0]['subject']!r})",
+    )
     worker_log = run("podman", "logs", container("worker"), check_rc=False)
-    check("notifications.tasks.send_email" in worker_log.stdout + worker_log.stderr,
-          "the worker container sent it (send_email in its log)")
+    check(
+        "notifications.tasks.send_email" in worker_log.stdout + worker_log.stderr,
+        "the worker container sent it (send_email in its log)",
+    )
 
 
 def check_beat() -> None:
     check(len(containers("beat")) == 1, "exactly one beat container runs")
-    total = wait_for("beat to send a periodic task", lambda: int(psql(
-        "SELECT coalesce(sum(total_run_count), 0) FROM django_celery_beat_periodictask WHERE task <> 'celery.backend_cleanup'")
-        or 0) > 0 and psql("SELECT string_agg(task || '=' || total_run_count, ', ') FROM "
-                           "django_celery_beat_periodictask WHERE total_run_count > 0"), 200, interval=5)
+    total = wait_for(
+        "beat to send a periodic task",
+        lambda: int(
+            psql(
+                "SELECT coalesce(sum(total_run_count), 0) FROM django_celery_beat_periodictask "
+                "WHERE task <> 'celery.backend_cleanup'"
+            )
+            or 0
+        )
+        > 0
+        and psql(
+            "SELECT string_agg(task || '=' || total_run_count, ', ') FROM "
+            "django_celery_beat_periodictask WHERE total_run_count > 0"
+        ),
+        200,
+        interval=5,
+    )
     check(total, f"beat scheduled periodic tasks (runs recorded by DatabaseScheduler: {total})")
 
 
@@ -374,8 +454,16 @@ print("queued")
 
 
 def queue_batch(tag: str, n: int, service: str = "web") -> None:
-    run("podman", "exec", container(service), "python", "manage.py", "shell", "-c", QUEUE_BATCH.format(n=n).replace(
-        "sys.argv[-1]", repr(tag)))
+    run(
+        "podman",
+        "exec",
+        container(service),
+        "python",
+        "manage.py",
+        "shell",
+        "-c",
+        QUEUE_BATCH.format(n=n).replace("sys.argv[-1]", repr(tag)),
+    )
 
 
 def batch_received(tag: str) -> list[str]:
@@ -397,12 +485,22 @@ def check_worker_kill() -> None:
     seconds = round(time.monotonic() - started)
     received = batch_received(tag)
     duplicates = len(received) - len(set(received))
-    check(got, f"after the kill and a restart every e-mail arrived: {n} distinct of {n} in {seconds}s, "
-               f"{duplicates} sent twice (the ones in flight when killed)")
-    check(psql(f"SELECT count(*) FROM notifications_outboundemail WHERE subject LIKE '%{tag}%' AND status <> 'sent'") == "0",
-          "every outbox row of the batch is marked sent")
-    FIGURES["worker_kill"] = {"batch": n, "sent_before_kill": at_kill, "all_sent_after_restart_s": seconds,
-                              "duplicates": duplicates}
+    check(
+        got,
+        f"after the kill and a restart every e-mail arrived: {n} distinct of {n} in {seconds}s, "
+        f"{duplicates} sent twice (the ones in flight when killed)",
+    )
+    check(
+        psql(f"SELECT count(*) FROM notifications_outboundemail WHERE subject LIKE '%{tag}%' AND status <> 'sent'")
+        == "0",
+        "every outbox row of the batch is marked sent",
+    )
+    FIGURES["worker_kill"] = {
+        "batch": n,
+        "sent_before_kill": at_kill,
+        "all_sent_after_restart_s": seconds,
+        "duplicates": duplicates,
+    }
 
 
 def check_postgres_restart() -> None:
@@ -425,8 +523,13 @@ def check_postgres_restart() -> None:
     time.sleep(3)
     restart_at = time.monotonic()
     run("podman", "restart", "-t", "10", container("postgres"))
-    wait_for("postgres back", lambda: run("podman", "exec", container("postgres"), "pg_isready", "-U", "magok",
-                                          check_rc=False).returncode == 0, 60, interval=0.2)
+    wait_for(
+        "postgres back",
+        lambda: run("podman", "exec", container("postgres"), "pg_isready", "-U", "magok", check_rc=False).returncode
+        == 0,
+        60,
+        interval=0.2,
+    )
     back_at = time.monotonic()
     time.sleep(5)
     stop.set()
@@ -437,12 +540,20 @@ def check_postgres_restart() -> None:
     after = [r for r in results if r[0] >= back_at]
     failed_during = sum(1 for _, s in during if s != 200)
     check(all(s == 200 for _, s in before), f"{len(before)} requests before the restart all answered 200")
-    check(after and all(s == 200 for _, s in after),
-          f"{len(after)} requests after PostgreSQL was back all answered 200 (kept connections reconnected)")
-    FIGURES["postgres_restart"] = {"down_s": round(back_at - restart_at, 1), "requests_during": len(during),
-                                   "failed_during": failed_during, "requests_after": len(after)}
-    log(f"figure: PostgreSQL restart took {back_at - restart_at:.1f}s; {failed_during} of {len(during)} requests "
-        "started meanwhile failed; none after")
+    check(
+        after and all(s == 200 for _, s in after),
+        f"{len(after)} requests after PostgreSQL was back all answered 200 (kept connections reconnected)",
+    )
+    FIGURES["postgres_restart"] = {
+        "down_s": round(back_at - restart_at, 1),
+        "requests_during": len(during),
+        "failed_during": failed_during,
+        "requests_after": len(after),
+    }
+    log(
+        f"figure: PostgreSQL restart took {back_at - restart_at:.1f}s; {failed_during} of {len(during)} requests "
+        "started meanwhile failed; none after"
+    )
 
 
 def check_data(state: dict, when: str) -> None:
@@ -457,14 +568,17 @@ def backup_and_restore(state: dict) -> None:
     backup_dir = os.environ["BACKUP_DIR"]
     env = {**os.environ, "COMPOSE": " ".join(COMPOSE)}
     started = time.monotonic()
-    subprocess.run(["deploy/backup.sh", backup_dir], cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run(["deploy/backup.sh", backup_dir], cwd=ROOT, env=env, check=True)
     FIGURES["backup_s"] = round(time.monotonic() - started, 1)
     files = sorted(os.listdir(backup_dir))
-    check(any(f.endswith(".dump") for f in files) and any(f.endswith(".tar.gz") for f in files), f"backup written: {files}")
+    check(
+        any(f.endswith(".dump") for f in files) and any(f.endswith(".tar.gz") for f in files),
+        f"backup written: {files}",
+    )
     down(COMPOSE, volumes=True)
     log("volumes removed (down -v): restoring into an empty stack")
     started = time.monotonic()
-    subprocess.run(["deploy/restore.sh", backup_dir], cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run(["deploy/restore.sh", backup_dir], cwd=ROOT, env=env, check=True)
     FIGURES["restore_s"] = round(time.monotonic() - started, 1)
     up(COMPOSE)
     check_data(state, "after restoring the backup into emptied volumes")
@@ -478,27 +592,41 @@ def check_scale_out() -> None:
     check(len(containers("web")) == 1 and len(containers("web2")) == 1, "two web containers run")
     check(len(containers("worker")) == 1 and len(containers("worker2")) == 1, "two workers run")
     check(len(containers("beat")) == 1, "still exactly one beat")
-    wait_for("the balancer to see both web containers", lambda: {
-        get(Session(), "/healthz").headers.get("X-Served-By") for _ in range(4)} == {"web", "web2"}, 60, interval=2)
+    wait_for(
+        "the balancer to see both web containers",
+        lambda: {get(Session(), "/healthz").headers.get("X-Served-By") for _ in range(4)} == {"web", "web2"},
+        60,
+        interval=2,
+    )
     # Sessions: logged in through one container, known by the other.
     s = Session()
     login(s, *TENANT)
     served = {}
     for _ in range(8):
         response = get(s, "/accounts/profile/")
-        served.setdefault(response.headers.get("X-Served-By"), []).append(response.status == 200 and
-                                                                            "/accounts/login/" not in response.url)
-    check(set(served) == {"web", "web2"} and all(all(v) for v in served.values()),
-          f"one session is logged in on both web containers ({ {k: len(v) for k, v in served.items()} })")
+        served.setdefault(response.headers.get("X-Served-By"), []).append(
+            response.status == 200 and "/accounts/login/" not in response.url
+        )
+    check(
+        set(served) == {"web", "web2"} and all(all(v) for v in served.values()),
+        f"one session is logged in on both web containers ({ {k: len(v) for k, v in served.items()} })",
+    )
     # Outbox: e-mails queued on both, sent by both workers, each exactly once.
     tag = f"scalebatch-{uuid.uuid4().hex[:6]}"
     queue_batch(tag + "a", 20, service="web")
     queue_batch(tag + "b", 20, service="web2")
-    wait_for("40 e-mails queued on both web containers", lambda: len(batch_received(tag + "a")) == 20 and len(
-        batch_received(tag + "b")) == 20, 180, interval=2)
+    wait_for(
+        "40 e-mails queued on both web containers",
+        lambda: len(batch_received(tag + "a")) == 20 and len(batch_received(tag + "b")) == 20,
+        180,
+        interval=2,
+    )
     time.sleep(3)
     received = [m for m in sink() if tag in m["subject"]]
-    check(len(received) == 40 == len({m["subject"] for m in received}), "40 e-mails from both web containers arrived exactly once")
+    check(
+        len(received) == 40 == len({m["subject"] for m in received}),
+        "40 e-mails from both web containers arrived exactly once",
+    )
     logs = {w: run("podman", "logs", container(w), check_rc=False) for w in ("worker", "worker2")}
     counts = {w: (r.stdout + r.stderr).count("notifications.tasks.send_email") for w, r in logs.items()}
     check(all(counts.values()), f"both workers sent e-mails ({counts} send_email log lines)")
@@ -508,13 +636,19 @@ def check_scale_out() -> None:
     statuses = []
     for _ in range(6):
         page = get(s, "/accounts/login/")
-        result = submit(s, page, form_on(page, "username"), {"username": TENANT[0].replace("ceo@", "nobody@"),
-                                                             "password": "wrong-password"})
+        result = submit(
+            s,
+            page,
+            form_on(page, "username"),
+            {"username": TENANT[0].replace("ceo@", "nobody@"), "password": "wrong-password"},
+        )
         seen.add(page.headers.get("X-Served-By"))
         seen.add(result.headers.get("X-Served-By"))
         statuses.append(result.status)
-    check(seen == {"web", "web2"} and statuses[-1] == 429 and 429 not in statuses[:4],
-          f"the login throttle counts failures across both web containers (statuses {statuses})")
+    check(
+        seen == {"web", "web2"} and statuses[-1] == 429 and 429 not in statuses[:4],
+        f"the login throttle counts failures across both web containers (statuses {statuses})",
+    )
     # The API's throttle (DRF, counted in Redis): 120 anonymous requests a minute in all.
     codes = []
     by = set()
@@ -524,10 +658,15 @@ def check_scale_out() -> None:
         by.add(response.headers.get("X-Served-By"))
         if response.status == 429:
             break
-    check(by == {"web", "web2"} and codes[-1] == 429 and len(codes) <= 121,
-          f"the API throttle is shared: 429 after {len(codes) - 1} requests spread over both web containers")
-    FIGURES["scale"] = {"session_requests": {k: len(v) for k, v in served.items()}, "send_email_lines": counts,
-                        "api_throttle_after": len(codes) - 1}
+    check(
+        by == {"web", "web2"} and codes[-1] == 429 and len(codes) <= 121,
+        f"the API throttle is shared: 429 after {len(codes) - 1} requests spread over both web containers",
+    )
+    FIGURES["scale"] = {
+        "session_requests": {k: len(v) for k, v in served.items()},
+        "send_email_lines": counts,
+        "api_throttle_after": len(codes) - 1,
+    }
 
 
 def main() -> int:

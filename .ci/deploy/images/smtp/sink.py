@@ -1,7 +1,6 @@
 """SMTP sink for the smoke test: accepts every message on port 25 and lists them as JSON on
 port 8025 (GET /messages), so the test can count what the worker sent."""
 
-import asyncio
 import json
 import threading
 from email import message_from_bytes, policy
@@ -14,7 +13,7 @@ LOCK = threading.Lock()
 
 
 class Handler:
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=policy.default)
         body = message.get_body(preferencelist=("plain", "html"))
         with LOCK:
@@ -31,7 +30,7 @@ class Handler:
 
 
 class Api(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's hook name
+    def do_GET(self):
         with LOCK:
             payload = json.dumps(MESSAGES).encode()
         self.send_response(200)
