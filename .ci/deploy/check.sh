@@ -54,20 +54,25 @@ log "built"
 
 # The operator's .env, written for this run (refuses to overwrite one it did not write).
 marker="# written by make deploy-check"
-if [ -f .env ] && [ "$(head -1 .env)" != "$marker" ]; then
+if [ -n "${SMOKE_REUSE:-}" ] && [ -f .env ]; then
+    : # keep the .env of the stack that is up
+elif [ -f .env ] && [ "$(head -1 .env)" != "$marker" ]; then
     echo "deploy-check: .env exists and was not written by deploy-check; move it away first" >&2
     exit 1
 fi
-work="$(mktemp -d)"
+work="$cache/run"
 export HTTP_PORT=${HTTP_PORT:-18080} HTTPS_PORT=${HTTPS_PORT:-18443} SMTP_SINK_PORT=${SMTP_SINK_PORT:-18025}
 export TLS_CERT_DIR="$work/certs" BACKUP_DIR="$work/backup" COMPOSE_PROJECT_NAME=magok-ci
-mkdir -p "$TLS_CERT_DIR" "$BACKUP_DIR"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost \
-    -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-cat "$work/cert.pem" "$work/key.pem" >"$TLS_CERT_DIR/site.pem"
-chmod 644 "$TLS_CERT_DIR/site.pem"
+if [ -z "${SMOKE_REUSE:-}" ] || [ ! -f "$work/cert.pem" ]; then
+    rm -rf "$work"
+    mkdir -p "$TLS_CERT_DIR" "$BACKUP_DIR"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost \
+        -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+    cat "$work/cert.pem" "$work/key.pem" >"$TLS_CERT_DIR/site.pem"
+    chmod 644 "$TLS_CERT_DIR/site.pem"
+fi
 export CA_FILE="$work/cert.pem"
-cat >.env <<ENV
+[ -n "${SMOKE_REUSE:-}" ] && [ -f .env ] || cat >.env <<ENV
 $marker
 SECRET_KEY=$(openssl rand -hex 40)
 POSTGRES_PASSWORD=$(openssl rand -hex 16)
@@ -86,6 +91,10 @@ ENV
 
 cleanup() {
     local rc=$?
+    if [ -n "${DEPLOY_KEEP:-}" ]; then  # for debugging the smoke test: SMOKE_REUSE=1 then reuses the stack
+        log "DEPLOY_KEEP: leaving the stack up"
+        return
+    fi
     log "cleaning up (containers, pods, networks and volumes of $COMPOSE_PROJECT_NAME; images stay cached)"
     "$venv/bin/podman-compose" -f docker-compose.yml -f .ci/deploy/docker-compose.ci.yml -f docker-compose.scale.yml \
         down -v -t 5 >/dev/null 2>&1 || true
