@@ -1,5 +1,8 @@
 # The production image: web (gunicorn), worker and beat all run from it.
-FROM python:3.11-slim-bookworm
+# PYTHON_IMAGE is the base: the official image by default; CI builds from a stand-in made of
+# Debian's own packages (.ci/deploy/build-base-images.sh).
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -15,12 +18,19 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-# collectstatic needs settings that boot; these values exist only for the build step.
+# collectstatic needs settings that boot; these values exist only for the build step. In
+# production the files are stored compressed with hashed names (CompressedManifestStaticFilesStorage)
+# and served by WhiteNoise.
 RUN SECRET_KEY=build-only-$(python -c "print('x'*60)") DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput
 
-RUN useradd --system --uid 1000 --home /app magok && mkdir -p /app/var && chown -R magok /app/var
+# The app runs as uid 1000. /data is where the media volume is mounted (MEDIA_ROOT and
+# PRIVATE_MEDIA_ROOT in docker-compose.yml): created here and owned by the app, so that a new
+# named volume starts with that owner and uploads can be written.
+RUN useradd --system --uid 1000 --home /app magok \
+    && mkdir -p /app/var /data/media /data/private \
+    && chown -R magok /app/var /data
 USER magok
 
 EXPOSE 8000

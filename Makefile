@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 DEPLOY_ENV := DJANGO_ENV=production SECRET_KEY=check-deploy-$(shell printf '%064d' 0) \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) ALLOWED_HOSTS=magok.example.kr DEBUG=0
 
-.PHONY: run test fuzz lint check-migrations check-deploy messages bench typecheck audit clean
+.PHONY: run test fuzz lint check-migrations check-deploy messages bench typecheck audit deploy-check clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -93,6 +93,12 @@ audit: $(VENV)/.installed $(AUDIT_VENV)/.installed
 		--exclude '*/migrations/*' magok accounts companies events programs meetings hiring notifications
 	PIPAPI_PYTHON_LOCATION=$(CURDIR)/$(PY) $(AUDIT_VENV)/bin/pip-audit --progress-spinner off --format json \
 		| $(PY) .ci/pip_audit_report.py
+
+# The production shape run for real (README "Run in production"): base images built from
+# Debian's packages, the image from the Dockerfile, docker-compose.yml (and the scale-out
+# override) under podman-compose, and the smoke test .ci/deploy/smoke.py. Not part of `make test`.
+deploy-check:
+	bash .ci/deploy/check.sh
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy magok accounts companies events programs notifications legal backoffice meetings hiring audit digest
