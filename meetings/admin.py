@@ -229,7 +229,7 @@ class MeetingAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
         return super().get_queryset(request).prefetch_related("seats__participant")
 
-    @admin.display(description=_("참석자"))
+    @admin.display(description=_("참석하는 참가자"))
     def sides(self, meeting: Meeting) -> str:
         return ", ".join(str(seat.participant) for seat in meeting.seats.all())
 

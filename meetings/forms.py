@@ -32,7 +32,7 @@ class ProfileForm(forms.Form):
         label=_("관심 분야"), queryset=Sector.objects.order_by("order", "name_ko"), required=False
     )
     introduction = forms.CharField(
-        label=_("소개"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("소개 글"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     is_visible = forms.BooleanField(
         label=_("다른 참가자에게 내 프로필을 공개합니다."),

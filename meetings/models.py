@@ -117,7 +117,7 @@ class Slot(models.Model):
 
     grid = models.ForeignKey(MeetingGrid, on_delete=models.CASCADE, related_name="slots", verbose_name=_("미팅 그리드"))
     starts_at = models.DateTimeField(_("시작"))
-    ends_at = models.DateTimeField(_("종료"))
+    ends_at = models.DateTimeField(_("종료 시각"))
 
     class Meta:
         verbose_name = pgettext_lazy("model", "시간대")
@@ -220,7 +220,7 @@ class Participant(models.Model):
     seeks_sectors = models.ManyToManyField(
         "companies.Sector", blank=True, related_name="+", verbose_name=_("관심 분야")
     )
-    introduction = models.TextField(_("소개"), blank=True, max_length=2000)
+    introduction = models.TextField(_("소개 글"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("등록 일시"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
@@ -325,7 +325,7 @@ class Meeting(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("배정자"),
+        verbose_name=_("배정한 사람"),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -409,7 +409,7 @@ class MeetingRequest(models.Model):
         MeetingGrid, on_delete=models.CASCADE, related_name="requests", verbose_name=_("미팅 그리드")
     )
     sender = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="sent_requests", verbose_name=_("신청자")
+        Participant, on_delete=models.CASCADE, related_name="sent_requests", verbose_name=_("보낸 사람")
     )
     recipient = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="received_requests", verbose_name=_("상대")
@@ -417,7 +417,7 @@ class MeetingRequest(models.Model):
     message = models.CharField(_("메시지"), max_length=500, blank=True)
     state = models.CharField(_("상태"), max_length=20, choices=State.choices, default=State.PENDING)
     decided_at = models.DateTimeField(_("응답 일시"), null=True, blank=True)
-    created_at = models.DateTimeField(_("신청 일시"), auto_now_add=True)
+    created_at = models.DateTimeField(_("보낸 일시"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정 일시"), auto_now=True)
 
     class Meta:

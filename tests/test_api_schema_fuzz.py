@@ -75,6 +75,15 @@ def api_data(db: Any, monkeypatch: pytest.MonkeyPatch, settings: Any, request: p
         CallQuestionFactory(call=call, kind=kind, choices=["예", "아니요"] if kind == CallQuestion.Kind.CHOICE else [])
     application = ApplicationFactory(company=representative.company, call=call)
     [registration] = register(EventFactory(), representative)
+    # The representative takes part in the event's consultations and asked a researcher.
+    from meetings.models import MeetingRequest
+    from tests.meetings.factories import ParticipantFactory, make_grid
+
+    grid, _slots, _tables = make_grid(event=event, slots=2, tables=1)
+    participant = ParticipantFactory(grid=grid, user=representative, company=representative.company)
+    meeting_request = MeetingRequest.objects.create(
+        grid=grid, sender=participant, recipient=ParticipantFactory(grid=grid)
+    )
     return {
         "token": Token.objects.create(user=representative).key,
         "call": call.pk,
@@ -85,6 +94,7 @@ def api_data(db: Any, monkeypatch: pytest.MonkeyPatch, settings: Any, request: p
             "events": event.pk,
             "programs": call.program_id,
             "registrations": registration.pk,
+            "meetings": {"grids": grid.pk, "requests": meeting_request.pk},
         },
     }
 
@@ -102,7 +112,10 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def _aim_at_seeded_rows(case: Any, api_data: dict[str, Any]) -> None:
     """Random ids find nothing (404); point well-formed ones at the rows the test made, so that
     the views behind them run too. Malformed ones are left as generated."""
-    known = api_data["ids"][case.path.split("/")[3]]
+    parts = case.path.split("/")
+    known = api_data["ids"][parts[3]]
+    if isinstance(known, dict):  # /api/v1/meetings/grids/{id}/…, /api/v1/meetings/requests/{id}/…
+        known = known[parts[4]]
     for name, value in (case.path_parameters or {}).items():
         if (isinstance(value, int) and not isinstance(value, bool)) or (
             isinstance(value, str) and SLUG.fullmatch(value)

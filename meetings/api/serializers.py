@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from companies.models import Sector
@@ -78,11 +79,12 @@ class MeetingRequestSerializer(serializers.ModelSerializer):
         model = MeetingRequest
         fields = ["id", "grid", "sender", "recipient", "message", "state", "created_at", "decided_at", "my_outcome"]
 
-    def get_my_outcome(self, obj: MeetingRequest) -> OutcomeSerializer | None:
+    @extend_schema_field(OutcomeSerializer(allow_null=True))
+    def get_my_outcome(self, obj: MeetingRequest) -> dict | None:
         user = self.context["request"].user
         for outcome in obj.outcomes.all():
             if outcome.participant.user_id == user.pk:
-                return OutcomeSerializer(outcome).data  # type: ignore[return-value]
+                return dict(OutcomeSerializer(outcome).data)
         return None
 
 

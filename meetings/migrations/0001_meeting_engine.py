@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='취소 일시')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='생성 일시')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='수정 일시')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='배정자')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='배정한 사람')),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='변경자')),
                 ('grid', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='meetings.meetinggrid', verbose_name='미팅 그리드')),
             ],
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('is_visible', models.BooleanField(default=True, help_text='끄면 다른 참가자의 목록과 추천에 나타나지 않습니다.', verbose_name='다른 참가자에게 공개')),
                 ('offers_keywords', models.CharField(blank=True, help_text='쉼표로 구분합니다. 예: 로봇 액추에이터', max_length=500, verbose_name='제공할 수 있는 기술·역량')),
                 ('seeks_keywords', models.CharField(blank=True, help_text='쉼표로 구분합니다. 예: 임상시험, 바이오마커', max_length=500, verbose_name='찾는 기술·협력')),
-                ('introduction', models.TextField(blank=True, max_length=2000, verbose_name='소개')),
+                ('introduction', models.TextField(blank=True, max_length=2000, verbose_name='소개 글')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='등록 일시')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='수정 일시')),
                 ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meeting_participations', to='companies.company', verbose_name='기업')),
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('starts_at', models.DateTimeField(verbose_name='시작')),
-                ('ends_at', models.DateTimeField(verbose_name='종료')),
+                ('ends_at', models.DateTimeField(verbose_name='종료 시각')),
                 ('grid', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='meetings.meetinggrid', verbose_name='미팅 그리드')),
             ],
             options={

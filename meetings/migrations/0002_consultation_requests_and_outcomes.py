@@ -25,11 +25,11 @@ class Migration(migrations.Migration):
                 ('message', models.CharField(blank=True, max_length=500, verbose_name='메시지')),
                 ('state', models.CharField(choices=[('pending', '응답 대기'), ('accepted', '수락'), ('declined', '거절'), ('withdrawn', '철회')], default='pending', max_length=20, verbose_name='상태')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='응답 일시')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='신청 일시')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='보낸 일시')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='수정 일시')),
                 ('grid', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='meetings.meetinggrid', verbose_name='미팅 그리드')),
                 ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='received_requests', to='meetings.participant', verbose_name='상대')),
-                ('sender', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sent_requests', to='meetings.participant', verbose_name='신청자')),
+                ('sender', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sent_requests', to='meetings.participant', verbose_name='보낸 사람')),
             ],
             options={
                 'verbose_name': '미팅 신청',
