@@ -22,7 +22,19 @@ def _actions(model_admin: admin.ModelAdmin) -> list[tuple[str, object]]:
     return [(name, func) for func, name, _description in model_admin._get_base_actions()]
 
 
-PROJECT_APPS = {"accounts", "companies", "events", "programs", "hiring", "notifications", "magok", "audit", "digest"}
+PROJECT_APPS = {
+    "accounts",
+    "companies",
+    "events",
+    "programs",
+    "meetings",
+    "hiring",
+    "notifications",
+    "magok",
+    "audit",
+    "digest",
+    "backoffice",
+}
 OURS = [(model, model_admin) for model, model_admin in ADMINS if model._meta.app_label in PROJECT_APPS]
 
 
