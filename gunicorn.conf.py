@@ -20,3 +20,7 @@ graceful_timeout = 20
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Load Django (apps, URL configuration: magok/wsgi.py) once in the master before forking, so a
+# new or recycled worker answers its first request, and the balancer's health check, at once
+# instead of spending seconds importing. Nothing opens a database or Redis connection at import.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"

@@ -14,3 +14,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magok.settings")
 
 application = get_wsgi_application()
+
+# Build the URL resolver now rather than at the first request (it imports every view module):
+# with gunicorn's preload_app (gunicorn.conf.py) the master does this once for all workers.
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018

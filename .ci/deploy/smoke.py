@@ -137,6 +137,9 @@ def up(files: list[str]) -> None:
     services = ["web", "worker", "beat", "lb"] + (["web2", "worker2"] if files == SCALE else [])
     run(*files, "up", "-d", "--no-build", "--no-deps", *services)
     wait_for("/healthz through the balancer", lambda: get(Session(), "/healthz").status == 200, 240, interval=2)
+    # /healthz is answered by the web container directly (HealthzMiddleware); the balancer sends
+    # other requests only once its own health check has marked the web container(s) up.
+    wait_for("a page through the balancer", lambda: get(Session(), "/accounts/login/").status == 200, 120, interval=2)
     FIGURES.setdefault("up_seconds", []).append(round(time.monotonic() - started))  # type: ignore[union-attr]
 
 
