@@ -84,6 +84,11 @@ def api_data(db: Any, monkeypatch: pytest.MonkeyPatch, settings: Any, request: p
     meeting_request = MeetingRequest.objects.create(
         grid=grid, sender=participant, recipient=ParticipantFactory(grid=grid)
     )
+    # A hiring camp with its positions: the camp and position ids exist; seeker objects are another
+    # person's, so those paths answer 404 as they must.
+    from tests.hiring.factories import camp_world
+
+    camp = camp_world(companies=1)
     return {
         "token": Token.objects.create(user=representative).key,
         "call": call.pk,
@@ -95,6 +100,10 @@ def api_data(db: Any, monkeypatch: pytest.MonkeyPatch, settings: Any, request: p
             "programs": call.program_id,
             "registrations": registration.pk,
             "meetings": {"grids": grid.pk, "requests": meeting_request.pk},
+            "hiring": {
+                "camps": camp.camp.pk,
+                "company": {"positions": camp.positions[0].pk if camp.positions else 0},
+            },
         },
     }
 
@@ -114,8 +123,12 @@ def _aim_at_seeded_rows(case: Any, api_data: dict[str, Any]) -> None:
     the views behind them run too. Malformed ones are left as generated."""
     parts = case.path.split("/")
     known = api_data["ids"][parts[3]]
-    if isinstance(known, dict):  # /api/v1/meetings/grids/{id}/…, /api/v1/meetings/requests/{id}/…
-        known = known[parts[4]]
+    depth = 4
+    # /api/v1/meetings/grids/{id}/…, /api/v1/hiring/company/positions/{id}/…: nested by path part;
+    # a resource without a seeded row gets an id that exists nowhere (404).
+    while isinstance(known, dict):
+        known = known.get(parts[depth], 0)
+        depth += 1
     for name, value in (case.path_parameters or {}).items():
         if (isinstance(value, int) and not isinstance(value, bool)) or (
             isinstance(value, str) and SLUG.fullmatch(value)

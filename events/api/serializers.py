@@ -7,6 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from magok.api import BlankableEmailField
+
 from .. import selectors
 from ..models import AgendaItem, Event, Registration, Speaker
 
@@ -35,6 +37,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    contact_email = BlankableEmailField(read_only=True)
     kind = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
     seats_left = serializers.SerializerMethodField()
     waitlist_open = serializers.SerializerMethodField()
