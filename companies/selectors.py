@@ -29,8 +29,8 @@ def company_search(
     (``ㄹㅂㅌㅈ``), spacing and punctuation ignored, the staff's aliases (엘지 = LG, 로봇 = robot),
     near spellings. Rank (``search_rank``): exact name, name prefix, name contains, keyword
     contains, similar name; ties by Korean name in natural order ("예시기업 2" before "예시기업 10",
-    ``Company.sort_name``). Without a query the list is in that order; a query with no letter or digit in it (``"%"``) finds nothing. ``sector`` is a sector
-    slug.
+    ``Company.sort_name``). Without a query the list is in that order; a query with no letter or
+    digit in it (``"%"``) finds nothing. ``sector`` is a sector slug.
     """
     # The search columns are read by the WHERE clause, never shown: not carried through the sort.
     companies = Company.objects.filter(is_public=True).defer(*SEARCH_COLUMNS).prefetch_related("sectors")

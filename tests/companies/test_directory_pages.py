@@ -142,15 +142,11 @@ def test_numbered_names_list_in_natural_order(client):
     for name in ["예시기업 10", "예시기업 2", "예시기업 1", "예시기업 2-3"]:
         CompanyFactory(name_ko=name)
     response = client.get(reverse("companies:list"))
-    assert [c.name_ko for c in response.context["companies"]] == ["예시기업 1", "예시기업 2", "예시기업 2-3", "예시기업 10"]
+    natural = ["예시기업 1", "예시기업 2", "예시기업 2-3", "예시기업 10"]
+    assert [c.name_ko for c in response.context["companies"]] == natural
     # The same natural order breaks the ties of a search.
     response = client.get(reverse("companies:list"), {"q": "예시기업"})
-    assert [c.name_ko for c in response.context["companies"]][:4] == [
-        "예시기업 1",
-        "예시기업 2",
-        "예시기업 2-3",
-        "예시기업 10",
-    ]
+    assert [c.name_ko for c in response.context["companies"]][:4] == natural
 
 
 def test_sort_name_follows_a_rename():
