@@ -133,7 +133,7 @@ KEYWORDS = [
 
 def fill(rows: int) -> None:
     from companies.demo import SEARCH_ALIASES
-    from companies.models import Company, SearchAlias
+    from companies.models import Company, SearchAlias, natural_sort_name
     from companies.search import alias_groups
 
     for terms, note in SEARCH_ALIASES:
@@ -165,6 +165,7 @@ def fill(rows: int) -> None:
         )
     for company in companies:
         company.refresh_search_document(groups)  # what save() does; bulk_create does not call it
+        company.sort_name = natural_sort_name(company.name_ko)
     Company.objects.bulk_create(companies, batch_size=2000)
 
 

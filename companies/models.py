@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -19,6 +20,17 @@ from .search import DOCUMENT_FIELDS, AliasGroups, alias_groups, build_document, 
 from .validators import LOGO_EXTENSIONS, validate_business_registration_number, validate_logo_image
 
 PENDING_LOGO_DIR = "logos/pending/"
+
+SORT_NAME_LENGTH = 300
+SORT_NAME_DIGITS = 10
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def natural_sort_name(name: str) -> str:
+    """``name`` with every run of digits zero-padded to ten places, so that a plain text sort
+    puts "예시기업 2" before "예시기업 10" (the directory's natural order)."""
+    padded = _DIGIT_RUN.sub(lambda run: run.group().zfill(SORT_NAME_DIGITS), name)
+    return padded[:SORT_NAME_LENGTH]
 
 
 def logo_file_name(filename: str) -> str:
@@ -134,6 +146,10 @@ class Company(SearchDocumentModel):
 
     name_ko = models.CharField(_("기업명 (한국어)"), max_length=200)
     name_en = models.CharField(_("기업명 (영어)"), max_length=200, blank=True)
+    # The Korean name with its numbers zero-padded (natural_sort_name), written by save().
+    sort_name = models.CharField(
+        _("정렬용 이름"), max_length=SORT_NAME_LENGTH, blank=True, default="", editable=False, db_index=True
+    )
     slug = models.SlugField(_("주소용 이름"), max_length=80, unique=True, allow_unicode=False)
     size_class = models.CharField(_("기업 규모"), max_length=20, choices=SizeClass.choices)
     sectors = models.ManyToManyField(Sector, blank=True, related_name="companies", verbose_name=_("업종"))
@@ -174,7 +190,7 @@ class Company(SearchDocumentModel):
     class Meta:
         verbose_name = pgettext_lazy("model", "입주기업")
         verbose_name_plural = pgettext_lazy("models", "입주기업")
-        ordering = ["name_ko"]
+        ordering = ["sort_name", "pk"]
         indexes = [
             models.Index(fields=["size_class"], name="company_size_idx"),
             models.Index(fields=["move_in_status"], name="company_move_in_idx"),
@@ -189,6 +205,13 @@ class Company(SearchDocumentModel):
 
     def __str__(self) -> str:
         return self.name_ko
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sort_name = natural_sort_name(self.name_ko)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("companies:detail", kwargs={"slug": self.slug})

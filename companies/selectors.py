@@ -28,9 +28,9 @@ def company_search(
     The forgiving search of ``companies.search``: jamo prefixes (``로보``, ``로ㅂ``), 초성
     (``ㄹㅂㅌㅈ``), spacing and punctuation ignored, the staff's aliases (엘지 = LG, 로봇 = robot),
     near spellings. Rank (``search_rank``): exact name, name prefix, name contains, keyword
-    contains, similar name; ties by Korean name. Without a query the list is in Korean name
-    order; a query with no letter or digit in it (``"%"``) finds nothing. ``sector`` is a sector
-    slug.
+    contains, similar name; ties by Korean name in natural order ("예시기업 2" before "예시기업 10",
+    ``Company.sort_name``). Without a query the list is in that order; a query with no letter or
+    digit in it (``"%"``) finds nothing. ``sector`` is a sector slug.
     """
     # The search columns are read by the WHERE clause, never shown: not carried through the sort.
     companies = Company.objects.filter(is_public=True).defer(*SEARCH_COLUMNS).prefetch_related("sectors")
@@ -42,8 +42,8 @@ def company_search(
         # A company has each sector at most once, so this join adds no duplicate rows.
         companies = companies.filter(sectors__slug=sector)
     if not (query or "").strip():
-        return companies.order_by("name_ko", "pk")
-    return match_queryset(companies, query, tiebreak=("name_ko", "pk"))
+        return companies.order_by("sort_name", "pk")
+    return match_queryset(companies, query, tiebreak=("sort_name", "pk"))
 
 
 class OneQueryPaginator(Paginator):

@@ -120,7 +120,7 @@ def _company_cells(company: Company) -> list[Any]:
 
 def _export_queryset(companies: Iterable[Company] | None) -> Iterable[Company]:
     if companies is None:
-        return Company.objects.order_by("name_ko", "pk").prefetch_related("sectors")
+        return Company.objects.order_by("sort_name", "pk").prefetch_related("sectors")
     return companies
 
 

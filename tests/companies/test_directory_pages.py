@@ -136,3 +136,23 @@ def test_directory_shows_page_numbers_with_the_current_one_marked(client):
     assert current in html
     first = client.get(reverse("companies:list")).content.decode()
     assert "…" in first  # pages far from the current one are elided
+
+
+def test_numbered_names_list_in_natural_order(client):
+    for name in ["예시기업 10", "예시기업 2", "예시기업 1", "예시기업 2-3"]:
+        CompanyFactory(name_ko=name)
+    response = client.get(reverse("companies:list"))
+    natural = ["예시기업 1", "예시기업 2", "예시기업 2-3", "예시기업 10"]
+    assert [c.name_ko for c in response.context["companies"]] == natural
+    # The same natural order breaks the ties of a search.
+    response = client.get(reverse("companies:list"), {"q": "예시기업"})
+    assert [c.name_ko for c in response.context["companies"]][:4] == natural
+
+
+def test_sort_name_follows_a_rename():
+    company = CompanyFactory(name_ko="예시기업 7")
+    assert company.sort_name == "예시기업 0000000007"
+    company.name_ko = "예시기업 12"
+    company.save(update_fields=["name_ko"])
+    company.refresh_from_db()
+    assert company.sort_name == "예시기업 0000000012"

@@ -43,6 +43,19 @@ def test_every_registration_email_has_ticket_and_cancel_links(event, representat
         links = _links(body)
         assert set(links) == {"ticket", "cancel"}, body
     assert "신청 취소하기" in email.body_html
+    assert "버튼" not in email.body_text  # the plain text shows links, not buttons
+
+
+@pytest.mark.parametrize("template", ["registration_confirmed", "registration_promoted", "event_reminder"])
+def test_plain_text_emails_speak_of_links_not_buttons_in_english(event, representative, template):
+    from events.emails import registration_email_queue
+
+    [registration] = register(event, representative, language="en")
+    registration_email_queue(registration, template, dedupe_key=f"test-en:{template}", offset_hours=24)
+    [email] = [e for e in render_outbox() if e.dedupe_key == f"test-en:{template}"]
+
+    assert "안녕하세요" not in email.body_text and "Ticket" in email.body_text  # rendered in English
+    assert "button" not in email.body_text.lower()
 
 
 def test_the_ticket_link_shows_the_ticket_without_login(client, event, representative):
