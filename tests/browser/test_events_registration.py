@@ -47,6 +47,9 @@ def test_register_colleagues_waitlist_promotion_and_check_in(page, screenshot_di
 
     page.get_by_role("link", name="신청하기").click()
     page.get_by_label("본인 참가").uncheck()
+    # The form starts with the person alone; each colleague row comes with "동료 추가".
+    page.get_by_role("button", name="동료 추가").click()
+    page.get_by_role("button", name="동료 추가").click()
     colleague_1 = page.locator("[data-colleague='1']")
     colleague_1.get_by_label("이름").fill("박연구")
     colleague_1.get_by_label("이메일").fill("park@robotis.test")
@@ -63,7 +66,10 @@ def test_register_colleagues_waitlist_promotion_and_check_in(page, screenshot_di
     assert "대기 1번" in choi_row.inner_text()
 
     page.get_by_role("link", name="내 신청 내역").last.click()
-    page.locator("tr[data-attendee='park@robotis.test'] button", has_text="신청 취소").click()
+    page.locator("tr[data-attendee='park@robotis.test'] a.cancel-link").click()
+    # The confirmation step says the seat goes to the waitlist, then cancels.
+    assert "대기 1번에게 넘어가" in page.locator("main").inner_text()
+    page.locator("main form button.danger").click()
     page.wait_for_url("**/events/my/")
     assert "박연구 님의 신청을 취소했습니다." in page.locator(".messages").inner_text()
     assert "참가 확정" in page.locator("tr[data-attendee='choi@robotis.test'] .status-badge").inner_text()
