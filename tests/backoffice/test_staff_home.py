@@ -203,5 +203,7 @@ def test_accepted_consultations_awaiting_the_batch_plan_are_counted(client):
     response = client.get(todo.url)
     assert [row.pk for row in response.context["cl"].result_list] == [waiting.pk]
     # Once its meeting is placed (the batch plan), it no longer waits.
-    meeting_place(grid=grid, slot=slots[1], table=tables[0], participants=[a, b], by=None, demand_key=waiting.demand_key)
+    meeting_place(
+        grid=grid, slot=slots[1], table=tables[0], participants=[a, b], by=None, demand_key=waiting.demand_key
+    )
     assert _todos(staff)["meeting_requests_to_place"].count == 0
