@@ -257,31 +257,67 @@ def _programme_rows(year: int) -> list[ProgrammeRow]:
 
 
 OUTCOME_LABELS: dict[str, tuple[str | Promise, str]] = {
-    "mous_signed": (_("MOU 체결 (건)"), "count"),
+    "mous_signed": (_("MOU 체결 · 지원사업 성과 (건)"), "count"),
     "joint_rnd": (_("공동 R&D (건)"), "count"),
     "investment_krw": (_("투자 유치액 (원)"), "krw"),
     "export_contracts": (_("수출 계약 (건)"), "count"),
     "export_amount_krw": (_("수출 계약액 (원)"), "krw"),
     "patents_filed": (_("특허 출원 (건)"), "count"),
-    "hires": (_("신규 채용 (명)"), "count"),
+    "hires": (_("신규 채용 · 지원사업 성과 (명)"), "count"),
 }
 
 
 def _outcome_figures(year: int) -> list[Figure]:
-    """Programme outcomes summed per year (``Outcome.year``). One query."""
+    """Programme outcomes summed per year (``Outcome.year``), with next to the MOUs those signed
+    in business consultations and next to the hires those of the hiring camp, and each total.
+    Five queries.
+
+    Nothing is counted twice: consultation MOUs and camp hires are never entered in programme
+    ``Outcome`` rows (meetings/README.md, hiring/README.md), and the two selectors count an MOU
+    once per company party however many sides recorded it, and a hired seeker once per company
+    and year. Like ``Outcome.mous_signed`` (what each company reports), MOUs are counted per
+    company: an MOU between two tenants counts for each."""
+    from hiring.selectors import company_yearly_hires
+    from meetings.selectors import consultation_mou_counts
+
     previous = year - 1
     sums = Outcome.objects.aggregate(
         **{f"{name}_{y}": Sum(name, filter=Q(year=y), default=0) for name in OUTCOME_FIGURES for y in (previous, year)}
     )
-    return [
-        Figure(name, label, sums[f"{name}_{previous}"], sums[f"{name}_{year}"], unit=unit)
-        for name, (label, unit) in OUTCOME_LABELS.items()
-    ]
+    consultation_mous = dict.fromkeys((previous, year), 0)
+    for (_company, signed_year), count in consultation_mou_counts().items():
+        if signed_year in consultation_mous:
+            consultation_mous[signed_year] += count
+    camp_hires = dict.fromkeys((previous, year), 0)
+    for row in company_yearly_hires():
+        if row["year"] in camp_hires:
+            camp_hires[row["year"]] += row["camp_hires"]
+    figures: list[Figure] = []
+    for name, (label, unit) in OUTCOME_LABELS.items():
+        figure = Figure(name, label, sums[f"{name}_{previous}"], sums[f"{name}_{year}"], unit=unit)
+        figures.append(figure)
+        if name == "mous_signed":
+            extra, extra_label, total_label = (
+                consultation_mous,
+                _("MOU 체결 · 비즈니스 상담 (건)"),
+                _("MOU 체결 합계 (건)"),
+            )
+            keys = ("consultation_mous", "mous_total")
+        elif name == "hires":
+            extra, extra_label, total_label = camp_hires, _("신규 채용 · 채용캠프 (명)"), _("신규 채용 합계 (명)")
+            keys = ("camp_hires", "hires_total")
+        else:
+            continue
+        figures.append(Figure(keys[0], extra_label, extra[previous], extra[year], unit=unit))
+        figures.append(
+            Figure(keys[1], total_label, figure.previous + extra[previous], figure.current + extra[year], unit=unit)
+        )
+    return figures
 
 
 def yearly_results(*, year: int, now: datetime | None = None) -> YearlyResults:
     """The complex's results for ``year`` and the year before, for the staff dashboard and the
-    yearly report. Seven queries, whatever the amount of data."""
+    yearly report. Eleven queries, whatever the number of rows."""
     now = now or timezone.now()
     profile = ComplexProfile.load()
     return YearlyResults(

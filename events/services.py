@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 LIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
 # What the audit trail keeps of a registration when it is made or its seat changes.
 REGISTRATION_AUDIT_FIELDS = ("status", "email", "company", "confirmed_at", "cancelled_at", "checked_in_at")
+# What a visitor's confirmation through the e-mailed link changes.
+REGISTRATION_CONFIRM_AUDIT_FIELDS = ("status", "confirmed_at", "hold_expires_at", "user")
 
 
 class RegistrationError(DomainError):
@@ -193,18 +195,45 @@ def _link_validity() -> timedelta:
 
 def _release_lapsed_holds(event: Event, *, now: datetime) -> None:
     """Give the seats of expired holds to the waitlist, and cancel pending registrations whose
-    link has expired (so their address may register again).
+    link has expired (so their address may register again). Each registration changed is
+    recorded in the audit trail as done by the system.
 
     Precondition: the caller holds the lock on ``event``.
     """
-    pending = Registration.objects.filter(event=event, status=Registration.Status.PENDING)
-    lapsed = pending.filter(created_at__lte=now - _link_validity()).update(
-        status=Registration.Status.CANCELLED, cancelled_at=now, hold_expires_at=None, updated_at=now
+    link_deadline = now - _link_validity()
+    due = list(
+        Registration.objects.filter(event=event, status=Registration.Status.PENDING)
+        .filter(Q(hold_expires_at__lte=now) | Q(created_at__lte=link_deadline))
+        .select_related("event")
     )
-    released = pending.filter(hold_expires_at__lte=now).update(hold_expires_at=None, updated_at=now)
-    if lapsed or released:
-        # A bulk UPDATE sends no signal: the seats left on the public pages changed.
-        public_content_changed()
+    if not due:
+        return
+    lapsed = [registration for registration in due if registration.created_at <= link_deadline]
+    released = [registration for registration in due if registration.created_at > link_deadline]
+    if lapsed:
+        Registration.objects.filter(pk__in=[r.pk for r in lapsed]).update(
+            status=Registration.Status.CANCELLED, cancelled_at=now, hold_expires_at=None, updated_at=now
+        )
+    if released:
+        Registration.objects.filter(pk__in=[r.pk for r in released]).update(hold_expires_at=None, updated_at=now)
+    for registration in lapsed:
+        record(
+            action=AuditAction.REGISTRATION_EXPIRE,
+            obj=registration,
+            by=None,
+            before={"status": registration.status, "hold_expires_at": registration.hold_expires_at},
+            after={"status": Registration.Status.CANCELLED, "cancelled_at": now, "hold_expires_at": None},
+        )
+    for registration in released:
+        record(
+            action=AuditAction.REGISTRATION_HOLD_RELEASE,
+            obj=registration,
+            by=None,
+            before={"hold_expires_at": registration.hold_expires_at},
+            after={"hold_expires_at": None},
+        )
+    # A bulk UPDATE sends no signal: the seats left on the public pages changed.
+    public_content_changed()
     if released:
         _promote_from_waitlist(event)
 
@@ -531,6 +560,7 @@ def registration_confirm(*, token: str) -> Registration:
         refusal = event_registration_refusal(event=event, user=None)
         if refusal:
             raise RegistrationError(refusal, "not_allowed")
+        audit_before = snapshot(current, REGISTRATION_CONFIRM_AUDIT_FIELDS)
         held = current.hold_expires_at is not None and current.hold_expires_at > now
         seats = _seats(event, now=now, exclude=current)
         current.status = seats.take(held=held)
@@ -545,6 +575,14 @@ def registration_confirm(*, token: str) -> Registration:
             fields.append("created_at")
         current.save(update_fields=fields)
         current.event = event
+        # The visitor proved their own address: the system's record, or the account's it joined.
+        record(
+            action=AuditAction.REGISTRATION_CONFIRM,
+            obj=current,
+            by=current.user,
+            before=audit_before,
+            after=snapshot(current, REGISTRATION_CONFIRM_AUDIT_FIELDS),
+        )
         if current.status == Registration.Status.WAITLISTED:
             setattr(current, "waitlist_position", seats.waitlisted)  # noqa: B010
         _notify_registration(current)

@@ -6,3 +6,6 @@ class HiringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "hiring"
     verbose_name = _("채용캠프")
+
+    def ready(self) -> None:
+        from . import todos  # noqa: F401  (registers the staff home's to-do providers)

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -267,10 +268,25 @@ class OutcomeInline(admin.TabularInline):
     raw_id_fields = ["participant"]
 
 
+class AwaitingPlacementFilter(admin.SimpleListFilter):
+    """Accepted requests waiting for the staff's batch plan (the staff home links here)."""
+
+    title = _("일정 배정")
+    parameter_name = "awaiting"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("1", _("배정 대기"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[MeetingRequest]) -> QuerySet[MeetingRequest]:
+        if self.value() != "1":
+            return queryset
+        return queryset.filter(pk__in=selectors.requests_awaiting_placement(now=timezone.now()).values("pk"))
+
+
 @admin.register(MeetingRequest)
 class MeetingRequestAdmin(admin.ModelAdmin):
     list_display = ["sender", "recipient", "state", "grid", "created_at", "decided_at"]
-    list_filter = ["grid", "state"]
+    list_filter = [AwaitingPlacementFilter, "grid", "state"]
     search_fields = [
         "sender__display_name",
         "recipient__display_name",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Concat
 
 from .models import ConsultationOutcome, Meeting, MeetingGrid, MeetingRequest, MeetingSeat, Participant
 
@@ -18,6 +19,20 @@ def _live_meetings() -> QuerySet[Meeting]:
         .select_related("slot", "table", "grid__event")
         .prefetch_related(Prefetch("seats", queryset=MeetingSeat.objects.select_related("participant").order_by("pk")))
         .order_by("slot__starts_at", "table__order", "pk")
+    )
+
+
+def requests_awaiting_placement(*, now: datetime) -> QuerySet[MeetingRequest]:
+    """Accepted consultation requests that no free common slot took at once and that wait for
+    the staff's batch plan (no live meeting with their ``demand_key``), on grids whose event has
+    not ended. The staff home counts them and the request admin's filter shows them."""
+    placed = Meeting.objects.filter(grid=OuterRef("grid"), demand_key=OuterRef("key")).exclude(
+        state=Meeting.State.CANCELLED
+    )
+    return (
+        MeetingRequest.objects.filter(state=MeetingRequest.State.ACCEPTED, grid__event__ends_at__gt=now)
+        .annotate(key=Concat(Value("request:"), Cast("pk", CharField()), output_field=CharField()))
+        .filter(~Exists(placed))
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.utils import timezone
 
 from accounts import services as accounts
@@ -14,7 +15,7 @@ from audit.models import AuditAction, AuditEntry
 from audit.services import audit_entries_for
 from companies.services import profile_change_approve, profile_change_reject
 from events import services as events
-from events.models import Event, Registration
+from events.models import Audience, Event, Registration
 from programs.models import Application
 from programs.services import application_transition, outcome_record, review_assign, review_submit
 from tests.companies.factories import ProfileChangeRequestFactory
@@ -112,6 +113,66 @@ def test_registration_cancel_and_the_promotion_it_causes_are_recorded(staff):
     promotion = only_entry(waiting, AuditAction.REGISTRATION_PROMOTE)
     assert promotion.actor is None and promotion.actor_repr == ""  # the system promoted
     assert promotion.before == {"status": "waitlisted"} and promotion.after["status"] == "confirmed"
+
+
+def test_releasing_expired_holds_records_each_registration_as_the_system():
+    event = EventFactory(capacity=2, audience=Audience.PUBLIC)  # one seat held by `untouched`
+    now = timezone.now()
+    held = RegistrationFactory(
+        event=event, status=Registration.Status.PENDING, hold_expires_at=now - timedelta(minutes=1)
+    )
+    old = RegistrationFactory(event=event, status=Registration.Status.PENDING, hold_expires_at=None)
+    Registration.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=30))
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
+    untouched = RegistrationFactory(
+        event=event, status=Registration.Status.PENDING, hold_expires_at=now + timedelta(minutes=9)
+    )
+    assert events.registration_holds_release(now=now) == 1
+    release = only_entry(held, AuditAction.REGISTRATION_HOLD_RELEASE)
+    assert release.actor is None and release.actor_repr == ""
+    # The hold as it was (JSON keeps milliseconds).
+    assert list(release.before) == ["hold_expires_at"]
+    assert release.before["hold_expires_at"][:19] == (now - timedelta(minutes=1)).isoformat()[:19]
+    assert release.after == {"hold_expires_at": None}
+    expire = only_entry(old, AuditAction.REGISTRATION_EXPIRE)
+    assert expire.actor is None and expire.before["status"] == "pending"
+    assert expire.after["status"] == "cancelled" and expire.after["cancelled_at"] is not None
+    # The seat freed goes to the waitlist, and that promotion is the system's too.
+    assert only_entry(waiting, AuditAction.REGISTRATION_PROMOTE).actor is None
+    assert not audit_entries_for(obj=untouched).exists()
+    # A second run finds nothing due and records nothing more.
+    assert events.registration_holds_release(now=now) == 0
+    assert (
+        AuditEntry.objects.filter(
+            action__in=[AuditAction.REGISTRATION_HOLD_RELEASE, AuditAction.REGISTRATION_EXPIRE]
+        ).count()
+        == 2
+    )
+
+
+def test_a_visitor_confirming_by_the_link_is_recorded():
+    event = EventFactory(capacity=5, audience=Audience.PUBLIC)
+    anonymous = RegistrationFactory(
+        event=event,
+        status=Registration.Status.PENDING,
+        email="guest@visitor.example.kr",
+        hold_expires_at=timezone.now() + timedelta(minutes=10),
+    )
+    events.registration_confirm(token=signing.dumps(anonymous.pk, salt=events.CONFIRM_LINK_SALT))
+    entry = only_entry(anonymous, AuditAction.REGISTRATION_CONFIRM)
+    assert entry.actor is None and entry.actor_repr == ""  # no account: the visitor, as the system
+    assert entry.before["status"] == "pending" and entry.before["confirmed_at"] is None
+    assert entry.after["status"] == "confirmed" and entry.after["confirmed_at"] is not None
+    assert entry.after["hold_expires_at"] is None and entry.after["user"] is None
+    # The address belongs to an account: the click proved it is theirs, and the record says so.
+    owner = UserFactory(email="owner@visitor.example.kr")
+    owned = RegistrationFactory(event=event, status=Registration.Status.PENDING, email=owner.email)
+    events.registration_confirm(token=signing.dumps(owned.pk, salt=events.CONFIRM_LINK_SALT))
+    entry = only_entry(owned, AuditAction.REGISTRATION_CONFIRM)
+    assert entry.actor == owner and entry.before["user"] is None and entry.after["user"] == owner.pk
+    # A second click changes nothing and records nothing.
+    events.registration_confirm(token=signing.dumps(owned.pk, salt=events.CONFIRM_LINK_SALT))
+    assert audit_entries_for(obj=owned).filter(action=AuditAction.REGISTRATION_CONFIRM).count() == 1
 
 
 def test_check_in_and_its_undo_are_recorded(staff):

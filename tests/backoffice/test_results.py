@@ -128,7 +128,8 @@ def test_results_page_draws_each_figure_and_a_table(client, django_assert_max_nu
     CompanyFactory(moved_in_on=date(YEAR, 3, 1))
     OutcomeFactory(year=YEAR, mous_signed=2)
     client.force_login(StaffFactory())
-    with django_assert_max_num_queries(16):
+    # 16 before the consultation MOUs (two queries) and the camp hires (two queries) were added.
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("admin:backoffice_results"), {"year": YEAR})
     html = response.content.decode()
     assert response.status_code == 200
@@ -155,8 +156,15 @@ def test_yearly_report_downloads_as_xlsx_with_the_figures(client):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][2:4] == (str(YEAR - 1), str(YEAR))
-    hires = next(row for row in rows if row[1] == "신규 채용 (명)")
+    hires = next(row for row in rows if row[1] == "신규 채용 · 지원사업 성과 (명)")
     assert hires[2:4] == (2, 7)
+    labels = [row[1] for row in rows]
+    # The consultation MOUs and camp hires sit next to the programme figures, with the totals.
+    assert labels.index("MOU 체결 · 비즈니스 상담 (건)") == labels.index("MOU 체결 · 지원사업 성과 (건)") + 1
+    assert labels.index("MOU 체결 합계 (건)") == labels.index("MOU 체결 · 비즈니스 상담 (건)") + 1
+    assert labels.index("신규 채용 · 채용캠프 (명)") == labels.index("신규 채용 · 지원사업 성과 (명)") + 1
+    total = next(row for row in rows if row[1] == "신규 채용 합계 (명)")
+    assert total[2:4] == (2, 7)  # no camp hires in this data
 
 
 def test_public_headline_figures_agree_with_their_bars(client):
@@ -183,3 +191,73 @@ def test_public_headline_figures_agree_with_their_bars(client):
 def test_report_of_an_impossible_year_is_404(client, year):
     client.force_login(StaffFactory())
     assert client.get(reverse("admin:backoffice_results_xlsx", args=[year])).status_code == 404
+
+
+def _consultation(grid, sender_company, recipient_company=None):
+    from meetings.models import MeetingRequest
+    from tests.meetings.factories import ParticipantFactory
+
+    sender = ParticipantFactory(grid=grid, company=sender_company)
+    recipient = ParticipantFactory(grid=grid, company=recipient_company)
+    request = MeetingRequest.objects.create(grid=grid, sender=sender, recipient=recipient, state="accepted")
+    return request, sender, recipient
+
+
+def test_mous_signed_in_consultations_next_to_the_programme_mous_without_double_counting():
+    from meetings.models import ConsultationOutcome
+    from tests.meetings.factories import GridFactory
+
+    signed = ConsultationOutcome.Result.MOU_SIGNED
+    grid = GridFactory(event=EventFactory(starts_at=at(YEAR, 3)))
+    tenant, other_tenant = CompanyFactory(), CompanyFactory()
+    # Both sides record the same MOU (tenant with a research institute): one MOU.
+    request, sender, recipient = _consultation(grid, tenant)
+    ConsultationOutcome.objects.create(request=request, participant=sender, result=signed, occurred_on=date(YEAR, 4, 1))
+    ConsultationOutcome.objects.create(
+        request=request, participant=recipient, result=signed, occurred_on=date(YEAR, 4, 2)
+    )
+    # Two tenants sign with each other: one MOU for each company, as each would report it.
+    request, sender, _recipient = _consultation(grid, tenant, other_tenant)
+    ConsultationOutcome.objects.create(request=request, participant=sender, result=signed, occurred_on=date(YEAR, 5, 1))
+    # Planned only, and signed the year before.
+    request, sender, _recipient = _consultation(grid, CompanyFactory())
+    ConsultationOutcome.objects.create(
+        request=request, participant=sender, result=ConsultationOutcome.Result.MOU_PLANNED
+    )
+    request, sender, _recipient = _consultation(grid, CompanyFactory())
+    ConsultationOutcome.objects.create(
+        request=request, participant=sender, result=signed, occurred_on=date(YEAR - 1, 11, 1)
+    )
+    OutcomeFactory(year=YEAR, mous_signed=4)
+    OutcomeFactory(year=YEAR - 1, mous_signed=1)
+
+    figures = results()
+
+    assert (figures.figure("mous_signed").previous, figures.figure("mous_signed").current) == (1, 4)
+    assert (figures.figure("consultation_mous").previous, figures.figure("consultation_mous").current) == (1, 3)
+    assert (figures.figure("mous_total").previous, figures.figure("mous_total").current) == (2, 7)
+
+
+def test_hiring_camp_hires_next_to_the_programme_hires():
+    from hiring.models import JobApplication
+    from tests.hiring.factories import camp_world, matched, seeker
+
+    def camp_in(year: int, hired: int, not_selected: int = 0) -> None:
+        world = camp_world(companies=1)
+        Event.objects.filter(pk=world.camp.event_id).update(
+            starts_at=at(year, 10), ends_at=at(year, 10) + timedelta(hours=4)
+        )
+        for index in range(hired + not_selected):
+            application = matched(world, seeker(world.camp), world.positions[0])
+            result = JobApplication.Result.HIRED if index < hired else JobApplication.Result.NOT_SELECTED
+            JobApplication.objects.filter(pk=application.pk).update(result=result)
+
+    camp_in(YEAR, hired=2, not_selected=1)
+    camp_in(YEAR - 1, hired=1)
+    OutcomeFactory(year=YEAR, hires=5)
+
+    figures = results()
+
+    assert (figures.figure("hires").previous, figures.figure("hires").current) == (0, 5)
+    assert (figures.figure("camp_hires").previous, figures.figure("camp_hires").current) == (1, 2)
+    assert (figures.figure("hires_total").previous, figures.figure("hires_total").current) == (1, 7)

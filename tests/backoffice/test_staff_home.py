@@ -146,3 +146,64 @@ def test_staff_home_query_count_does_not_grow_with_the_data(client, django_asser
     with django_assert_max_num_queries(14):
         response = client.get(reverse("admin:index"))
     assert response.status_code == 200
+
+
+def test_hiring_positions_and_matches_awaiting_staff_are_counted(client):
+    from hiring import services as hiring
+    from hiring.models import JobApplication
+    from tests.hiring.factories import camp_world, seeker
+
+    world = camp_world(companies=2)  # both positions approved
+    pending = hiring.position_save(
+        camp=world.camp,
+        company_id=world.companies[0].pk,
+        values={"title": "품질 관리", "field": "바이오", "hires_planned": 1, "place_of_work": "마곡"},
+        by=world.members[0],
+    )
+    seekers = [seeker(world.camp) for _ in range(2)]
+    shortlisted, applied = (
+        hiring.application_apply(seeker=row, position=world.positions[0], by=row.user) for row in seekers
+    )
+    hiring.application_transition(application=shortlisted, to=JobApplication.Status.SHORTLISTED, by=world.members[0])
+
+    todos = _todos(world.staff)
+
+    assert todos["hiring_positions"].count == 1
+    assert todos["hiring_matches"].count == 1
+    client.force_login(world.staff)
+    positions = client.get(todos["hiring_positions"].url)
+    assert [row.pk for row in positions.context["cl"].result_list] == [pending.pk]
+    matches = client.get(todos["hiring_matches"].url)
+    assert [row.pk for row in matches.context["cl"].result_list] == [shortlisted.pk]
+    assert applied.status == JobApplication.Status.APPLIED
+    # Without the hiring permissions, neither shows.
+    assert not {"hiring_positions", "hiring_matches"} & set(_todos(UserFactory(is_staff=True)))
+
+
+def test_accepted_consultations_awaiting_the_batch_plan_are_counted(client):
+    from meetings.models import MeetingRequest
+    from meetings.services import meeting_place
+    from tests.meetings.factories import ParticipantFactory, make_grid
+
+    grid, slots, tables = make_grid(event=EventFactory(starts_at=timezone.now() + timedelta(days=3)))
+    a, b, c, d = (ParticipantFactory(grid=grid) for _ in range(4))
+    waiting = MeetingRequest.objects.create(grid=grid, sender=a, recipient=b, state=MeetingRequest.State.ACCEPTED)
+    placed = MeetingRequest.objects.create(grid=grid, sender=c, recipient=d, state=MeetingRequest.State.ACCEPTED)
+    meeting_place(grid=grid, slot=slots[0], table=tables[0], participants=[c, d], by=None, demand_key=placed.demand_key)
+    MeetingRequest.objects.create(grid=grid, sender=a, recipient=c)  # pending: the recipient's turn
+    past, _slots, _tables = make_grid(event=EventFactory(starts_at=timezone.now() - timedelta(days=3)))
+    e, f = (ParticipantFactory(grid=past) for _ in range(2))
+    MeetingRequest.objects.create(grid=past, sender=e, recipient=f, state=MeetingRequest.State.ACCEPTED)  # over
+    staff = StaffFactory()
+
+    todo = _todos(staff)["meeting_requests_to_place"]
+
+    assert todo.count == 1
+    client.force_login(staff)
+    response = client.get(todo.url)
+    assert [row.pk for row in response.context["cl"].result_list] == [waiting.pk]
+    # Once its meeting is placed (the batch plan), it no longer waits.
+    meeting_place(
+        grid=grid, slot=slots[1], table=tables[0], participants=[a, b], by=None, demand_key=waiting.demand_key
+    )
+    assert _todos(staff)["meeting_requests_to_place"].count == 0
