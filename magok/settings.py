@@ -456,6 +456,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EventStatusEnum": "events.models.Event.Status",
         "RegistrationStatusEnum": "events.models.Registration.Status",
+        "PositionStatusEnum": "hiring.models.Position.Status",
+        "JobApplicationStatusEnum": "hiring.models.JobApplication.Status",
+        "JobApplicationResultEnum": "hiring.models.JobApplication.Result",
+        "ConsultationOutcomeResultEnum": "meetings.models.ConsultationOutcome.Result",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
