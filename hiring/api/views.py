@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from magok.api import AuthenticatedAPIRequest, error_responses
 from magok.idempotency import idempotent
+from magok.inputs import JSONParser
 
 from .. import scheduling, selectors, services
 from ..models import JobApplication, Position, Seeker
@@ -67,6 +68,7 @@ class SeekerProfileViewSet(
 ):
     serializer_class = SeekerSerializer
     permission_classes = [permissions.IsAuthenticated]
+    # The project's JSON parser (depth-limited, magok.inputs), plus multipart for the CV upload.
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
     request: AuthenticatedAPIRequest
