@@ -90,7 +90,7 @@ $(AUDIT_VENV)/.installed: requirements-audit.txt
 
 audit: $(VENV)/.installed $(AUDIT_VENV)/.installed
 	$(AUDIT_VENV)/bin/bandit --quiet --recursive --severity-level medium --confidence-level medium \
-		--exclude '*/migrations/*' magok accounts companies events programs meetings hiring notifications
+		--exclude '*/migrations/*' magok accounts companies events programs meetings hiring notifications legal backoffice audit digest
 	PIPAPI_PYTHON_LOCATION=$(CURDIR)/$(PY) $(AUDIT_VENV)/bin/pip-audit --progress-spinner off --format json \
 		| $(PY) .ci/pip_audit_report.py
 
