@@ -84,6 +84,7 @@ def main() -> None:
         import notifications.services as outbox
 
         outbox.email_prompt = lambda *, email_id: False  # type: ignore[assignment]
+        outbox.emails_prompt = lambda *, email_ids: 0  # type: ignore[assignment]
         from django.core.management import call_command
 
         with open(os.devnull, "w") as quiet:

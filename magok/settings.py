@@ -285,11 +285,15 @@ if OUTBOX_STALE_CLAIM_SECONDS <= OUTBOX_SEND_TIME_LIMIT:
     raise ImproperlyConfigured("OUTBOX_STALE_CLAIM_SECONDS must be longer than OUTBOX_SEND_TIME_LIMIT")
 if OUTBOX_SEND_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured("OUTBOX_SEND_TIME_LIMIT must be shorter than CELERY_VISIBILITY_TIMEOUT")
+_SEND_LIMITS = {
+    "time_limit": OUTBOX_SEND_TIME_LIMIT,
+    "soft_time_limit": OUTBOX_SEND_TIME_LIMIT - max(1, OUTBOX_SEND_TIME_LIMIT // 5),
+}
+# A chunk (send_emails) claims each e-mail just before sending it and stops claiming after half
+# the limit, so no claim it holds is older than the limit either.
 CELERY_TASK_ANNOTATIONS = {
-    "notifications.tasks.send_email": {
-        "time_limit": OUTBOX_SEND_TIME_LIMIT,
-        "soft_time_limit": OUTBOX_SEND_TIME_LIMIT - max(1, OUTBOX_SEND_TIME_LIMIT // 5),
-    }
+    "notifications.tasks.send_email": _SEND_LIMITS,
+    "notifications.tasks.send_emails": _SEND_LIMITS,
 }
 
 # --- Event registration ---------------------------------------------------------------

@@ -11,6 +11,9 @@ Why nothing is lost and nothing is sent twice:
   retried like an SMTP failure; the row is never dropped.
 * ``email_send`` claims the row with a conditional UPDATE (queued -> sending) before it
   talks to SMTP, so two prompts for the same row send it once.
+* E-mails queued in one transaction are prompted after commit in chunks (``emails_prompt``:
+  one task per ``PROMPT_CHUNK`` e-mails, sent over one SMTP connection by ``emails_send``);
+  each is still claimed on its own just before it is sent.
 * ``outbox_sweep`` (periodic) prompts again whatever is still queued, and takes over rows
   whose claim is older than ``OUTBOX_STALE_CLAIM_SECONDS``: that is longer than the hard
   time limit of the send task, so the claimer is dead, not slow.
@@ -27,15 +30,18 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import threading
 import time
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import connection as db_connection
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -53,6 +59,8 @@ __all__ = [
     "email_queue_deferred",
     "email_resend",
     "email_send",
+    "emails_prompt",
+    "emails_send",
     "encode_attachments",
     "outbox_due",
     "outbox_sweep",
@@ -108,8 +116,45 @@ def _save_queued(row: OutboundEmail) -> OutboundEmail | None:
         if row.dedupe_key and OutboundEmail.objects.filter(dedupe_key=row.dedupe_key).exists():
             return None
         raise
-    transaction.on_commit(lambda: email_prompt(email_id=row.pk))
+    _prompt_after_commit(row.pk)
     return row
+
+
+# E-mails queued in one transaction (a reminder batch, a schedule) go to the workers in chunks
+# of this many per task: one broker message and one SMTP connection per chunk, not per e-mail.
+PROMPT_CHUNK = 25
+
+
+class _Batch:
+    """The e-mails queued in one transaction, prompted together by one on-commit callback."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def flush(self) -> None:
+        ids, self.ids = self.ids, []
+        if len(ids) == 1:
+            email_prompt(email_id=ids[0])
+        elif ids:
+            emails_prompt(email_ids=ids)
+
+
+_current = threading.local()
+
+
+def _prompt_after_commit(email_id: int) -> None:
+    """Prompt the send once the transaction commits, together with the other e-mails queued in
+    it. A batch whose callback is no longer registered (committed, or dropped with a rolled-back
+    savepoint or transaction) is never reused; the id of a row rolled back with a savepoint
+    inside a live batch only prompts a claim that finds no row."""
+    batch: _Batch | None = getattr(_current, "batch", None)
+    registered = transaction.get_connection().run_on_commit
+    if batch is None or not any(entry[1] == batch.flush for entry in registered):
+        batch = _current.batch = _Batch()
+        batch.ids.append(email_id)
+        transaction.on_commit(batch.flush)  # outside a transaction: runs now
+    else:
+        batch.ids.append(email_id)
 
 
 def email_queue(
@@ -166,21 +211,38 @@ def _apply_rendered(row: OutboundEmail, rendered: RenderedEmail) -> None:
     row.attachments = encode_attachments(rendered.attachments)
 
 
-def email_prompt(*, email_id: int) -> bool:
-    """Ask a worker to send the e-mail now. Never raises: when the broker is down the row
-    stays queued and the sweeper prompts it again once the broker is back."""
+def _publish(task: Any, argument: Any) -> bool:
     global _broker_down_until
-    from .tasks import send_email
-
     if time.monotonic() < _broker_down_until:
         return False
     try:
-        send_email.delay(email_id)
+        task.delay(argument)
     except Exception as exc:  # noqa: BLE001 - any broker failure: the sweeper sends it later
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        logger.warning("could not enqueue e-mail %s (%s); the sweeper will send it", email_id, exc)
+        logger.warning("could not enqueue e-mail %s (%s); the sweeper will send it", argument, exc)
         return False
     return True
+
+
+def email_prompt(*, email_id: int) -> bool:
+    """Ask a worker to send the e-mail now. Never raises: when the broker is down the row
+    stays queued and the sweeper prompts it again once the broker is back."""
+    from .tasks import send_email
+
+    return _publish(send_email, email_id)
+
+
+def emails_prompt(*, email_ids: list[int]) -> int:
+    """Ask the workers to send these e-mails, ``PROMPT_CHUNK`` per task. Never raises (as
+    ``email_prompt``). Returns how many e-mails were prompted."""
+    from .tasks import send_emails
+
+    prompted = 0
+    for start in range(0, len(email_ids), PROMPT_CHUNK):
+        chunk = email_ids[start : start + PROMPT_CHUNK]
+        if _publish(send_emails, chunk):
+            prompted += len(chunk)
+    return prompted
 
 
 def email_claim(*, email_id: int, now: datetime | None = None) -> OutboundEmail | None:
@@ -190,20 +252,22 @@ def email_claim(*, email_id: int, now: datetime | None = None) -> OutboundEmail 
     leaves its attempt on the row, so a row sent twice says so.
     """
     now = now or timezone.now()
-    claimable = Q(status=OutboundEmail.Status.QUEUED) | Q(
-        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - stale_claim_age()
+    # One statement (UPDATE ... RETURNING, PostgreSQL and SQLite alike): the claim, the attempt,
+    # and for rows queued before Message-IDs were stored their own, kept from then on.
+    table = db_connection.ops.quote_name(OutboundEmail._meta.db_table)
+    Status = OutboundEmail.Status
+    claimed = list(
+        OutboundEmail.objects.raw(
+            f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1, "  # nosec B608 - the table name is ours
+            "message_id = CASE WHEN message_id = '' THEN %s ELSE message_id END "
+            "WHERE id = %s AND (status = %s OR (status = %s AND claimed_at < %s)) RETURNING *",
+            [Status.SENDING, now, new_message_id(), email_id, Status.QUEUED, Status.SENDING, now - stale_claim_age()],
+        )
     )
-    claimed = OutboundEmail.objects.filter(claimable, pk=email_id).update(
-        status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return None
-    # Rows queued before Message-IDs were stored get theirs on the first claim, and keep it.
-    OutboundEmail.objects.filter(pk=email_id, message_id="").update(message_id=new_message_id())
-    return OutboundEmail.objects.get(pk=email_id)
+    return claimed[0] if claimed else None
 
 
-def _message(email: OutboundEmail) -> EmailMultiAlternatives:
+def _message(email: OutboundEmail, connection: BaseEmailBackend | None = None) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
@@ -211,6 +275,7 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
         to=[email.to],
         # The same on every send of this row, so that a duplicate is recognisable.
         headers={"Message-ID": email.message_id},
+        connection=connection,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
@@ -219,26 +284,25 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
-def _render_claimed(email: OutboundEmail, ours: Any) -> bool:
-    """Render a deferred e-mail under our claim and store the result on the row, so a retry
-    after an SMTP failure (or a duplicate after a killed sender) sends the same content.
-    Returns False when the claim was lost meanwhile."""
+def _render_claimed(email: OutboundEmail) -> dict[str, Any]:
+    """Render a deferred e-mail under our claim. Returns the fields to store with the outcome
+    of the send (sent, or queued again after an SMTP failure), so a retry sends the same
+    content; one UPDATE per e-mail instead of two (the reminder fan-out, bench/README.md)."""
     rendered = render_email(kind=email.kind, context=email.context, language=email.language)
     _apply_rendered(email, rendered)
     email.rendered_at = timezone.now()
-    return bool(
-        ours.update(
-            subject=email.subject,
-            body_text=email.body_text,
-            body_html=email.body_html,
-            attachments=email.attachments,
-            rendered_at=email.rendered_at,
-        )
-    )
+    return {
+        "subject": email.subject,
+        "body_text": email.body_text,
+        "body_html": email.body_html,
+        "attachments": email.attachments,
+        "rendered_at": email.rendered_at,
+    }
 
 
-def email_send(*, email_id: int) -> bool:
+def email_send(*, email_id: int, connection: BaseEmailBackend | None = None) -> bool:
     """Send one e-mail if it can be claimed, rendering it first if it was queued deferred.
+    ``connection``: an open e-mail connection to reuse (``emails_send``), else one per e-mail.
     Returns True when it was sent now."""
     email = email_claim(email_id=email_id)
     if email is None:
@@ -247,21 +311,51 @@ def email_send(*, email_id: int) -> bool:
     # over, their outcome stands.
     ours = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING, claimed_at=email.claimed_at)
     step = "rendering"
+    rendered: dict[str, Any] = {}
     try:
-        if email.kind and email.rendered_at is None and not _render_claimed(email, ours):
-            return False  # another sender took the stale claim over: theirs stands
+        if email.kind and email.rendered_at is None:
+            rendered = _render_claimed(email)
         step = "sending"
-        _message(email).send()
+        _message(email, connection).send()
     except Exception as exc:  # noqa: BLE001 - any render or SMTP failure is recorded and retried later
         ours.update(
             status=OutboundEmail.Status.FAILED if email.attempts >= MAX_ATTEMPTS else OutboundEmail.Status.QUEUED,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
             claimed_at=None,
+            **rendered,
         )
         logger.warning("%s e-mail %s failed (attempt %s): %s", step, email.pk, email.attempts, exc)
         return False
-    ours.update(status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="")
+    ours.update(status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="", **rendered)
     return True
+
+
+def emails_send(*, email_ids: list[int], time_budget: float | None = None) -> int:
+    """Send each e-mail as ``email_send`` does, one after another over one SMTP connection
+    (reopened after a failure). Each is claimed just before it is sent, so a crash or the time
+    limit leaves the rest queued for a prompt or the sweeper. Stops claiming after
+    ``time_budget`` seconds and prompts the rest again. Returns how many were sent."""
+    started = time.monotonic()
+    budget = settings.OUTBOX_SEND_TIME_LIMIT / 2 if time_budget is None else time_budget
+    sent = 0
+    mail = get_connection()
+    try:
+        for index, email_id in enumerate(email_ids):
+            if time.monotonic() - started > budget:
+                emails_prompt(email_ids=list(email_ids[index:]))
+                break
+            try:
+                mail.open()  # once; again after a failure closed it
+            except Exception:  # noqa: BLE001 - email_send records the failure on the row
+                mail.close()
+            if email_send(email_id=email_id, connection=mail):
+                sent += 1
+            else:
+                # After a failure the SMTP session may be half-way through a message.
+                mail.close()
+    finally:
+        mail.close()
+    return sent
 
 
 def outbox_due(*, now: datetime | None = None, older_than: timedelta | None = None, limit: int = 500) -> list[int]:

@@ -135,6 +135,8 @@ class Received:
     to: tuple[str, ...]
     subject: str
     message_id: str = ""
+    # The client's address and port: one per SMTP connection.
+    peer: str = ""
 
 
 class SinkHandler:
@@ -153,6 +155,7 @@ class SinkHandler:
                     to=tuple(envelope.rcpt_tos),
                     subject=str(message["subject"]),
                     message_id=str(message["message-id"]),
+                    peer=str(session.peer),
                 )
             )
         if self.delay:

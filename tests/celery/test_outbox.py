@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from notifications import services
@@ -60,6 +61,71 @@ def test_queue_prompts_the_send_after_commit_only(db: None, django_capture_on_co
 
     assert len(callbacks) == 1 and prompted == [email.pk]
     assert email.subject == "[마곡 포털] 참가 신청이 확정되었습니다"
+
+
+def record_batches(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """Each prompt after commit, as the list of e-mail ids it carried."""
+    batches: list[list[int]] = []
+    monkeypatch.setattr(services, "email_prompt", lambda *, email_id: batches.append([email_id]) or True)
+    monkeypatch.setattr(
+        services, "emails_prompt", lambda *, email_ids: batches.append(list(email_ids)) or len(email_ids)
+    )
+    return batches
+
+
+def test_emails_queued_in_one_transaction_are_prompted_together(
+    db: None, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    batches = record_batches(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        emails = [queue() for _ in range(3)]
+    assert len(callbacks) == 1
+    assert batches == [[email.pk for email in emails]]
+
+
+def test_a_rolled_back_savepoint_loses_no_prompt_of_what_commits(
+    db: None, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    batches = record_batches(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                queue()  # the batch's callback is registered inside this savepoint...
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        kept = queue()  # ...and dropped with it: this e-mail starts a new batch
+    assert batches == [[kept.pk]]
+    assert list(OutboundEmail.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_a_chunk_of_ids_is_split_into_tasks_of_prompt_chunk(monkeypatch) -> None:
+    from notifications import tasks
+
+    sent: list[list[int]] = []
+    monkeypatch.setattr(tasks.send_emails, "delay", lambda ids: sent.append(ids))
+    assert services.emails_prompt(email_ids=list(range(1, 61))) == 60
+    assert [len(chunk) for chunk in sent] == [
+        services.PROMPT_CHUNK,
+        services.PROMPT_CHUNK,
+        60 - 2 * services.PROMPT_CHUNK,
+    ]
+    assert [i for chunk in sent for i in chunk] == list(range(1, 61))
+
+
+def test_a_chunk_sends_each_once_and_stops_claiming_when_its_time_is_up(db: None, mailoutbox, monkeypatch) -> None:
+    emails = [queue() for _ in range(4)]
+    reprompted: list[list[int]] = []
+    monkeypatch.setattr(services, "emails_prompt", lambda *, email_ids: reprompted.append(email_ids) or len(email_ids))
+
+    assert services.emails_send(email_ids=[e.pk for e in emails[:2]]) == 2
+    assert services.emails_send(email_ids=[e.pk for e in emails[:2]]) == 0  # already sent: nothing twice
+    assert len(mailoutbox) == 2
+    assert services.emails_send(email_ids=[e.pk for e in emails[2:]], time_budget=-1) == 0
+    assert reprompted == [[e.pk for e in emails[2:]]]
+    assert set(OutboundEmail.objects.filter(pk__in=[e.pk for e in emails[2:]]).values_list("status", flat=True)) == {
+        OutboundEmail.Status.QUEUED
+    }
 
 
 def test_same_dedupe_key_is_queued_once(db: None) -> None:

@@ -103,6 +103,22 @@ def test_every_periodic_task_twice_through_the_worker_sends_and_creates_nothing_
         assert len(dates) == len(set(dates)) == expected_occurrences(series) > 0
 
 
+def test_a_reminder_run_goes_out_in_chunks_over_few_smtp_connections(worker: Worker, smtp_sink: SmtpSink) -> None:
+    """One reminder run queues 120 e-mails in two claimed batches; they reach the worker as
+    chunks (notifications.services.PROMPT_CHUNK), each sent over one SMTP connection."""
+    from notifications.services import PROMPT_CHUNK
+
+    registrations = _confirmed_registrations(120)
+    worker.start()
+    send_due_reminders.delay()
+    wait_for(lambda: len(smtp_sink.messages) >= 120 and _all_sent(), timeout=60, what="120 reminders")
+
+    assert smtp_sink.count_by_recipient() == {r.email: 1 for r in registrations}
+    connections = {message.peer for message in smtp_sink.messages}
+    # 120 e-mails in chunks of 25: at most 5 chunks per claimed batch, a connection each.
+    assert 1 <= len(connections) <= 2 * -(-120 // PROMPT_CHUNK), len(connections)
+
+
 @pytest.mark.parametrize("smtp_sink", [0.03], indirect=True)
 def test_sigkill_while_sending_200_reminders_loses_none(worker: Worker, smtp_sink: SmtpSink) -> None:
     registrations = _confirmed_registrations(200)
