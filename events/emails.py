@@ -67,7 +67,7 @@ def _parse_moments(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _render(template: str, context: dict[str, Any]) -> RenderedEmail:
-    registration = Registration.objects.select_related("event__kind", "company").get(pk=context["registration"])
+    registration = Registration.objects.select_related("event__kind").get(pk=context["registration"])
     event = registration.event
     language = translation.get_language() or "ko"
     values: dict[str, Any] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -49,9 +50,7 @@ def seoul_vtimezone() -> Timezone:
     return Timezone.from_tzid("Asia/Seoul")
 
 
-def _calendar(
-    events: Iterable[Event], name: str, registrations: Mapping[int, Registration] | None = None
-) -> bytes:
+def _calendar(events: Iterable[Event], name: str, registrations: Mapping[int, Registration] | None = None) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//SBA//Magok portal//KO")
     calendar.add("version", "2.0")
@@ -66,9 +65,25 @@ def _calendar(
     return calendar.to_ical()
 
 
+# Each ticket e-mail carries its event's calendar file; a reminder fan-out sends thousands for
+# the same few events. The worker keeps each file for a short while, keyed by what it shows.
+_EVENT_ICS_SECONDS = 60.0
+_event_ics_cache: dict[tuple[object, ...], tuple[float, bytes]] = {}
+
+
 def event_ics(*, event: Event, language: str | None = None) -> bytes:
-    with translation.override(language or translation.get_language() or "ko"):
-        return _calendar([event], event.title)
+    language = language or translation.get_language() or "ko"
+    key = (event.pk, event.updated_at, event.status, event.kind_id, language, settings.SITE_URL)
+    now = time.monotonic()
+    cached = _event_ics_cache.get(key)
+    if cached is not None and now - cached[0] < _EVENT_ICS_SECONDS:
+        return cached[1]
+    with translation.override(language):
+        content = _calendar([event], event.title)
+    if len(_event_ics_cache) >= 256:
+        _event_ics_cache.clear()
+    _event_ics_cache[key] = (now, content)
+    return content
 
 
 def events_feed_ics(*, events: Iterable[Event], language: str | None = None) -> bytes:
