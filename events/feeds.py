@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Audience, CalendarFeedToken, Event, Registration
+from .selectors import invited
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -69,7 +70,7 @@ def personal_feed_events(*, user: User) -> tuple[list[Event], dict[int, Registra
     company = user.company
     may_attend = Q(audience=Audience.PUBLIC)
     if company is not None:
-        may_attend |= Q(audience=Audience.TENANTS) | Q(audience=Audience.INVITED, invited_companies=company)
+        may_attend |= Q(audience=Audience.TENANTS) | (Q(audience=Audience.INVITED) & invited(company))
         if user.is_representative:
             may_attend |= Q(audience=Audience.EXECUTIVES)
     live = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
@@ -83,7 +84,6 @@ def personal_feed_events(*, user: User) -> tuple[list[Event], dict[int, Registra
         Event.objects.filter(status__in=FEED_STATUSES, starts_at__gte=now - PAST_WINDOW)
         .filter(may_attend | Q(pk__in=list(registrations)))
         .select_related("kind")
-        .distinct()
         .order_by("starts_at")
     )
     return list(events[:FEED_LIMIT]), registrations

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -227,9 +227,16 @@ def events_upcoming_for_home(*, user: User | None, limit: int = 4) -> list[Event
         audiences = Q(audience__in=[Audience.PUBLIC, Audience.TENANTS])
         if user is not None and user.is_representative:
             audiences |= Q(audience=Audience.EXECUTIVES)
-        audiences |= Q(audience=Audience.INVITED, invited_companies=company)
-        queryset = queryset.filter(audiences).distinct()
+        audiences |= Q(audience=Audience.INVITED) & invited(company)
+        queryset = queryset.filter(audiences)
     return list(events_with_counts(queryset.order_by("starts_at"))[:limit])
+
+
+def invited(company: object) -> Exists:
+    """The event invites ``company``: an EXISTS, not a join, so a query stays one row per event
+    without a DISTINCT (which made PostgreSQL compute the seat count of every upcoming event
+    before taking the first few: 80 ms for the home page at 2,000 events)."""
+    return Exists(Event.invited_companies.through.objects.filter(event_id=OuterRef("pk"), company=company))
 
 
 def next_registration(*, user: User) -> Registration | None:
