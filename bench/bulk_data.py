@@ -53,7 +53,8 @@ def build(
     from rest_framework.authtoken.models import Token
 
     from accounts.models import Membership, User
-    from companies.models import Company, Sector
+    from companies.models import Company, Sector, natural_sort_name
+    from companies.search import alias_groups
     from events.consent import REGISTRATION_CONSENT_VERSION
     from events.models import Audience, Event, EventKind
 
@@ -74,6 +75,12 @@ def build(
         )
         for i in range(max(companies - existing, 0))
     ]
+    # bulk_create skips Company.save(): write what it would (the natural-order sort key and the
+    # search columns), or the directory sorts 10,000 equal keys and searches find nothing.
+    aliases = alias_groups()
+    for company in new_companies:
+        company.sort_name = natural_sort_name(company.name_ko)
+        company.refresh_search_document(aliases)
     Company.objects.bulk_create(new_companies, batch_size=2000)
     if sectors and new_companies:
         through = Company.sectors.through

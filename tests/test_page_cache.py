@@ -132,3 +132,25 @@ def test_the_language_switch_is_a_plain_link_so_pages_carry_no_token(client, set
     # Only paths on this site.
     response = client.get(reverse("set_language"), {"language": "ko", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_the_directory_total_is_kept_until_a_company_changes(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The plain list's total (companies.selectors.OneQueryPaginator) is cached with the public
+    content: the API counts once, and a new or hidden company shows in the total at once."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()  # the API is not page-cached: only the total is
+    with django_capture_on_commit_callbacks(execute=True):
+        CompanyFactory.create_batch(3)
+    assert api.get("/api/v1/companies/").json()["count"] == 3
+    with django_assert_num_queries(2):  # the page and the sectors: no COUNT
+        assert api.get("/api/v1/companies/").json()["count"] == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        added = CompanyFactory()
+    assert api.get("/api/v1/companies/").json()["count"] == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        added.is_public = False
+        added.save()
+    assert api.get("/api/v1/companies/").json()["count"] == 3

@@ -78,7 +78,9 @@ def test_directory_query_count_is_constant(client, django_assert_num_queries, mo
     monkeypatch.setattr("companies.views.PAGE_SIZE", 50)
     _make_companies(1)
     client.get(reverse("companies:list"), params)  # warm up (ComplexProfile row is created once)
-    with django_assert_num_queries(5) as one:  # the search is one query: page and total together
+    # A search is one query, page and total together; the plain list reads the page off the sort
+    # index and counts apart (the count is kept with the public content when the page cache is on).
+    with django_assert_num_queries(5 if params else 6) as one:
         response = client.get(reverse("companies:list"), params)
     assert len(response.context["companies"]) == 1
     _make_companies(49)
