@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from accounts.models import Membership, User
 from companies.models import Company
@@ -38,6 +39,16 @@ def _isolated_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a request in English leaves English
+    active in the thread (LocaleMiddleware activates, nothing deactivates), and code that reads
+    the active language (labels in import errors, e-mails) would depend on the test order."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
