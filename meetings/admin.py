@@ -22,7 +22,7 @@ from magok.inputs import parse_int
 from programs.models import OUTCOME_FIGURES, Outcome
 
 from . import selectors
-from .consultations import consultation_schedule_plan
+from .consultations import consultation_schedule_plan, participants_invite
 from .models import (
     ConsultationOutcome,
     Meeting,
@@ -64,7 +64,7 @@ class MeetingGridAdmin(admin.ModelAdmin):
     autocomplete_fields = ["event"]
     readonly_fields = ["published_at", "links"]
     inlines = [TableInline, SlotInline]
-    actions = ["generate_slots", "plan_schedule", "replan_schedule", "publish"]
+    actions = ["generate_slots", "invite_participants", "plan_schedule", "replan_schedule", "publish"]
     fields = [
         "event",
         "kind",
@@ -141,6 +141,17 @@ class MeetingGridAdmin(admin.ModelAdmin):
         for grid in queryset:
             queued = schedule_publish(grid=grid, by=request.user)  # type: ignore[arg-type]
             self.message_user(request, gettext("%(grid)s: 일정 이메일 %(n)d통") % {"grid": grid, "n": queued})
+
+    # Like publishing, it e-mails people on the grid's behalf: the same permission.
+    @admin.action(description=_("참가 확정자에게 상담회 참여 안내 발송"), permissions=["publish_schedule"])
+    def invite_participants(self, request: HttpRequest, queryset: QuerySet[MeetingGrid]) -> None:
+        for grid in queryset:
+            try:
+                report = participants_invite(grid=grid, by=request.user)  # type: ignore[arg-type]
+            except MeetingError as error:
+                self.message_user(request, f"{grid}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{grid}: {report.summary()}", messages.SUCCESS)
 
     def get_urls(self) -> list[Any]:
         return [

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 
-from .models import ConsultationOutcome, Meeting, MeetingGrid, MeetingRequest, MeetingSeat, Participant
+from .models import ConsultationOutcome, Meeting, MeetingGrid, MeetingKind, MeetingRequest, MeetingSeat, Participant
 
 
 def _live_meetings() -> QuerySet[Meeting]:
@@ -59,6 +59,28 @@ def participant_for_user(*, grid: MeetingGrid, user: Any) -> Participant | None:
 
 
 # --- Business consultations ----------------------------------------------------------------
+
+
+def consultation_grid_open_for(*, email: str, now: datetime) -> MeetingGrid | None:
+    """The consultation session, taking requests at ``now``, of an event for which ``email`` has a
+    confirmed registration (the soonest when several): where a new account of that address is
+    sent to make its profile."""
+    from events.models import Registration
+
+    confirmed = Registration.objects.filter(
+        event=OuterRef("event"),
+        email=email.strip().lower(),
+        status=Registration.Status.CONFIRMED,
+        erased_at__isnull=True,
+    )
+    return (
+        MeetingGrid.objects.filter(kind=MeetingKind.CONSULTATION, is_open=True)
+        .filter(Q(request_deadline__isnull=True) | Q(request_deadline__gt=now))
+        .filter(Exists(confirmed))
+        .select_related("event")
+        .order_by("first_start", "pk")
+        .first()
+    )
 
 
 def participants_browse(*, grid: MeetingGrid, viewer: Participant | None, query: str = "") -> list[Participant]:
