@@ -172,6 +172,9 @@ class SignupRequest(models.Model):
     language = models.CharField(_("선호 언어"), max_length=2, choices=User.Language.choices)
     password = models.CharField(_("비밀번호"), max_length=128)  # hashed, as on User
     privacy_consent_version = models.CharField(_("개인정보 동의 버전"), max_length=40)
+    # Where the confirmed account lands (a path on this site, checked when stored and when used),
+    # e.g. the consultation profile page an invitation sent them to.
+    next_url = models.CharField(_("가입 후 이동할 주소"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("요청 일시"), auto_now_add=True, db_index=True)
 
     class Meta:

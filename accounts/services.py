@@ -7,6 +7,7 @@ import logging
 import secrets
 import uuid
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.hashers import make_password
@@ -65,9 +66,11 @@ def signup_request(
     phone: str = "",
     position: str = "",
     language: str = User.Language.KO,
+    next_url: str = "",
 ) -> None:
     """Start a sign-up: e-mail a confirmation link to ``email``; the account is made when it
-    is opened (``signup_confirm``). The caller has shown ``consent`` and the person agreed.
+    is opened (``signup_confirm``). The caller has shown ``consent`` and the person agreed,
+    and has checked that ``next_url`` (where the new account lands) is a path on this site.
 
     The page answers the same whatever the address, so that it does not tell who has an
     account: when the address already has one, its owner gets an e-mail saying so (with the
@@ -94,6 +97,7 @@ def signup_request(
         language=language,
         password=password_hash,
         privacy_consent_version=consent.version,
+        next_url=next_url[:300],
     )
     email_queue(
         to=email,
@@ -103,7 +107,12 @@ def signup_request(
     )
 
 
-def signup_confirm(*, token: str) -> User:
+class ConfirmedSignup(NamedTuple):
+    user: User
+    next_url: str  # as stored with the sign-up: the caller checks it again before redirecting
+
+
+def signup_confirm(*, token: str) -> ConfirmedSignup:
     """Make the account that the sign-up behind ``token`` asked for; the link then stops working.
 
     Raises ``SignupLinkError`` for an unknown, used or expired link and ``EmailTakenError`` when
@@ -134,7 +143,7 @@ def signup_confirm(*, token: str) -> User:
         except IntegrityError:
             # Confirmed at the same moment as another account for this address: the unique index decides.
             raise EmailTakenError() from None
-    return user
+    return ConfirmedSignup(user=user, next_url=pending.next_url)
 
 
 def password_reset_request(*, email: str) -> None:

@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -86,10 +87,24 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
+def _safe_next(request: HttpRequest, url: str | None) -> str:
+    """``url`` when it is a path on this site to send someone after signing up, else ""."""
+    url = (url or "").strip()
+    allowed = {request.get_host()}
+    if len(url) > 300 or not url.startswith("/"):
+        return ""
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=allowed, require_https=request.is_secure()) else ""
+
+
 def signup(request: HttpRequest) -> HttpResponseBase:
+    """The sign-up form. ``?email=`` pre-fills the address and ``?next=`` (a path on this site)
+    is where the account lands once confirmed: an invitation to a consultation links here so."""
+    data_in = request.POST if request.method == "POST" else request.GET
+    next_url = _safe_next(request, data_in.get("next"))
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
-    form = SignupForm(request.POST or None)
+        return HttpResponseRedirect(next_url) if next_url else redirect("accounts:profile")
+    initial = {"email": request.GET.get("email", "").strip()[:254]} if request.method == "GET" else {}
+    form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid() and _signup_allowed(request, form):
         data = form.cleaned_data
         services.signup_request(
@@ -100,9 +115,10 @@ def signup(request: HttpRequest) -> HttpResponseBase:
             position=data["position"],
             language=data["language"],
             consent=form.consent_text,
+            next_url=next_url,
         )
         return redirect("accounts:signup_sent")
-    return render(request, "accounts/signup.html", {"form": form, "consent": form.consent_text})
+    return render(request, "accounts/signup.html", {"form": form, "consent": form.consent_text, "next": next_url})
 
 
 # Each sign-up e-mails the typed address (a link, or a notice to its owner): limit the attempts
@@ -133,15 +149,35 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponseBase:
     if request.method != "POST":
         return render(request, "accounts/signup_confirm.html")
     try:
-        user = services.signup_confirm(token=token)
+        user, stored_next = services.signup_confirm(token=token)
     except services.SignupLinkError as error:
         return render(request, "accounts/signup_confirm.html", {"error": error.message}, status=400)
     except services.EmailTakenError:
         messages.info(request, _("이 이메일로 이미 가입되어 있습니다. 로그인해 주세요."))
         return redirect("accounts:login")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return _remember_language(_after_signup(request, user, _safe_next(request, stored_next)), user)
+
+
+def _after_signup(request: HttpRequest, user: User, next_url: str) -> HttpResponseBase:
+    """Where a new account lands: where the sign-up asked; else the consultation profile of an
+    event the address is confirmed for, while it takes requests (an outside participant who
+    signed up without the invitation's link); else the page to join a company."""
+    from meetings.selectors import consultation_grid_open_for
+
+    if next_url:
+        messages.success(request, _("가입을 환영합니다."))
+        return HttpResponseRedirect(next_url)
+    grid = consultation_grid_open_for(email=user.email, now=timezone.now())
+    if grid is not None:
+        messages.success(
+            request,
+            _("가입을 환영합니다. %(title)s의 비즈니스 상담회에 참여할 수 있습니다. 상담회 프로필을 작성해 주세요.")
+            % {"title": grid.event.title},
+        )
+        return redirect("meetings:profile", grid_id=grid.pk)
     messages.success(request, _("가입을 환영합니다. 소속 기업이 있다면 소속 요청을 보내 주세요."))
-    return _remember_language(redirect("accounts:join"), user)
+    return redirect("accounts:join")
 
 
 @login_required

@@ -95,6 +95,7 @@ CODES: dict[str, tuple[int, str]] = {
     "not_visible": (BAD_REQUEST, "The other participant is hidden or unknown."),
     "outcome_too_early": (BAD_REQUEST, "Outcomes are recorded after the event's meetings."),
     "mou_date_required": (BAD_REQUEST, "A signed MOU needs its date."),
+    "not_consultation": (BAD_REQUEST, "The grid is not a business consultation session (interviews, coaching)."),
     # hiring
     "seeker_has_company": (BAD_REQUEST, "A member of a company cannot take part as a job seeker."),
     "camp_closed": (BAD_REQUEST, "The camp no longer takes applications (deadline passed or data purged)."),

@@ -1,6 +1,8 @@
 """Staff screens of the meeting engine and the consultations: define the grid and its tables,
-generate the slots, plan the schedule from the accepted requests, publish it, see the meetings
-and the conversion per event, and the companies' yearly outcomes (programmes + consultation MOUs)."""
+generate the slots, invite the confirmed registrants, plan the schedule from the accepted
+requests, publish it, see the meetings and the conversion per event, and the companies' yearly
+outcomes (programmes + consultation MOUs). On the day: the grid's board (slots × tables), where
+staff move meetings and mark them done or no-show."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,7 +24,8 @@ from magok.inputs import parse_int
 from programs.models import OUTCOME_FIGURES, Outcome
 
 from . import selectors
-from .consultations import consultation_schedule_plan
+from .consultations import consultation_schedule_plan, participants_invite
+from .forms import MeetingMoveForm
 from .models import (
     ConsultationOutcome,
     Meeting,
@@ -34,7 +37,12 @@ from .models import (
     Table,
     Unavailability,
 )
-from .services import MeetingError, grid_slots_generate, meeting_cancel, schedule_publish
+from .services import MeetingError, grid_slots_generate, meeting_cancel, meeting_mark, meeting_move, schedule_publish
+
+
+def _board_url(grid_id: int, meeting_id: int | None = None) -> str:
+    url = reverse("admin:meetings_meetinggrid_board", args=[grid_id])
+    return f"{url}#meeting-{meeting_id}" if meeting_id else url
 
 
 class TableInline(admin.TabularInline):
@@ -64,7 +72,7 @@ class MeetingGridAdmin(admin.ModelAdmin):
     autocomplete_fields = ["event"]
     readonly_fields = ["published_at", "links"]
     inlines = [TableInline, SlotInline]
-    actions = ["generate_slots", "plan_schedule", "replan_schedule", "publish"]
+    actions = ["generate_slots", "invite_participants", "plan_schedule", "replan_schedule", "publish"]
     fields = [
         "event",
         "kind",
@@ -90,7 +98,9 @@ class MeetingGridAdmin(admin.ModelAdmin):
         if not grid.pk:
             return "–"
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            _board_url(grid.pk),
+            gettext("현장 보드"),
             reverse("admin:meetings_meetinggrid_conversion", args=[grid.pk]),
             gettext("상담 성과"),
             reverse("admin:meetings_meeting_changelist") + f"?grid__id__exact={grid.pk}",
@@ -142,6 +152,17 @@ class MeetingGridAdmin(admin.ModelAdmin):
             queued = schedule_publish(grid=grid, by=request.user)  # type: ignore[arg-type]
             self.message_user(request, gettext("%(grid)s: 일정 이메일 %(n)d통") % {"grid": grid, "n": queued})
 
+    # Like publishing, it e-mails people on the grid's behalf: the same permission.
+    @admin.action(description=_("참가 확정자에게 상담회 참여 안내 발송"), permissions=["publish_schedule"])
+    def invite_participants(self, request: HttpRequest, queryset: QuerySet[MeetingGrid]) -> None:
+        for grid in queryset:
+            try:
+                report = participants_invite(grid=grid, by=request.user)  # type: ignore[arg-type]
+            except MeetingError as error:
+                self.message_user(request, f"{grid}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{grid}: {report.summary()}", messages.SUCCESS)
+
     def get_urls(self) -> list[Any]:
         return [
             path(
@@ -150,12 +171,35 @@ class MeetingGridAdmin(admin.ModelAdmin):
                 name="meetings_meetinggrid_conversion",
             ),
             path(
+                "<int:pk>/board/",
+                self.admin_site.admin_view(self.board_view),
+                name="meetings_meetinggrid_board",
+            ),
+            path(
                 "outcomes/",
                 self.admin_site.admin_view(self.outcomes_view),
                 name="meetings_meetinggrid_outcomes",
             ),
             *super().get_urls(),
         ]
+
+    def board_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The day's board: slots × tables with each live meeting, its sides and state; links to
+        move it and buttons to mark it (for staff who may change meetings)."""
+        user = request.user
+        if not (user.has_perm("meetings.view_meeting") or user.has_perm("meetings.change_meeting")):
+            raise PermissionDenied
+        grid = get_object_or_404(MeetingGrid.objects.select_related("event"), pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("현장 보드"),
+            "grid": grid,
+            "board": selectors.grid_board(grid=grid),
+            "can_change": user.has_perm("meetings.change_meeting"),
+            "states": Meeting.State,
+        }
+        return TemplateResponse(request, "admin/meetings/meetinggrid/board.html", context)
 
     def conversion_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         grid = get_object_or_404(self.get_queryset(request).select_related("event"), pk=pk)
@@ -208,6 +252,7 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ["grid", "kind", "state"]
     list_select_related = ["slot", "table", "grid__event"]
     readonly_fields = [
+        "on_the_day",
         "grid",
         "slot",
         "table",
@@ -233,6 +278,82 @@ class MeetingAdmin(admin.ModelAdmin):
     @admin.display(description=_("참석하는 참가자"))
     def sides(self, meeting: Meeting) -> str:
         return ", ".join(str(seat.participant) for seat in meeting.seats.all())
+
+    @admin.display(description=_("현장"))
+    def on_the_day(self, meeting: Meeting) -> str:
+        if not meeting.pk:
+            return "–"
+        board = format_html('<a href="{}">{}</a>', _board_url(meeting.grid_id, meeting.pk), gettext("현장 보드"))
+        if not meeting.is_live:
+            return board
+        move = reverse("admin:meetings_meeting_move", args=[meeting.pk])
+        return format_html('<a href="{}">{}</a> · {}', move, gettext("옮기기"), board)
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("<int:pk>/move/", self.admin_site.admin_view(self.move_view), name="meetings_meeting_move"),
+            path("<int:pk>/mark/", self.admin_site.admin_view(self.mark_view), name="meetings_meeting_mark"),
+            *super().get_urls(),
+        ]
+
+    def move_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        """Move one meeting to a free (slot, table); both sides are told once published."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        meeting = get_object_or_404(Meeting.objects.select_related("slot", "table", "grid__event"), pk=pk)
+        here = reverse("admin:meetings_meeting_move", args=[meeting.pk])
+        if not meeting.is_live:
+            self.message_user(request, gettext("취소된 미팅입니다."), messages.ERROR)
+            return redirect(_board_url(meeting.grid_id))
+        options = selectors.meeting_move_options(meeting=meeting)
+        form = MeetingMoveForm(request.POST or None, meeting=meeting, options=options)
+        if request.method == "POST" and form.is_valid():
+            slot, table = form.cleaned_data["target"]
+            try:
+                moved = meeting_move(meeting=meeting, slot=slot, table=table, by=request.user)  # type: ignore[arg-type]
+            except MeetingError as error:
+                # Taken since the page was drawn (or the meeting was cancelled): nothing changed.
+                self.message_user(request, error.message, messages.ERROR)
+                return redirect(here)
+            self.message_user(
+                request,
+                gettext("미팅을 %(slot)s, %(table)s(으)로 옮겼습니다.")
+                % {"slot": moved.slot, "table": moved.table.name},
+                messages.SUCCESS,
+            )
+            return redirect(_board_url(meeting.grid_id, meeting.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("미팅 옮기기"),
+            "meeting": meeting,
+            "sides": [seat.participant for seat in meeting.seats.select_related("participant").order_by("pk")],
+            "form": form,
+            "has_options": bool(options),
+            "board_url": _board_url(meeting.grid_id, meeting.pk),
+        }
+        return TemplateResponse(request, "admin/meetings/meeting/move.html", context)
+
+    def mark_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        """POST ``state``: done, no-show, or back to scheduled; back to the board."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        meeting = get_object_or_404(Meeting, pk=pk)
+        state = request.POST.get("state", "")
+        try:
+            meeting = meeting_mark(meeting=meeting, state=state, by=request.user)  # type: ignore[arg-type]
+        except MeetingError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                gettext("%(meeting)s: %(state)s(으)로 표시했습니다.")
+                % {"meeting": meeting, "state": meeting.get_state_display()},
+                messages.SUCCESS,
+            )
+        return redirect(_board_url(meeting.grid_id, meeting.pk))
 
     @admin.action(description=_("선택한 미팅 취소 (양쪽에 안내)"), permissions=["change"])
     def cancel_meetings(self, request: HttpRequest, queryset: QuerySet[Meeting]) -> None:

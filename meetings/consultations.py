@@ -3,29 +3,32 @@
 outcomes, and planning the grid from the accepted requests.
 
 Who takes part: confirmed registrants of the event (tenant members, or people who registered on
-the public path and have an account with the registered address).
+the public path and have an account with the registered address). ``participants_invite`` tells
+each of them how, with a link to sign up with that address when there is no account yet.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from companies.models import Sector
 from events.models import Registration
+from notifications.services import email_queue
 
 from .models import ConsultationOutcome, Meeting, MeetingGrid, MeetingKind, MeetingRequest, Participant
 from .services import DemandSpec, MeetingError, PlanReport, _locked_grid, schedule_plan
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,43 @@ def confirmed_registration(*, grid: MeetingGrid, user: User) -> Registration | N
         .order_by("-user_id", "pk")
         .first()
     )
+
+
+def latest_registration(*, grid: MeetingGrid, user: User) -> Registration | None:
+    """The user's most recent registration for the grid's event in any status, their own or one
+    made for their address (erased ones left out)."""
+    return (
+        Registration.objects.filter(event_id=grid.event_id, erased_at__isnull=True)
+        .filter(Q(user=user) | Q(email=user.email.strip().lower()))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def registration_refusal(registration: Registration | None, *, user: User) -> str:
+    """Why a registration in this state (or none at all) does not let ``user`` take part."""
+    status = registration.status if registration is not None else None
+    if status == Registration.Status.WAITLISTED:
+        return _("이 행사에 대기자로 접수되어 있습니다. 참가가 확정되면 상담회에 참여할 수 있습니다.")
+    if status == Registration.Status.PENDING:
+        return _("참가 신청의 이메일 확인이 끝나지 않았습니다. 신청 확인 메일의 링크를 열어 주세요.")
+    if status == Registration.Status.CANCELLED:
+        return _("이 행사의 참가 신청이 취소되어 상담회에 참여할 수 없습니다.")
+    return _(
+        "%(email)s 주소로 이 행사에 참가가 확정된 신청이 없습니다. 상담회에는 참가가 확정된 분만 참여할 수 "
+        "있습니다. 다른 이메일 주소로 신청했다면 그 주소로 가입하거나 로그인해 주세요."
+    ) % {"email": user.email}
+
+
+def participation_refusal(*, grid: MeetingGrid, user: User) -> str | None:
+    """Why ``user`` cannot take part in the consultations of ``grid``, for the pages to say so
+    instead of a bare 404; None when they can (a profile already, or a confirmed registration
+    while the grid takes requests)."""
+    if Participant.objects.filter(grid=grid, user=user).exists():
+        return None
+    if confirmed_registration(grid=grid, user=user) is not None:
+        return None if grid.requests_open(timezone.now()) else _("미팅 신청이 마감되었습니다.")
+    return registration_refusal(latest_registration(grid=grid, user=user), user=user)
 
 
 def profile_initial(*, grid: MeetingGrid, user: User) -> ProfileData:
@@ -224,3 +264,105 @@ def consultation_outcome_record(
         defaults={"result": result, "occurred_on": occurred_on, "note": note[:500], "recorded_by": by},
     )
     return outcome
+
+
+# --- Inviting the registrants -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InviteReport:
+    """What ``participants_invite`` did, counted in addresses."""
+
+    queued: int  # invitations queued now
+    already_invited: int  # invited before (the outbox's dedupe key): nothing sent again
+    joined: int  # have a profile on the grid already: nothing to tell them
+    without_account: int  # of those queued, how many got the sign-up link
+
+    def summary(self) -> str:
+        return _(
+            "참여 안내 %(queued)d통 발송 (그중 가입 안내 %(signup)d통), 이미 안내한 주소 %(again)d개, "
+            "이미 참여 중 %(joined)d명"
+        ) % {
+            "queued": self.queued,
+            "signup": self.without_account,
+            "again": self.already_invited,
+            "joined": self.joined,
+        }
+
+
+def _invite_dedupe_key(grid: MeetingGrid, address: str) -> str:
+    # A digest, not the address: the outbox keeps keys after a registrant's data is erased.
+    return f"meetings:invite:{grid.pk}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+@transaction.atomic
+def participants_invite(*, grid: MeetingGrid, by: User | None) -> InviteReport:
+    """E-mail every confirmed registrant of the grid's event how to take part in the
+    consultations: one e-mail per distinct address (several registrations with one address get
+    one), in the language of its first registration, with a link to log in to the profile page,
+    or, when no account has the address, to sign up with it and land there. Waitlisted, pending,
+    cancelled and erased registrations get nothing, nor addresses that already have a profile.
+
+    Safe to run again: an address invited before for this grid is not e-mailed twice (the
+    outbox's dedupe key), so staff can re-run it after new confirmations. Refused on a grid
+    that is not a consultation session or no longer takes requests. ``by`` is not recorded:
+    like the other grid actions (planning, publishing) it leaves no audit entry."""
+    grid = MeetingGrid.objects.select_related("event").get(pk=grid.pk)
+    if grid.kind != MeetingKind.CONSULTATION:
+        raise MeetingError(_("비즈니스 상담회에서만 참여 안내를 보낼 수 있습니다."), "not_consultation")
+    if not grid.requests_open(timezone.now()):
+        raise MeetingError(_("미팅 신청이 마감되었습니다."), "requests_closed")
+    registrations = Registration.objects.filter(
+        event_id=grid.event_id, status=Registration.Status.CONFIRMED, erased_at__isnull=True
+    ).order_by("created_at", "pk")
+    first_by_address: dict[str, Registration] = {}
+    for registration in registrations:
+        first_by_address.setdefault(registration.email.strip().lower(), registration)
+    addresses = list(first_by_address)
+    joined = {
+        address
+        for pair in Participant.objects.filter(grid=grid)
+        .annotate(own=Lower("email"), registered=Lower("registration__email"))
+        .values_list("own", "registered")
+        for address in pair
+        if address
+    }
+    with_account = set(
+        User.objects.annotate(address=Lower("email")).filter(address__in=addresses).values_list("address", flat=True)
+    )
+    profile_path = reverse("meetings:profile", kwargs={"grid_id": grid.pk})
+    queued = already = signup = 0
+    for address, registration in first_by_address.items():
+        if address in joined:
+            continue
+        has_account = address in with_account
+        if has_account:
+            link_path = f"{reverse('accounts:login')}?{urlencode({'next': profile_path})}"
+        else:
+            link_path = f"{reverse('accounts:signup')}?{urlencode({'email': address, 'next': profile_path})}"
+        row = email_queue(
+            to=address,
+            template="meetings/emails/consultation_invite",
+            context={
+                "name": registration.attendee_name,
+                "address": address,
+                "grid": grid,
+                "event": grid.event,
+                "ends_at": grid.last_start + timedelta(minutes=grid.slot_minutes),
+                "has_account": has_account,
+                "link_path": link_path,
+            },
+            language=registration.language if registration.language in ("ko", "en") else "ko",
+            dedupe_key=_invite_dedupe_key(grid, address),
+        )
+        if row is None:
+            already += 1
+            continue
+        queued += 1
+        signup += not has_account
+    return InviteReport(
+        queued=queued,
+        already_invited=already,
+        joined=len(joined & set(addresses)),
+        without_account=signup,
+    )

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Sector
+from magok.dates import format_datetime
+from magok.inputs import parse_int
 
 from .consultations import ProfileData
-from .models import ConsultationOutcome, Participant
+from .models import ConsultationOutcome, Meeting, Participant, Slot, Table
 
 
 class ProfileForm(forms.Form):
@@ -73,3 +79,31 @@ class OutcomeForm(forms.Form):
         label=_("일자"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("MOU 체결일 등")
     )
     note = forms.CharField(label=_("메모"), max_length=500, required=False)
+
+
+class MeetingMoveForm(forms.Form):
+    """Staff move a meeting on the day. The list offers the free (slot, table) pairs
+    (``selectors.meeting_move_options``); the answer may be any pair of the grid, because a pair
+    free when the page was drawn can be taken meanwhile and ``meeting_move`` says so."""
+
+    target = forms.CharField(label=_("옮길 시간대와 테이블"), widget=forms.Select)
+
+    def __init__(self, *args: Any, meeting: Meeting, options: Sequence[tuple[Slot, Table]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        groups: dict[Slot, list[tuple[str, str]]] = {}
+        for slot, table in options:
+            groups.setdefault(slot, []).append((f"{slot.pk}:{table.pk}", table.name))
+        label = f"{format_datetime(meeting.slot.starts_at)} · {meeting.table.name}"
+        self.fields["target"].widget.choices = [  # type: ignore[attr-defined]
+            ("", gettext("지금: %(place)s") % {"place": label}),
+            *[(format_datetime(slot.starts_at), choices) for slot, choices in groups.items()],
+        ]
+
+    def clean_target(self) -> tuple[Slot, Table]:
+        slot_id, _colon, table_id = self.cleaned_data["target"].partition(":")
+        slot = Slot.objects.filter(grid_id=self.meeting.grid_id, pk=parse_int(slot_id) or 0).first()
+        table = Table.objects.filter(grid_id=self.meeting.grid_id, pk=parse_int(table_id) or 0).first()
+        if slot is None or table is None:
+            raise forms.ValidationError(_("옮길 시간대와 테이블을 골라 주세요."))
+        return slot, table

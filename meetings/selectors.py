@@ -10,7 +10,18 @@ from typing import Any
 from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 
-from .models import ConsultationOutcome, Meeting, MeetingGrid, MeetingRequest, MeetingSeat, Participant
+from .models import (
+    ConsultationOutcome,
+    Meeting,
+    MeetingGrid,
+    MeetingKind,
+    MeetingRequest,
+    MeetingSeat,
+    Participant,
+    Slot,
+    Table,
+    Unavailability,
+)
 
 
 def _live_meetings() -> QuerySet[Meeting]:
@@ -51,6 +62,74 @@ def table_meetings(*, table_id: int) -> list[Meeting]:
     return list(_live_meetings().filter(table_id=table_id))
 
 
+@dataclass(frozen=True)
+class BoardRow:
+    slot: Slot
+    cells: list[Meeting | None]  # one per table of the board, in its order
+
+
+@dataclass(frozen=True)
+class Board:
+    tables: list[Table]
+    rows: list[BoardRow]
+    meeting_count: int
+
+
+def grid_board(*, grid: MeetingGrid) -> Board:
+    """The staff's board of the day: every slot × every table with its live meeting (sides
+    prefetched). Four queries however many meetings."""
+    tables = list(grid.tables.order_by("order", "pk"))
+    meetings = grid_meetings(grid=grid)
+    at = {(meeting.slot_id, meeting.table_id): meeting for meeting in meetings}
+    rows = [
+        BoardRow(slot=slot, cells=[at.get((slot.pk, table.pk)) for table in tables])
+        for slot in grid.slots.order_by("starts_at", "pk")
+    ]
+    return Board(tables=tables, rows=rows, meeting_count=len(meetings))
+
+
+def meeting_move_options(*, meeting: Meeting) -> list[tuple[Slot, Table]]:
+    """Where a live meeting could move: the (slot, table) pairs of its grid where the table holds
+    no other live meeting and is not unavailable, and no side has another live meeting or is
+    unavailable; its own place left out. A meeting at a company's table (an interview) moves only
+    among that company's tables, one at a shared table only among shared ones. Read without the
+    grid lock: ``meeting_move`` checks the chosen pair again under it."""
+    grid_id = meeting.grid_id
+    company_id = meeting.table.company_id
+    side_ids = list(meeting.seats.values_list("participant_id", flat=True))
+    slots = list(Slot.objects.filter(grid_id=grid_id).order_by("starts_at", "pk"))
+    tables = list(
+        Table.objects.filter(grid_id=grid_id)
+        .filter(Q(company_id=company_id) if company_id is not None else Q(company__isnull=True))
+        .order_by("order", "pk")
+    )
+    table_taken = set(
+        Meeting.objects.filter(grid_id=grid_id)
+        .exclude(state=Meeting.State.CANCELLED)
+        .exclude(pk=meeting.pk)
+        .values_list("table_id", "slot_id")
+    )
+    side_busy = set(
+        MeetingSeat.objects.filter(participant_id__in=side_ids, is_live=True)
+        .exclude(meeting=meeting)
+        .values_list("slot_id", flat=True)
+    )
+    for table_id, participant_id, slot_id in Unavailability.objects.filter(
+        Q(table__grid_id=grid_id) | Q(participant_id__in=side_ids)
+    ).values_list("table_id", "participant_id", "slot_id"):
+        if participant_id is not None:
+            side_busy.add(slot_id)
+        else:
+            table_taken.add((table_id, slot_id))
+    return [
+        (slot, table)
+        for slot in slots
+        if slot.pk not in side_busy
+        for table in tables
+        if (table.pk, slot.pk) not in table_taken and (slot.pk, table.pk) != (meeting.slot_id, meeting.table_id)
+    ]
+
+
 def participant_for_user(*, grid: MeetingGrid, user: Any) -> Participant | None:
     """The user's own participant row on ``grid``, if any."""
     if not getattr(user, "is_authenticated", False):
@@ -59,6 +138,28 @@ def participant_for_user(*, grid: MeetingGrid, user: Any) -> Participant | None:
 
 
 # --- Business consultations ----------------------------------------------------------------
+
+
+def consultation_grid_open_for(*, email: str, now: datetime) -> MeetingGrid | None:
+    """The consultation session, taking requests at ``now``, of an event for which ``email`` has a
+    confirmed registration (the soonest when several): where a new account of that address is
+    sent to make its profile."""
+    from events.models import Registration
+
+    confirmed = Registration.objects.filter(
+        event=OuterRef("event"),
+        email=email.strip().lower(),
+        status=Registration.Status.CONFIRMED,
+        erased_at__isnull=True,
+    )
+    return (
+        MeetingGrid.objects.filter(kind=MeetingKind.CONSULTATION, is_open=True)
+        .filter(Q(request_deadline__isnull=True) | Q(request_deadline__gt=now))
+        .filter(Exists(confirmed))
+        .select_related("event")
+        .order_by("first_start", "pk")
+        .first()
+    )
 
 
 def participants_browse(*, grid: MeetingGrid, viewer: Participant | None, query: str = "") -> list[Participant]:

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from events.models import Registration
+from events.selectors import event_visible_queryset
 from magok.http import AuthenticatedRequest
 from magok.inputs import parse_text
 
@@ -21,11 +23,14 @@ from . import selectors
 from .consultations import (
     confirmed_registration,
     consultation_outcome_record,
+    latest_registration,
     meeting_request_create,
     meeting_request_decide,
     meeting_request_withdraw,
     participant_profile_save,
+    participation_refusal,
     profile_initial,
+    registration_refusal,
 )
 from .forms import OutcomeForm, ProfileForm, RequestForm
 from .ics import participant_schedule_ics
@@ -52,17 +57,24 @@ def _own_request(request: AuthenticatedRequest, pk: int) -> MeetingRequest:
 @login_required
 @require_GET
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    """The consultation sessions the user takes part in or may join (confirmed for the event)."""
+    """The consultation sessions the user takes part in or may join (confirmed for the event), and
+    open ones they registered for but cannot join yet, with the reason (waitlisted, unconfirmed)."""
     now = timezone.now()
     grids = MeetingGrid.objects.filter(event__ends_at__gte=now - timedelta(days=180)).select_related("event")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for grid in grids.order_by("first_start"):
         participant = selectors.participant_for_user(grid=grid, user=request.user)
-        if participant is None and (
-            not grid.requests_open(now) or confirmed_registration(grid=grid, user=request.user) is None
-        ):
+        if participant is not None:
+            rows.append({"grid": grid, "participant": participant})
             continue
-        rows.append({"grid": grid, "participant": participant})
+        if not grid.requests_open(now):
+            continue
+        if confirmed_registration(grid=grid, user=request.user) is not None:
+            rows.append({"grid": grid, "participant": None})
+            continue
+        registration = latest_registration(grid=grid, user=request.user)
+        if registration is not None and registration.status != Registration.Status.CANCELLED:
+            rows.append({"grid": grid, "refusal": registration_refusal(registration, user=request.user)})
     return render(request, "meetings/index.html", {"rows": rows})
 
 
@@ -71,8 +83,13 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 def profile(request: AuthenticatedRequest, grid_id: int) -> HttpResponse:
     grid = _grid(grid_id)
     participant = selectors.participant_for_user(grid=grid, user=request.user)
-    if participant is None and confirmed_registration(grid=grid, user=request.user) is None:
-        raise Http404
+    if participant is None:
+        if not event_visible_queryset(user=request.user).filter(pk=grid.event_id).exists():
+            raise Http404
+        refusal = participation_refusal(grid=grid, user=request.user)
+        if refusal is not None:
+            # Say why (the usual case: registered with another address), not a bare 404.
+            return render(request, "meetings/not_participant.html", {"grid": grid, "refusal": refusal}, status=403)
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():

@@ -240,7 +240,8 @@ MATRIX: dict[str, tuple[Check, ...]] = {
     ),
     # Meetings (business consultations): only the participant's own pages; everyone else 404.
     "meetings:index": (Check(signed_in(200)),),
-    "meetings:profile": (Check(only({MEMBER: 200}, others=404), kwargs=grid),),
+    # Signed-in people who may not take part are told why (403 with the reason), not a bare 404.
+    "meetings:profile": (Check(only({MEMBER: 200}, others=403), kwargs=grid),),
     "meetings:participants": (Check(only({MEMBER: 200}, others=404), kwargs=grid),),
     "meetings:request_create": (
         Check(

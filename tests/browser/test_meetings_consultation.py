@@ -10,7 +10,14 @@ from playwright.sync_api import expect
 from events.models import Audience
 from meetings.consultations import ProfileData, participant_profile_save
 from tests.browser.conftest import log_in
-from tests.factories import CompanyFactory, EventFactory, RegistrationFactory, RepresentativeFactory, UserFactory
+from tests.factories import (
+    CompanyFactory,
+    EventFactory,
+    RegistrationFactory,
+    RepresentativeFactory,
+    StaffFactory,
+    UserFactory,
+)
 from tests.meetings.factories import make_grid
 
 
@@ -83,3 +90,18 @@ def test_consultation_request_to_a_slot_on_both_schedules(page, screenshot_dir):
     # Same slot and table on both schedules.
     assert row.inner_text().split("\t")[:2] == researcher_row.split("\t")[:2]
     page.screenshot(path=str(screenshot_dir / "meetings-schedule-company.png"), full_page=True)
+
+    # On the day, SBA staff move the meeting from the grid's board, on a phone.
+    log_in(page, StaffFactory(email="desk@sba.test"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{page.base_url}/admin/meetings/meetinggrid/{grid.pk}/board/")
+    cell = page.locator("#board td.meeting")
+    expect(cell).to_have_count(1)
+    expect(cell).to_contain_text("박교수 (이화의료원)")
+    page.screenshot(path=str(screenshot_dir / "meetings-board-phone.png"), full_page=True)
+    cell.get_by_role("link", name="옮기기").click()
+    page.get_by_label("옮길 시간대와 테이블").select_option(index=1)
+    page.get_by_role("button", name="옮기기").click()
+    expect(page.locator(".messagelist")).to_contain_text("미팅을")
+    expect(page.locator("#board td.meeting")).to_have_count(1)
+    page.screenshot(path=str(screenshot_dir / "meetings-board-moved.png"), full_page=True)
