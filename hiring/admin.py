@@ -4,18 +4,29 @@ match confirmation, and hires per company and camp."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.db.models import Count, F, Q, QuerySet
-from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
+from typing import Any
 
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
+
+from magok.dates import format_datetime
 from magok.errors import DomainError
 from magok.http import AuthenticatedRequest
 
-from . import scheduling, services
+from . import scheduling, selectors, services
+from .forms import CoachingTableAdminForm
 from .models import Camp, CampCompany, CoachingTable, JobApplication, Position, Seeker
 
 HIRED = Q(positions__applications__result=JobApplication.Result.HIRED)
+SHORTLISTED = Q(positions__applications__status=JobApplication.Status.SHORTLISTED)
 
 
 class CampCompanyInline(admin.TabularInline):
@@ -43,17 +54,34 @@ class CampCompanyInline(admin.TabularInline):
 
 
 class CoachingTableInline(admin.TabularInline):
+    """Coaching tables by coach and topic; the grid's table and the coach's participant are made
+    by ``scheduling.coaching_table_add`` (``CampAdmin.save_formset``), no raw ids."""
+
     model = CoachingTable
+    form = CoachingTableAdminForm
     extra = 0
-    raw_id_fields = ["table", "coach"]
+    can_delete = False
+    fields = ["coach_name", "coach_email", "topic", "table"]
+    readonly_fields = ["table"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CoachingTable]:
+        return super().get_queryset(request).select_related("table", "coach")
 
 
 @admin.register(Camp)
 class CampAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "applications_close_at", "n_companies", "n_seekers", "n_hires", "purged_at"]
+    list_display = [
+        "__str__",
+        "applications_close_at",
+        "n_companies",
+        "n_seekers",
+        "n_hires",
+        "matches_link",
+        "purged_at",
+    ]
     list_select_related = ["event"]
     raw_id_fields = ["event"]
-    readonly_fields = ["purged_at"]
+    readonly_fields = ["purged_at", "match_board"]
     inlines = [CampCompanyInline, CoachingTableInline]
     actions = ["prepare_tables", "purge_expired"]
 
@@ -65,6 +93,7 @@ class CampAdmin(admin.ModelAdmin):
                 companies_count=Count("companies", distinct=True),
                 seekers_count=Count("seekers", distinct=True),
                 hires_count=Count("positions__applications__seeker", filter=HIRED, distinct=True),
+                shortlisted_count=Count("positions__applications", filter=SHORTLISTED, distinct=True),
             )
         )
 
@@ -79,6 +108,96 @@ class CampAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("채용 (명)"), ordering="hires_count")
     def n_hires(self, obj: Camp) -> int:
         return obj.hires_count  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("매칭 확정 대기"), ordering="shortlisted_count")
+    def matches_link(self, obj: Camp) -> str:
+        url = reverse("admin:hiring_camp_matches", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.shortlisted_count)  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("면접 후보 매칭 확정"))
+    def match_board(self, obj: Camp) -> str:
+        if not obj.pk:
+            return "-"
+        url = reverse("admin:hiring_camp_matches", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("면접 후보 매칭 확정 화면 열기"))
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not CoachingTable:
+            super().save_formset(request, form, formset, change)
+            return
+        # New coaching tables go through the service, which makes the grid's table and the
+        # coach's participant; rows already set up are shown read-only and not saved here.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            if inline_form.instance.pk or not inline_form.has_changed():
+                continue
+            try:
+                coaching = scheduling.coaching_table_add(
+                    camp=form.instance,
+                    coach_name=inline_form.cleaned_data["coach_name"],
+                    coach_email=inline_form.cleaned_data.get("coach_email") or "",
+                    topic=inline_form.cleaned_data.get("topic") or "",
+                    by=request.user,  # type: ignore[arg-type]
+                )
+            except DomainError as exc:
+                self.message_user(request, exc.message, level=messages.ERROR)
+            else:
+                formset.new_objects.append(coaching)
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<int:camp_id>/matches/",
+                self.admin_site.admin_view(self.match_board_view),
+                name="hiring_camp_matches",
+            ),
+            *super().get_urls(),
+        ]
+
+    def match_board_view(self, request: AuthenticatedRequest, camp_id: int) -> HttpResponse:
+        """The shortlisted applications of one camp by company and position; "매칭 확정" confirms
+        the checked ones one by one and says which interview each got, or why not."""
+        if not services.is_hiring_staff(request.user):
+            raise PermissionDenied
+        camp = get_object_or_404(Camp.objects.select_related("event"), pk=camp_id)
+        if request.method == "POST":
+            ids = [int(value) for value in request.POST.getlist("application") if value.isdigit()]
+            if not ids:
+                self.message_user(request, gettext("확정할 면접 후보를 골라 주세요."), level=messages.WARNING)
+            for outcome in services.matches_confirm(camp=camp, application_ids=ids, by=request.user):
+                self._report(request, outcome)
+            return redirect("admin:hiring_camp_matches", camp_id=camp.pk)
+        now = timezone.now()
+        applications = selectors.match_board(camp=camp)
+        for application in applications:
+            application.profile_visible = selectors.profile_visible_to_company(application=application, now=now)  # type: ignore[attr-defined]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("면접 후보 매칭 확정"),
+            "camp": camp,
+            "applications": applications,
+        }
+        return TemplateResponse(request, "admin/hiring/camp/match_board.html", context)
+
+    def _report(self, request: HttpRequest, outcome: services.MatchOutcome) -> None:
+        application = outcome.application
+        # Staff see a seeker's name under the same rule as the company (hiring/README.md).
+        visible = selectors.profile_visible_to_company(application=application)
+        who = {"seeker": application.seeker if visible else f"#{application.pk}", "position": application.position}
+        if outcome.meeting is None:
+            message = gettext("%(seeker)s → %(position)s: 확정하지 못했습니다. %(reason)s") % {
+                **who,
+                "reason": outcome.error,
+            }
+            self.message_user(request, message, level=messages.ERROR)
+            return
+        message = gettext("%(seeker)s → %(position)s: %(when)s, %(table)s") % {
+            **who,
+            "when": format_datetime(outcome.meeting.slot.starts_at),
+            "table": outcome.meeting.table.name,
+        }
+        self.message_user(request, message, level=messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("기업별 면접 테이블 준비"), permissions=["change"])
     def prepare_tables(self, request: AuthenticatedRequest, queryset: QuerySet[Camp]) -> None:
@@ -242,6 +361,8 @@ class JobApplicationAdmin(admin.ModelAdmin):
             return "-"
         return f"{obj.meeting.slot} · {obj.meeting.table}"
 
+    # The per-camp board (CampAdmin.match_board_view) shows more and reports each line; this
+    # action stays for confirming from a filtered list.
     @admin.action(description=gettext_lazy("매칭 확정 후 면접 시간 배정"), permissions=["change"])
     def confirm_match(self, request: AuthenticatedRequest, queryset: QuerySet[JobApplication]) -> None:
         placed = 0

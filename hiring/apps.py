@@ -8,4 +8,6 @@ class HiringConfig(AppConfig):
     verbose_name = _("채용캠프")
 
     def ready(self) -> None:
-        from . import todos  # noqa: F401  (registers the staff home's to-do providers)
+        # Register the staff home's to-do providers, the e-mail renderers and the interview
+        # notice handler of the meetings engine.
+        from . import emails, notices, todos  # noqa: F401

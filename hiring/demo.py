@@ -5,6 +5,7 @@ Everything is keyed so that a second run changes nothing. The camp's history is 
 directly (its deadlines are in 2019, and demo data must not send e-mail): applications are
 created as rows; interviews and coaching still go through the engine's ``meeting_place`` while
 the grid is unpublished (nobody is e-mailed), and the grid is marked published afterwards.
+Coaching tables are set up with ``scheduling.coaching_table_add``, as staff do in the admin.
 The demo camp keeps its seekers for ten years (``retention_days``) so that the retention task
 does not purge the sample at once; real camps use the default 90 days.
 """
@@ -65,7 +66,7 @@ def load_demo() -> str:
     from accounts.models import User
     from companies.models import Company
     from events.models import Event
-    from meetings.models import MeetingGrid, MeetingKind, Participant, Table
+    from meetings.models import MeetingGrid, MeetingKind
     from meetings.services import grid_slots_generate
 
     from . import scheduling
@@ -122,21 +123,10 @@ def load_demo() -> str:
                 },
             )
             positions.append(position)
-    for number in (1, 2):
-        table, _created = Table.objects.get_or_create(
-            grid=grid, name=f"취업 코칭 {number}", defaults={"order": 50 + number}
-        )
-        if not CoachingTable.objects.filter(table=table).exists():
-            coach = Participant.objects.create(
-                grid=grid,
-                display_name=f"취업 코치 {number} (가상)",
-                organization="SBA 일자리 지원",
-                role=Participant.Role.COACH,
-                is_visible=False,
-            )
-            CoachingTable.objects.create(
-                camp=camp, table=table, coach=coach, topic="자기소개서 첨삭" if number == 1 else "모의 면접"
-            )
+    # Coaching tables the way staff add them (the Camp admin's inline): by coach and topic.
+    for number, topic in ((1, "자기소개서 첨삭"), (2, "모의 면접")):
+        if not CoachingTable.objects.filter(camp=camp, topic=topic).exists():
+            scheduling.coaching_table_add(camp=camp, coach_name=f"취업 코치 {number} (가상)", topic=topic, by=None)
 
     if Seeker.objects.filter(camp=camp, is_sample=True).count() >= SEEKERS or not positions:
         return f"hiring camp present ({camp.seekers.count()} seekers)"

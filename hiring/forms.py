@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.uploads import ALLOWED_EXTENSIONS, MAX_UPLOAD_BYTES
 
-from .models import JobApplication, Position, Seeker
+from .models import CoachingTable, JobApplication, Position, Seeker
 
 FILE_ACCEPT = ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)
 
@@ -76,3 +76,40 @@ class WalkInForm(forms.Form):
     def __init__(self, *args: Any, positions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["position"].queryset = positions  # type: ignore[attr-defined]
+
+
+class CoachingTableAdminForm(forms.ModelForm):
+    """A coaching table in the camp's admin, by the coach's name and e-mail and the topic: the
+    grid's table and the coach's participant are made by ``scheduling.coaching_table_add`` when
+    the camp is saved. Rows already set up are shown, not edited."""
+
+    coach_name = forms.CharField(label=_("코치 이름"), max_length=100)
+    coach_email = forms.EmailField(
+        label=_("코치 이메일"), required=False, help_text=_("예약된 코칭 일정을 코치에게 알릴 주소 (선택)")
+    )
+
+    class Meta:
+        model = CoachingTable
+        fields = ["coach_name", "coach_email", "topic"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["coach_name"].initial = self.instance.coach.display_name
+            self.fields["coach_email"].initial = self.instance.coach.email
+            for field in self.fields.values():
+                field.disabled = True
+
+    def clean(self) -> dict[str, Any] | None:
+        from meetings.models import MeetingGrid
+
+        cleaned = super().clean()
+        # On the camp's change page the inline knows its camp (on the add page the camp is not
+        # saved yet; the service then says the same after saving).
+        camp_id = self.instance.camp_id
+        if not self.instance.pk and camp_id and self.has_changed():
+            if not MeetingGrid.objects.filter(event__hiring_camp__pk=camp_id).exists():
+                raise forms.ValidationError(
+                    _("이 캠프의 행사에 미팅 그리드가 없습니다. 미팅 관리에서 먼저 그리드를 만들어 주세요.")
+                )
+        return cleaned

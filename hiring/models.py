@@ -250,6 +250,10 @@ class JobApplication(models.Model):
         verbose_name=_("마지막 처리자"),
     )
     decided_at = models.DateTimeField(_("마지막 처리 일시"), null=True, blank=True)
+    # When the company's daily digest of new applications counted this one (None: not yet).
+    # The row itself is the pending notice, written with the application: nothing is lost if
+    # the digest task does not run one day, and nothing is counted twice.
+    company_notified_at = models.DateTimeField(_("기업 알림 일시"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("지원 일시"), auto_now_add=True)
 
     class Meta:
@@ -277,6 +281,14 @@ class CoachingTable(models.Model):
         "meetings.Participant", on_delete=models.CASCADE, related_name="hiring_coaching", verbose_name=_("코치")
     )
     topic = models.CharField(_("코칭 주제"), max_length=200, blank=True, help_text=_("예: 자기소개서·모의면접"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("등록자"),
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("model", "취업 코칭 테이블")

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -26,6 +29,9 @@ from meetings import services as meeting_services
 from meetings.models import Meeting, MeetingGrid, MeetingKind, MeetingSeat, Participant, Slot, Table
 
 from .models import Camp, CampCompany, CoachingTable, JobApplication, Seeker
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -137,6 +143,7 @@ def _place_first_free(
                     kind=kind,
                     by=by,  # type: ignore[arg-type]
                     demand_key=demand_key,
+                    notify=False,  # the hiring services tell the seeker themselves
                 )
         except meeting_services.MeetingError as error:
             if error.code not in _TAKEN_MEANWHILE:
@@ -170,13 +177,22 @@ def interview_place(*, application: JobApplication, by: object) -> Meeting:
     return meeting
 
 
-def interview_cancel(*, application: JobApplication, by: object) -> None:
+def interview_cancel(*, application: JobApplication, by: object, reason: str = "") -> Meeting | None:
+    """Cancel the application's live interview (its slot is free again) and return it; None
+    when there was none. Nobody is e-mailed here: the calling service decides what to say."""
     meeting = application.meeting
+    cancelled = None
     if meeting is not None and meeting.is_live:
-        meeting_services.meeting_cancel(meeting=meeting, by=by, reason=_("지원 취소로 면접 취소"))  # type: ignore[arg-type]
+        cancelled = meeting_services.meeting_cancel(
+            meeting=meeting,
+            by=by,  # type: ignore[arg-type]
+            reason=reason or _("지원 취소로 면접 취소"),
+            notify=False,
+        )
     if application.meeting_id:
         application.meeting = None
         application.save(update_fields=["meeting"])
+    return cancelled
 
 
 # The table's queue states as the engine's meeting states (the engine's "happened" record).
@@ -196,6 +212,51 @@ def interview_mark(*, application: JobApplication, by: object) -> None:
 
 
 # --- coaching -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def coaching_table_add(
+    *, camp: Camp, coach_name: str, coach_email: str = "", topic: str = "", by: User | None
+) -> CoachingTable:
+    """Set up a job-readiness coaching table on the camp's grid: the grid's table ("코칭 테이블
+    N · topic"), the coach's participant (told by the engine of the sessions booked once the
+    grid is published, if an e-mail is given) and the ``CoachingTable``; seekers can book its
+    free slots at once. ``by`` None is the system (demo data); a person needs to be hiring staff
+    allowed to change camps. The camp row is locked so that two tables added at once get
+    different numbers."""
+    from .services import is_hiring_staff
+
+    if by is not None and not is_hiring_staff(by, "change_camp"):
+        raise _error(_("코칭 테이블은 SBA 담당자만 추가할 수 있습니다."), "forbidden")
+    coach_name, coach_email, topic = coach_name.strip(), coach_email.strip(), topic.strip()
+    if not coach_name:
+        raise _error(_("코치 이름을 입력해 주세요."), "invalid_answer")
+    if coach_email:
+        try:
+            validate_email(coach_email)
+        except ValidationError:
+            raise _error(_("코치 이메일 주소를 확인해 주세요."), "invalid_answer") from None
+    camp = Camp.objects.select_for_update().get(pk=camp.pk)
+    grid = camp_grid(camp)
+    taken = set(grid.tables.values_list("name", flat=True))
+    number = camp.coaching_tables.count() + 1
+    while True:
+        name = _("코칭 테이블 %(number)d") % {"number": number}
+        if topic:
+            name = f"{name} · {topic}"[:100]
+        if name not in taken:
+            break
+        number += 1
+    last_order = grid.tables.order_by("-order").values_list("order", flat=True).first() or 0
+    table = Table.objects.create(grid=grid, name=name, order=last_order + 1)
+    coach = Participant.objects.create(
+        grid=grid,
+        display_name=coach_name[:100],
+        email=coach_email,
+        role=Participant.Role.COACH,
+        is_visible=False,
+    )
+    return CoachingTable.objects.create(camp=camp, table=table, coach=coach, topic=topic[:200], created_by=by)
 
 
 @dataclass(frozen=True)

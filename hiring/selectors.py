@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from events.models import Event
+from meetings.models import Meeting
 
 from .models import Camp, CampCompany, JobApplication, Position, Seeker
 
@@ -161,6 +162,26 @@ def company_yearly_hires(*, company_id: int | None = None) -> list[dict[str, Any
     for item in rows:
         item["total"] = item["camp_hires"] + item["program_hires"]
     return rows
+
+
+def match_board(*, camp: Camp) -> list[JobApplication]:
+    """The shortlisted applications of ``camp`` awaiting the staff's match confirmation, by
+    company and position, each with ``seeker_interviews``: how many live interviews the seeker
+    already has in the camp. One query however many there are."""
+    interviews = (
+        JobApplication.objects.filter(seeker=OuterRef("seeker"), status=Status.MATCHED, meeting__isnull=False)
+        .exclude(meeting__state=Meeting.State.CANCELLED)
+        .order_by()
+        .values("seeker")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        JobApplication.objects.filter(position__camp=camp, status=Status.SHORTLISTED)
+        .select_related("seeker", "position__company", "position__camp__event")
+        .annotate(seeker_interviews=Coalesce(Subquery(interviews, output_field=IntegerField()), 0))
+        .order_by("position__company__name_ko", "position__title", "created_at", "pk")
+    )
 
 
 def seekers_with_applications(*, camp: Camp) -> QuerySet[Seeker]:

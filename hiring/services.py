@@ -7,7 +7,8 @@ calls the meetings engine's locking service (the only writer of seats on the gri
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +20,12 @@ from magok.errors import DomainError
 from programs.uploads import upload_check
 
 from .consent import SEEKER_CONSENT
+from .emails import seeker_email_queue
 from .models import Camp, JobApplication, Position, Seeker
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from meetings.models import Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -219,6 +222,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.SHORTLISTED, Status.APPLIED): COMPANY,
     (Status.SHORTLISTED, Status.DECLINED): COMPANY,
     (Status.SHORTLISTED, Status.MATCHED): STAFF,
+    # The company (or staff for it) calls a confirmed interview off: it is cancelled, the seeker told.
+    (Status.MATCHED, Status.DECLINED): COMPANY,
     (Status.APPLIED, Status.WITHDRAWN): SEEKER,
     (Status.SHORTLISTED, Status.WITHDRAWN): SEEKER,
     (Status.MATCHED, Status.WITHDRAWN): SEEKER,
@@ -241,15 +246,36 @@ def allowed_transitions(*, application: JobApplication, user: User) -> list[str]
     ]
 
 
+def _tell_seeker(*, application: JobApplication, to: str, cancelled: Meeting | None) -> None:
+    """The seeker's e-mail about the company's or the staff's decision, once per application and
+    state (a re-run, or a second shortlisting after "후보에서 빼기", sends nothing again). The
+    seeker's own withdrawal and a company taking an application back off its shortlist send none."""
+    key = f"hiring:application:{application.pk}:{to}"
+    if to == Status.SHORTLISTED:
+        seeker_email_queue(application, "application_shortlisted", dedupe_key=key)
+    elif to == Status.DECLINED:
+        extra: dict[str, Any] = {}
+        if cancelled is not None:
+            extra["cancelled"] = {
+                "starts_at": cancelled.slot.starts_at,
+                "ends_at": cancelled.slot.ends_at,
+                "table": cancelled.table.name,
+            }
+        seeker_email_queue(application, "application_declined", dedupe_key=key, **extra)
+    elif to == Status.MATCHED:
+        seeker_email_queue(application, "match_confirmed", dedupe_key=key)
+
+
 @transaction.atomic
 def application_transition(*, application: JobApplication, to: str, by: User) -> JobApplication:
     """Move an application along TRANSITIONS. Confirming a match (staff) places the interview on
-    the company's table; withdrawing a matched application frees its slot."""
+    the company's table; leaving a match (withdrawn, declined) cancels the interview and frees
+    its slot. The seeker's e-mail about the decision is queued in the same transaction."""
     from . import scheduling
 
     application = (
         JobApplication.objects.select_for_update(of=("self",))
-        .select_related("seeker", "position", "position__camp")
+        .select_related("seeker__user", "position", "position__camp")
         .get(pk=application.pk)
     )
     actor = TRANSITIONS.get((application.status, to))
@@ -267,19 +293,55 @@ def application_transition(*, application: JobApplication, to: str, by: User) ->
         if not application.seeker.has_consent:
             raise HiringError(_("구직자가 제3자 제공 동의를 철회했습니다."), "consent_required")
         scheduling.interview_place(application=application, by=by)
+    cancelled = None
     if application.status == Status.MATCHED:
-        scheduling.interview_cancel(application=application, by=by)
+        reason = _("기업이 면접을 취소함") if to == Status.DECLINED else ""
+        cancelled = scheduling.interview_cancel(application=application, by=by, reason=reason)
     application.status = to
     application.decided_by, application.decided_at = by, timezone.now()
     application.save(update_fields=["status", "decided_by", "decided_at"])
+    _tell_seeker(application=application, to=to, cancelled=cancelled)
     return application
+
+
+@dataclass(frozen=True)
+class MatchOutcome:
+    """One line of the staff's match confirmation: the interview placed, or why not."""
+
+    application: JobApplication
+    meeting: Meeting | None = None
+    error: str = ""
+
+
+def matches_confirm(*, camp: Camp, application_ids: Iterable[int], by: User) -> list[MatchOutcome]:
+    """Confirm the selected applications of ``camp`` one by one through
+    ``application_transition`` (each in its own transaction: not atomic on purpose), so that one
+    that cannot be placed (consent withdrawn, no free slot, no longer shortlisted) is reported
+    with its reason and the others stand. Ids of other camps are ignored."""
+    if not is_hiring_staff(by):
+        raise HiringError(_("이 지원서를 처리할 권한이 없습니다."), "forbidden")
+    outcomes = []
+    for application in (
+        JobApplication.objects.filter(position__camp=camp, pk__in=list(application_ids))
+        .select_related("seeker", "position__company", "position__camp__event")
+        .order_by("position__company__name_ko", "position__title", "created_at")
+    ):
+        try:
+            confirmed = application_transition(application=application, to=Status.MATCHED, by=by)
+        except DomainError as exc:
+            outcomes.append(MatchOutcome(application=application, error=exc.message))
+        else:
+            outcomes.append(MatchOutcome(application=application, meeting=confirmed.meeting))
+    return outcomes
 
 
 @transaction.atomic
 def application_result_record(*, application: JobApplication, result: str, by: User, note: str = "") -> JobApplication:
     """The company (or staff) records the outcome of a matched application's interview."""
     application = (
-        JobApplication.objects.select_for_update(of=("self",)).select_related("position").get(pk=application.pk)
+        JobApplication.objects.select_for_update(of=("self",))
+        .select_related("position", "seeker__user")
+        .get(pk=application.pk)
     )
     if not acts_for_company(user=by, company_id=application.position.company_id):
         raise HiringError(_("이 지원서를 처리할 권한이 없습니다."), "forbidden")
@@ -290,6 +352,11 @@ def application_result_record(*, application: JobApplication, result: str, by: U
     application.result, application.result_note = result, note.strip()[:300]
     application.result_by, application.result_at = by, timezone.now()
     application.save(update_fields=["result", "result_note", "result_by", "result_at"])
+    # Once per result: saving the same result again (a corrected note) sends nothing; a new
+    # result (next round, then hired) is news. The note is the company's own and is not sent.
+    seeker_email_queue(
+        application, "result_recorded", result=result, dedupe_key=f"hiring:application:{application.pk}:result:{result}"
+    )
     return application
 
 
@@ -321,7 +388,7 @@ def walk_in_add(*, seeker: Seeker, position: Position, by: User) -> JobApplicati
 
     if not is_hiring_staff(by):
         raise HiringError(_("현장 접수는 SBA 담당자만 할 수 있습니다."), "forbidden")
-    seeker = Seeker.objects.select_for_update().get(pk=seeker.pk)
+    seeker = Seeker.objects.select_for_update(of=("self",)).select_related("user").get(pk=seeker.pk)
     if position.camp_id != seeker.camp_id or position.status != Position.Status.APPROVED:
         raise HiringError(_("이 채용캠프에서 지원을 받는 포지션이 아닙니다."), "position_not_open")
     if not seeker.has_consent:
@@ -337,8 +404,11 @@ def walk_in_add(*, seeker: Seeker, position: Position, by: User) -> JobApplicati
     application.consented_at = seeker.consented_at  # type: ignore[assignment]  # has_consent says it is set
     application.queue_status = JobApplication.Queue.ARRIVED
     application.decided_by, application.decided_at = by, timezone.now()
+    # Staff added it at the company's table: the company needs no digest of it.
+    application.company_notified_at = application.company_notified_at or application.decided_at
     application.save()
     scheduling.interview_place(application=application, by=by)
+    seeker_email_queue(application, "walk_in_added", dedupe_key=f"hiring:application:{application.pk}:walk-in")
     return application
 
 

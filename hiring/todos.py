@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.todos import Todo, changelist, todo_provider
@@ -24,8 +26,19 @@ def positions_to_approve(user: Any, now: datetime) -> list[Todo]:
 
 @todo_provider(order=61)
 def matches_to_confirm(user: Any, now: datetime) -> list[Todo]:
+    """Shortlisted applications awaiting the staff's confirmation: the link opens the camp's match
+    board when they are all in one camp (the usual case), else the camps' list with a count each."""
     if not user.has_perm("hiring.change_jobapplication"):
         return []
-    count = JobApplication.objects.filter(status=JobApplication.Status.SHORTLISTED).count()
-    url = changelist("hiring.jobapplication", status__exact=JobApplication.Status.SHORTLISTED)
+    per_camp = list(
+        JobApplication.objects.filter(status=JobApplication.Status.SHORTLISTED)
+        .values("position__camp_id")
+        .annotate(n=Count("pk"))
+        .values_list("position__camp_id", "n")
+    )
+    count = sum(n for _camp, n in per_camp)
+    if len(per_camp) == 1:
+        url = reverse("admin:hiring_camp_matches", args=[per_camp[0][0]])
+    else:
+        url = changelist("hiring.camp")
     return [Todo("hiring_matches", _("채용 매칭 확정 대기"), count, url)]

@@ -80,6 +80,12 @@ SCHEDULES: list[Schedule] = [
         description="Daily at 03:40 Seoul time: deletes CVs and seeker details of camps past their retention period.",
     ),
     Schedule(
+        name="채용캠프 새 지원 알림 (new application digests)",
+        task="hiring.tasks.send_new_application_digests",
+        crontab={"minute": "30", "hour": "8", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        description="Daily at 08:30 Seoul time: each camp company's count of new applications since its last digest.",
+    ),
+    Schedule(
         name="담당자 일일 요약 메일 (staff digest)",
         task="digest.tasks.send_staff_digests",
         crontab={"minute": "0", "hour": "8", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},

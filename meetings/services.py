@@ -13,7 +13,7 @@ are sent after commit, so no I/O happens under the lock.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -203,9 +203,10 @@ def meeting_place(
     by: User | None,
     demand_key: str = "",
     note: str = "",
+    notify: bool = True,
 ) -> Meeting:
-    """Place one meeting on (slot, table) for ``participants``, under the grid lock. Once the
-    schedule is published, every side is told by e-mail."""
+    """Place one meeting on (slot, table) for ``participants``, under the grid lock. Every side
+    is told (``_announce``) unless ``notify`` is False: the caller tells them itself."""
     _check_same_grid(grid=grid, slot=slot, table=table, participants=participants)
     grid = _locked_grid(grid.pk)
     if (
@@ -218,8 +219,8 @@ def meeting_place(
         grid=grid, slot=slot, table=table, kind=kind, demand_key=demand_key, note=note, created_by=by, updated_by=by
     )
     MeetingSeat.objects.bulk_create([MeetingSeat(meeting=meeting, participant=p, slot=slot) for p in participants])
-    if grid.published_at:
-        _notify_sides(meeting, template="meeting_placed")
+    if notify:
+        _announce(grid, meeting, change="placed", by=by)
     return meeting
 
 
@@ -233,7 +234,7 @@ def _locked_live_meeting(meeting: Meeting) -> tuple[MeetingGrid, Meeting]:
 
 @transaction.atomic
 def meeting_move(*, meeting: Meeting, slot: Slot, table: Table | None = None, by: User | None) -> Meeting:
-    """Move a live meeting to another slot (and table); both sides are told once published."""
+    """Move a live meeting to another slot (and table); both sides are told (``_announce``)."""
     grid, meeting = _locked_live_meeting(meeting)
     table = table or meeting.table
     participants = list(Participant.objects.filter(seats__meeting=meeting).order_by("pk"))
@@ -245,14 +246,14 @@ def meeting_move(*, meeting: Meeting, slot: Slot, table: Table | None = None, by
     meeting.slot, meeting.table, meeting.updated_by = slot, table, by
     meeting.save(update_fields=["slot", "table", "updated_by", "updated_at"])
     meeting.seats.update(slot=slot)
-    if grid.published_at:
-        _notify_sides(meeting, template="meeting_moved", before=before)
+    _announce(grid, meeting, change="moved", before=before, by=by)
     return meeting
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str = "") -> Meeting:
-    """Cancel a live meeting; its slot and table are free again. Both sides are told once published."""
+def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str = "", notify: bool = True) -> Meeting:
+    """Cancel a live meeting; its slot and table are free again. Both sides are told
+    (``_announce``) unless ``notify`` is False: the caller tells them itself."""
     grid, meeting = _locked_live_meeting(meeting)
     meeting.state = Meeting.State.CANCELLED
     meeting.cancelled_at = timezone.now()
@@ -261,8 +262,8 @@ def meeting_cancel(*, meeting: Meeting, by: User | None, reason: str = "") -> Me
         meeting.note = reason[:300]
     meeting.save(update_fields=["state", "cancelled_at", "updated_by", "note", "updated_at"])
     meeting.seats.update(is_live=False)
-    if grid.published_at:
-        _notify_sides(meeting, template="meeting_cancelled")
+    if notify:
+        _announce(grid, meeting, change="cancelled", by=by)
     return meeting
 
 
@@ -442,6 +443,43 @@ def schedule_publish(*, grid: MeetingGrid, by: User | None) -> int:
         ):
             queued += 1
     return queued
+
+
+# Apps that build on the engine and tell their own people about their meetings register here,
+# by the prefix of the demand keys they place (the hiring camp: "hiring:<application>"). A
+# handler returns True when it took care of the notice (an e-mail of its own, or a decision
+# that none is due); the engine then sends nothing, so nobody gets two e-mails for one change.
+NoticeHandler = Callable[..., bool]
+_NOTICE_HANDLERS: dict[str, NoticeHandler] = {}
+
+
+def meeting_notice_handler(prefix: str) -> Callable[[NoticeHandler], NoticeHandler]:
+    """Register ``handler(*, meeting, change, before, by) -> bool`` for the meetings whose
+    demand key starts with ``<prefix>:``. ``change`` is "placed", "moved" or "cancelled";
+    ``before`` ({"slot", "table"}) is given for a move. Called under the grid lock, whether or
+    not the schedule is published: it may only queue e-mails (deferred), no other I/O."""
+
+    def register(handler: NoticeHandler) -> NoticeHandler:
+        if _NOTICE_HANDLERS.get(prefix, handler) is not handler:
+            raise ValueError(f"meeting notices for {prefix!r} are handled twice")
+        _NOTICE_HANDLERS[prefix] = handler
+        return handler
+
+    return register
+
+
+def _announce(
+    grid: MeetingGrid, meeting: Meeting, *, change: str, before: dict | None = None, by: User | None = None
+) -> None:
+    """Tell the sides of a placed, moved or cancelled meeting: the app that owns the meeting's
+    demand key if it registered a handler, else the engine's own e-mail once the schedule is
+    published (before that, nobody has been told of any meeting)."""
+    prefix, separator, _rest = meeting.demand_key.partition(":")
+    handler = _NOTICE_HANDLERS.get(prefix) if separator else None
+    if handler is not None and handler(meeting=meeting, change=change, before=before, by=by):
+        return
+    if grid.published_at:
+        _notify_sides(meeting, template=f"meeting_{change}", before=before)
 
 
 def _notify_sides(meeting: Meeting, *, template: str, before: dict | None = None) -> None:

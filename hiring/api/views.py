@@ -276,7 +276,7 @@ class CompanyApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=DecisionSerializer,
         responses={200: CompanyApplicationSerializer, **error_responses()},
-        summary="Shortlist, decline, or take back from the shortlist",
+        summary="Shortlist, decline, take back from the shortlist, or call a confirmed interview off (declined)",
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: AuthenticatedAPIRequest, pk: str | None = None) -> Response:

@@ -173,8 +173,8 @@ def test_hiring_positions_and_matches_awaiting_staff_are_counted(client):
     client.force_login(world.staff)
     positions = client.get(todos["hiring_positions"].url)
     assert [row.pk for row in positions.context["cl"].result_list] == [pending.pk]
-    matches = client.get(todos["hiring_matches"].url)
-    assert [row.pk for row in matches.context["cl"].result_list] == [shortlisted.pk]
+    matches = client.get(todos["hiring_matches"].url)  # the camp's match confirmation board
+    assert [row.pk for row in matches.context["applications"]] == [shortlisted.pk]
     assert applied.status == JobApplication.Status.APPLIED
     # Without the hiring permissions, neither shows.
     assert not {"hiring_positions", "hiring_matches"} & set(_todos(UserFactory(is_staff=True)))
