@@ -14,6 +14,7 @@ from .models import AgendaItem, Audience, Event, Registration
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from companies.models import Company
 
 SEOUL = ZoneInfo("Asia/Seoul")
 VISIBLE = (Event.Status.PUBLISHED, Event.Status.FINISHED, Event.Status.CANCELLED)
@@ -232,11 +233,11 @@ def events_upcoming_for_home(*, user: User | None, limit: int = 4) -> list[Event
     return list(events_with_counts(queryset.order_by("starts_at"))[:limit])
 
 
-def invited(company: object) -> Exists:
+def invited(company: Company) -> Q:
     """The event invites ``company``: an EXISTS, not a join, so a query stays one row per event
     without a DISTINCT (which made PostgreSQL compute the seat count of every upcoming event
     before taking the first few: 80 ms for the home page at 2,000 events)."""
-    return Exists(Event.invited_companies.through.objects.filter(event_id=OuterRef("pk"), company=company))
+    return Q(Exists(Event.invited_companies.through.objects.filter(event_id=OuterRef("pk"), company=company)))
 
 
 def next_registration(*, user: User) -> Registration | None:
