@@ -99,9 +99,15 @@ def staff_roles_sync(apps: Any) -> None:
 
     # In a fresh database the permissions are made after all migrations; make them now.
     for app_config in apps.get_app_configs():
+        # A migration's app configs have no models module, and create_permissions skips those;
+        # restore what it was (with django.apps.apps, clearing it made every later
+        # create_permissions in the process, the flush's included, do nothing).
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = models_module
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")

@@ -59,15 +59,11 @@ def camp_world(*, companies: int = 2, slots: int = 6, starts_in_days: int = 14, 
         max_meetings_per_participant=slots,
     )
     grid_slots_generate(grid=grid, by=None)
-    from django.apps import apps as django_apps
-    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
 
-    # After a transactional test's flush the hiring permissions may be missing or cached under
-    # old content-type ids: make sure they exist before granting them (idempotent).
+    # After a transactional test's flush the content types have new ids: no stale cache.
     ContentType.objects.clear_cache()
-    create_permissions(django_apps.get_app_config("hiring"), verbosity=0)
     staff = UserFactory(is_staff=True)
     staff.user_permissions.set(Permission.objects.filter(content_type__app_label="hiring"))
     world = CampWorld(camp=camp_row, grid=grid, companies=[], positions=[], members=[], staff=staff)
