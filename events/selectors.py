@@ -135,6 +135,12 @@ def registrations_with_position(queryset: QuerySet[Registration]) -> QuerySet[Re
     )
 
 
+def registrations_for_api(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    """What ``RegistrationSerializer`` reads: the company's slug and the waitlist position (the
+    event is its id), without joining the event and its kind."""
+    return queryset.select_related("company").annotate(waitlist_position=Coalesce(_waitlist_position(), Value(0)))
+
+
 def registration_own_queryset(*, user: User) -> QuerySet[Registration]:
     """The user's own registrations, the ones they made, and (for a representative) all of
     their company's."""

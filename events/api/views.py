@@ -85,7 +85,7 @@ class EventRegistrationCreateView(APIView):
             consent=serializer.validated_data["consent"],
             language=user.language or current_language(),
         )
-        rows = selectors.registrations_with_position(Registration.objects.filter(pk__in=[r.pk for r in created]))
+        rows = selectors.registrations_for_api(Registration.objects.filter(pk__in=[r.pk for r in created]))
         return Response(RegistrationSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
