@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
 
@@ -63,10 +64,15 @@ class OneQueryPaginator(Paginator):
         queryset = cast(QuerySet[Any], self.object_list)
         number = self.validate_number_format(number)
         if "search_rank" not in queryset.query.annotations:
-            digest = hashlib.sha256(str(queryset.query).encode()).hexdigest()[:24]
-            self.__dict__["count"] = cached_public_value(
-                f"directory-count:{digest}", queryset.count, per_language=False
-            )
+            try:
+                sql = str(queryset.query)
+            except EmptyResultSet:  # a query that can match nothing ("%", ":")
+                self.__dict__["count"] = 0
+            else:
+                digest = hashlib.sha256(sql.encode()).hexdigest()[:24]
+                self.__dict__["count"] = cached_public_value(
+                    f"directory-count:{digest}", queryset.count, per_language=False
+                )
             return super().page(number)
         bottom = (number - 1) * self.per_page
         searched = queryset.annotate(directory_total=Window(Count("*")))

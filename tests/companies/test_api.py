@@ -106,3 +106,14 @@ def test_api_docs_page_is_served_without_cdn(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200
     assert "cdn" not in response.content.decode().lower()
+
+
+@pytest.mark.parametrize("params", [{"search": ":"}, {"search": "%", "size": "sme"}])
+def test_a_search_that_can_match_nothing_answers_an_empty_page(client, params):
+    """Found by the schema fuzzer: a query with no letter or digit matches nothing (an empty
+    ``pk__in``), which the plain list's total must not try to turn into SQL."""
+    _make(3)
+    data = client.get("/api/v1/companies/", params).json()
+    assert data["count"] == 0 and data["results"] == []
+    page = client.get("/companies/", {"q": params["search"]})
+    assert page.status_code == 200 and page.context["page"].paginator.count == 0
