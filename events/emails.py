@@ -8,7 +8,6 @@ read the rows, sign the ticket and cancel links, draw the QR code and write the 
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -17,7 +16,14 @@ from django.utils import timezone, translation
 
 from magok.dates import format_datetime
 from notifications.models import OutboundEmail
-from notifications.rendering import Attachment, RenderedEmail, email_renderer, render_templates
+from notifications.rendering import (
+    Attachment,
+    RenderedEmail,
+    email_renderer,
+    json_context,
+    moments_from_json,
+    render_templates,
+)
 from notifications.services import email_queue_deferred
 
 from .ics import event_ics
@@ -48,22 +54,13 @@ def registration_email_queue(
     """Queue ``events/emails/<template>`` to the registrant, in their language, once per
     ``dedupe_key``; rendered when sent. ``context`` must be JSON (datetimes are written as
     ISO strings and read back by the renderer)."""
-    values = {key: value.isoformat() if isinstance(value, datetime) else value for key, value in context.items()}
     return email_queue_deferred(
         to=registration.email,
         kind=f"events.{template}",
-        context={"registration": registration.pk, **values},
+        context={"registration": registration.pk, **json_context(context)},
         language=registration.language if registration.language in ("ko", "en") else "ko",
         dedupe_key=dedupe_key,
     )
-
-
-def _parse_moments(values: dict[str, Any]) -> dict[str, Any]:
-    parsed = dict(values)
-    for key in ("starts_at", "ends_at"):
-        if isinstance(parsed.get(key), str):
-            parsed[key] = datetime.fromisoformat(parsed[key])
-    return parsed
 
 
 def _render(template: str, context: dict[str, Any]) -> RenderedEmail:
@@ -83,7 +80,7 @@ def _render(template: str, context: dict[str, Any]) -> RenderedEmail:
         if event.starts_at > timezone.now():
             values["cancel_url"] = cancel_link_url(registration=registration, token=token)
     if template == "event_changed":
-        values["before"] = _parse_moments(context.get("before") or {})
+        values["before"] = moments_from_json(context.get("before") or {})
     if template == "event_reminder":
         hours = int(context["offset_hours"])
         values["lead_hours"] = hours

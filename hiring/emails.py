@@ -12,7 +12,6 @@ where the consent rules decide what is shown (``selectors.profile_visible_to_com
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -21,7 +20,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from notifications.models import OutboundEmail
-from notifications.rendering import Attachment, RenderedEmail, email_renderer, render_templates
+from notifications.rendering import (
+    Attachment,
+    RenderedEmail,
+    email_renderer,
+    json_context,
+    moments_from_json,
+    render_templates,
+)
 from notifications.services import email_queue_deferred
 
 from .models import Camp, CampCompany, JobApplication
@@ -38,21 +44,6 @@ SEEKER_TEMPLATES = (
 LANGUAGES = ("ko", "en")
 
 
-def _json(values: dict[str, Any]) -> dict[str, Any]:
-    """Context values as JSON: datetimes as ISO strings (read back by ``_moments``), one level deep."""
-    return {
-        key: _json(value) if isinstance(value, dict) else value.isoformat() if isinstance(value, datetime) else value
-        for key, value in values.items()
-    }
-
-
-def _moments(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: datetime.fromisoformat(value) if key in ("starts_at", "ends_at") and isinstance(value, str) else value
-        for key, value in values.items()
-    }
-
-
 def seeker_email_queue(
     application: JobApplication, template: str, *, dedupe_key: str, **context: Any
 ) -> OutboundEmail | None:
@@ -64,7 +55,7 @@ def seeker_email_queue(
     return email_queue_deferred(
         to=user.email,
         kind=f"hiring.{template}",
-        context={"application": application.pk, **_json(context)},
+        context={"application": application.pk, **json_context(context)},
         language=user.language if user.language in LANGUAGES else "ko",
         dedupe_key=dedupe_key,
     )
@@ -77,7 +68,7 @@ def company_email_queue(
     return email_queue_deferred(
         to=to,
         kind=f"hiring.{template}",
-        context=_json(context),
+        context=json_context(context),
         language=language if language in LANGUAGES else "ko",
         dedupe_key=dedupe_key,
     )
@@ -111,7 +102,7 @@ def _render_seeker(template: str, context: dict[str, Any]) -> RenderedEmail:
     }
     for key in ("before", "cancelled"):
         if isinstance(context.get(key), dict):
-            values[key] = _moments(context[key])
+            values[key] = moments_from_json(context[key])
     if template == "result_recorded":
         values["result_label"] = JobApplication.Result(context["result"]).label
     attachments: tuple[Attachment, ...] = ()
@@ -146,6 +137,6 @@ def _render_new_applications_staff(context: dict[str, Any]) -> RenderedEmail:
         **context,
         "camp": camp,
         "event": camp.event,
-        "board_url": f"{settings.SITE_URL}{reverse('admin:hiring_camp_matches', args=[camp.pk])}",
+        "board_url": _url("admin:hiring_camp_matches", camp_id=camp.pk),
     }
     return render_templates("hiring/emails/new_applications_staff", values)

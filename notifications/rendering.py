@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +63,27 @@ def email_renderer(kind: str) -> Callable[[Renderer], Renderer]:
         return function
 
     return register
+
+
+def json_context(values: dict[str, Any]) -> dict[str, Any]:
+    """Values for a deferred e-mail's JSON context: datetimes as ISO strings (read back by
+    ``moments_from_json``), in nested dicts too; everything else must be JSON already."""
+    return {
+        key: json_context(value)
+        if isinstance(value, dict)
+        else value.isoformat()
+        if isinstance(value, datetime)
+        else value
+        for key, value in values.items()
+    }
+
+
+def moments_from_json(values: dict[str, Any], keys: tuple[str, ...] = ("starts_at", "ends_at")) -> dict[str, Any]:
+    """``values`` with its ``keys`` read back from ISO strings to datetimes (``json_context``)."""
+    return {
+        key: datetime.fromisoformat(value) if key in keys and isinstance(value, str) else value
+        for key, value in values.items()
+    }
 
 
 def email_kinds() -> list[str]:
