@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from meetings.models import Meeting
+from meetings.models import Meeting, Slot, Table
 from meetings.services import meeting_notice_handler
 from notifications.models import OutboundEmail
 
@@ -46,8 +46,8 @@ SEOUL = ZoneInfo("Asia/Seoul")
 DIGEST_KEY = "hiring:new-applications"
 
 
-def _moment(meeting: Meeting) -> dict[str, Any]:
-    return {"starts_at": meeting.slot.starts_at, "ends_at": meeting.slot.ends_at, "table": meeting.table.name}
+def _moment(slot: Slot, table: Table) -> dict[str, Any]:
+    return {"starts_at": slot.starts_at, "ends_at": slot.ends_at, "table": table.name}
 
 
 @meeting_notice_handler("hiring")
@@ -67,11 +67,7 @@ def interview_notice(*, meeting: Meeting, change: str, before: dict | None, by: 
         seeker_email_queue(
             application,
             "interview_moved",
-            before={
-                "starts_at": before["slot"].starts_at,
-                "ends_at": before["slot"].ends_at,
-                "table": before["table"].name,
-            },
+            before=_moment(before["slot"], before["table"]),
             # Each move is news, also a move back to an earlier slot.
             dedupe_key=f"{key}:moved:{meeting.pk}:{meeting.updated_at:%Y%m%d%H%M%S%f}",
         )
@@ -79,7 +75,7 @@ def interview_notice(*, meeting: Meeting, change: str, before: dict | None, by: 
         seeker_email_queue(
             application,
             "interview_cancelled",
-            cancelled=_moment(meeting),
+            cancelled=_moment(meeting.slot, meeting.table),
             dedupe_key=f"{key}:cancelled:{meeting.pk}",
         )
     # "placed": the hiring services that place interviews tell the seeker themselves.
