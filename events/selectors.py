@@ -130,9 +130,8 @@ def _waitlist_position() -> Subquery:
 
 
 def registrations_with_position(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
-    return queryset.select_related("event", "event__kind", "company").annotate(
-        waitlist_position=Coalesce(_waitlist_position(), Value(0))
-    )
+    """``registrations_for_api`` with the event and its kind, for the pages."""
+    return registrations_for_api(queryset).select_related("event", "event__kind")
 
 
 def registrations_for_api(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
