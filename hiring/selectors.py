@@ -31,7 +31,7 @@ def positions_open(*, camp: Camp) -> QuerySet[Position]:
     return (
         Position.objects.filter(camp=camp, status=Position.Status.APPROVED)
         .select_related("company")
-        .order_by("company__name_ko", "title")
+        .order_by("company__sort_name", "title")
     )
 
 
@@ -110,7 +110,7 @@ def camp_hires() -> QuerySet[Any]:
             "position__camp_id", "position__camp__event__title_ko", "position__company_id", "position__company__name_ko"
         )
         .annotate(hires=Count("seeker", distinct=True))
-        .order_by("position__camp_id", "position__company__name_ko")
+        .order_by("position__camp_id", "position__company__sort_name")
     )
 
 
@@ -180,7 +180,7 @@ def match_board(*, camp: Camp) -> list[JobApplication]:
         JobApplication.objects.filter(position__camp=camp, status=Status.SHORTLISTED)
         .select_related("seeker", "position__company", "position__camp__event")
         .annotate(seeker_interviews=Coalesce(Subquery(interviews, output_field=IntegerField()), 0))
-        .order_by("position__company__name_ko", "position__title", "created_at", "pk")
+        .order_by("position__company__sort_name", "position__title", "created_at", "pk")
     )
 
 

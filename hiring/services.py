@@ -324,7 +324,7 @@ def matches_confirm(*, camp: Camp, application_ids: Iterable[int], by: User) -> 
     for application in (
         JobApplication.objects.filter(position__camp=camp, pk__in=list(application_ids))
         .select_related("seeker", "position__company", "position__camp__event")
-        .order_by("position__company__name_ko", "position__title", "created_at")
+        .order_by("position__company__sort_name", "position__title", "created_at")
     ):
         try:
             confirmed = application_transition(application=application, to=Status.MATCHED, by=by)
