@@ -444,20 +444,25 @@ def check_beat() -> None:
 
 
 QUEUE_BATCH = """
+import contextlib
 import sys
+from django.db import transaction
 from notifications.services import email_queue
 from events.models import Registration
 registration = Registration.objects.select_related("event").order_by("pk").first()
 tag = sys.argv[-1]
-for i in range({n}):
-    email_queue(to=f"batch{{i}}@example.kr", template="events/emails/event_message",
-                context={{"event": registration.event, "registration": registration,
-                          "subject": f"{{tag}} {{i:03d}}", "body": "smoke"}})
+# In one transaction, as a fan-out queues them, nothing is sent before the commit and the
+# workers get them in chunks (send_emails); otherwise each is its own send_email task.
+with transaction.atomic() if {atomic} else contextlib.nullcontext():
+    for i in range({n}):
+        email_queue(to=f"batch{{i}}@example.kr", template="events/emails/event_message",
+                    context={{"event": registration.event, "registration": registration,
+                              "subject": f"{{tag}} {{i:04d}}", "body": "smoke"}})
 print("queued")
 """
 
 
-def queue_batch(tag: str, n: int, service: str = "web") -> None:
+def queue_batch(tag: str, n: int, service: str = "web", *, atomic: bool = False) -> None:
     run(
         "podman",
         "exec",
@@ -466,7 +471,7 @@ def queue_batch(tag: str, n: int, service: str = "web") -> None:
         "manage.py",
         "shell",
         "-c",
-        QUEUE_BATCH.format(n=n).replace("sys.argv[-1]", repr(tag)),
+        QUEUE_BATCH.format(n=n, atomic=atomic).replace("sys.argv[-1]", repr(tag)),
     )
 
 
@@ -475,11 +480,13 @@ def batch_received(tag: str) -> list[str]:
 
 
 def check_worker_kill() -> None:
-    n = 150
+    # Large enough that a fast worker (several hundred e-mails a second over one SMTP connection)
+    # is still mid-batch when the kill lands: 150 were all sent before it on a fast CI machine.
+    n = 2000
     tag = f"killbatch-{uuid.uuid4().hex[:6]}"
     worker = container("worker")
-    queue_batch(tag, n)
-    wait_for("the worker to be mid-batch", lambda: len(batch_received(tag)) >= 3, 60, interval=0.2)
+    queue_batch(tag, n, atomic=True)
+    wait_for("the worker to be mid-batch", lambda: len(batch_received(tag)) >= 3, 60, interval=0.05)
     run("podman", "kill", worker)
     at_kill = len(set(batch_received(tag)))
     check(at_kill < n, f"the worker was killed mid-batch ({at_kill} of {n} sent)")
