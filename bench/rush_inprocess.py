@@ -10,7 +10,8 @@ request as ``bench/http_bench.py``'s rush (``{"consent": true}`` with its API to
 Idempotency-Key) through the Django test client, one after another, for one event of
 ``--capacity`` seats: confirmed ones first, then waitlisted. Each round uses a fresh event.
 
-Reports the median and mean ms per request (whole middleware stack, no HTTP), the number of
+Reports the median and mean ms per request (whole middleware stack, no HTTP) and the CPU time of
+this process per request (the web worker's share, without PostgreSQL's), the number of
 queries of one confirmed and one waitlisted request, and how long each request held the event's
 row lock (from the ``SELECT ... FOR UPDATE`` being sent until its transaction committed). One
 process, one thread: this is the CPU cost per request, not throughput under contention.
@@ -133,15 +134,17 @@ def run(data: Any, args: argparse.Namespace) -> None:
         )  # fmt: skip
         Registration.objects.filter(event=template).delete()
         times: list[float] = []
+        cpu: list[float] = []
         lock_held.clear()
         profile = cProfile.Profile() if args.profile and round_number == args.rounds else None
         with connection.execute_wrapper(lock_timer):
             if profile:
                 profile.enable()
             for token in tokens:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 status = post(token, event.pk)
                 times.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - started_cpu)
                 assert status == 201, status
             if profile:
                 profile.disable()
@@ -151,13 +154,16 @@ def run(data: Any, args: argparse.Namespace) -> None:
         held = [t * 1000 for t in lock_held]
         print(
             f"round {round_number}: {len(ms)} requests, median {statistics.median(ms):.2f} ms, "
-            f"mean {statistics.mean(ms):.2f} ms, p95 {sorted(ms)[int(len(ms) * 0.95) - 1]:.2f} ms; "
+            f"mean {statistics.mean(ms):.2f} ms, p95 {sorted(ms)[int(len(ms) * 0.95) - 1]:.2f} ms, "
+            f"CPU of this process {1000 * statistics.mean(cpu):.2f} ms; "
             f"lock held median {statistics.median(held):.2f} ms, mean {statistics.mean(held):.2f} ms",
             flush=True,
         )
         if profile:
             stream = io.StringIO()
-            pstats.Stats(profile, stream=stream).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profile, stream=stream).sort_stats("cumulative").print_stats(
+                int(os.environ.get("PROFILE_LINES", "45"))
+            )
             print(stream.getvalue())
 
     # Queries of one confirmed and one waitlisted request (a fresh event of one seat).

@@ -350,8 +350,7 @@ def registration_create_check(
 class _Tally:
     """What a signed-in registration needs to know of a locked event's registrations, read in
     one query: the seats, whether expired holds or lapsed links wait to be released, and how
-    many registrations of the request's addresses (pending, live) and, where the event caps
-    seats per company, of the company (live) exist."""
+    many registrations of the request's addresses (pending, live) and of the company (live) exist."""
 
     seats: _Seats
     lapsed: int
@@ -360,35 +359,47 @@ class _Tally:
     live_of_company: int
 
 
+# The conditions of ``_seats`` (taken, waitlisted) and ``_release_lapsed_holds`` (lapsed), in
+# one statement. Written out in SQL because it runs under the event's lock, serialised per event:
+# the ORM spent about a millisecond compiling the same aggregate while every other registrant of
+# the event waited (tests/events/test_registration_queries.py checks that the two agree).
+_TALLY_SQL = """
+SELECT
+    count(CASE WHEN status = %(confirmed)s OR (status = %(pending)s AND hold_expires_at > %(now)s) THEN 1 END),
+    count(CASE WHEN status = %(waitlisted)s THEN 1 END),
+    count(CASE WHEN status = %(pending)s AND (hold_expires_at <= %(now)s OR created_at <= %(link_deadline)s)
+          THEN 1 END),
+    count(CASE WHEN status = %(pending)s AND email IN ({emails}) THEN 1 END),
+    count(CASE WHEN status IN (%(confirmed)s, %(waitlisted)s) AND email IN ({emails}) THEN 1 END),
+    count(CASE WHEN status IN (%(confirmed)s, %(waitlisted)s) AND company_id = %(company)s THEN 1 END)
+FROM events_registration
+WHERE event_id = %(event)s
+"""
+
+
 def _tally(event: Event, *, now: datetime, emails: list[str], company: Company | None) -> _Tally:
-    """Precondition: the caller holds the lock on ``event``. The seat counts are ``_seats``'s,
-    the lapsed ones ``_release_lapsed_holds``'s."""
-    pending = Q(status=Registration.Status.PENDING)
-    live = Q(status__in=LIVE)
-    these = Q(email__in=emails)
-    of_company = {}
-    if company is not None and event.seat_cap_per_company:
-        of_company["live_of_company"] = Count("pk", filter=live & Q(company=company))
-    counts = Registration.objects.filter(event=event).aggregate(
-        taken=Count(
-            "pk",
-            filter=Q(status=Registration.Status.CONFIRMED)
-            | Q(status=Registration.Status.PENDING, hold_expires_at__gt=now),
-        ),
-        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
-        lapsed=Count(
-            "pk", filter=pending & (Q(hold_expires_at__lte=now) | Q(created_at__lte=now - _link_validity()))
-        ),
-        pending_of_these=Count("pk", filter=pending & these),
-        live_of_these=Count("pk", filter=live & these),
-        **of_company,
-    )
+    """Precondition: the caller holds the lock on ``event``."""
+    adapt = connection.ops.adapt_datetimefield_value
+    params: dict[str, Any] = {
+        "event": event.pk,
+        "company": company.pk if company is not None else None,
+        "now": adapt(now),
+        "link_deadline": adapt(now - _link_validity()),
+        "confirmed": Registration.Status.CONFIRMED.value,
+        "waitlisted": Registration.Status.WAITLISTED.value,
+        "pending": Registration.Status.PENDING.value,
+        **{f"email{i}": email for i, email in enumerate(emails)},
+    }
+    sql = _TALLY_SQL.format(emails=", ".join(f"%(email{i})s" for i in range(len(emails))))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        taken, waitlisted, lapsed, pending_of_these, live_of_these, live_of_company = cursor.fetchone()
     return _Tally(
-        seats=_Seats(capacity=event.capacity, taken=counts["taken"], waitlisted=counts["waitlisted"]),
-        lapsed=counts["lapsed"],
-        pending_of_these=counts["pending_of_these"],
-        live_of_these=counts["live_of_these"],
-        live_of_company=counts.get("live_of_company", 0),
+        seats=_Seats(capacity=event.capacity, taken=taken, waitlisted=waitlisted),
+        lapsed=lapsed,
+        pending_of_these=pending_of_these,
+        live_of_these=live_of_these,
+        live_of_company=live_of_company,
     )
 
 

@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
+from audit.models import AuditEntry
 from events import services
 from events.models import Audience, Event, Registration
-from events.services import AttendeeData, registration_cancel, registration_create
+from events.services import AttendeeData, RegistrationError, registration_cancel, registration_create
+from notifications.models import OutboundEmail
 from tests.factories import EventFactory, RegistrationFactory, StaffFactory, UserFactory
 
 from .helpers import run_in_threads
@@ -50,6 +52,29 @@ def test_fifty_concurrent_registrations_for_ten_seats():
     statuses = list(Registration.objects.filter(event=event).values_list("status", flat=True))
     assert statuses.count(Registration.Status.CONFIRMED) == 10
     assert statuses.count(Registration.Status.WAITLISTED) == 40
+
+
+def test_the_same_person_registering_ten_times_at_once_gets_one_registration():
+    """Double clicks and retries at once: the first to get the lock registers, the others are
+    told it is a duplicate. One registration, one audit entry and one e-mail remain."""
+    event = EventFactory(capacity=5, audience=Audience.PUBLIC)
+    user = UserFactory(email="twice@example.kr", name="참가자")
+
+    def job() -> object:
+        return registration_create(
+            event=event,
+            by=user,
+            attendees=[AttendeeData(name=user.name, email=user.email)],
+            consent=True,
+            language="ko",
+        )
+
+    errors = run_in_threads([job] * 10)
+    assert [(type(e), e.code) for e in errors] == [(RegistrationError, "duplicate")] * 9  # type: ignore[attr-defined]
+    [registration] = Registration.objects.filter(event=event)
+    assert registration.status == Registration.Status.CONFIRMED
+    assert AuditEntry.objects.filter(object_id=str(registration.pk)).count() == 1
+    assert OutboundEmail.objects.filter(to=user.email).count() == 1
 
 
 def test_control_without_the_lock_the_event_is_overbooked(monkeypatch):
