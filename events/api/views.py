@@ -22,6 +22,7 @@ from .serializers import (
     EventSerializer,
     RegistrationCreateSerializer,
     RegistrationSerializer,
+    registrations_data,
 )
 
 
@@ -87,7 +88,7 @@ class EventRegistrationCreateView(APIView):
         )
         # The rows as written: the service set each one's company and waitlist position, which
         # is all the serializer reads beyond the row itself (no query).
-        return Response(RegistrationSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+        return Response(registrations_data(created), status=status.HTTP_201_CREATED)
 
 
 class RegistrationViewSet(
