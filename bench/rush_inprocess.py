@@ -165,6 +165,8 @@ def run(data: Any, args: argparse.Namespace) -> None:
                 int(os.environ.get("PROFILE_LINES", "45"))
             )
             print(stream.getvalue())
+            if os.environ.get("PROFILE_DUMP"):
+                profile.dump_stats(os.environ["PROFILE_DUMP"])
 
     # Queries of one confirmed and one waitlisted request (a fresh event of one seat).
     event = Event.objects.create(
