@@ -200,3 +200,20 @@ def test_a_visitor_pending_registration_gives_way_and_is_counted_again(company):
     assert typed.status == Registration.Status.CANCELLED
     # Its seat was counted again after it gave way: the owner gets it.
     assert own.status == Registration.Status.CONFIRMED
+
+
+def test_with_an_idempotency_key_the_post_costs_the_key_claim_and_its_answer_only(django_assert_num_queries, member):
+    event = EventFactory(capacity=5, audience=Audience.TENANTS)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=member).key}", HTTP_IDEMPOTENCY_KEY="k-1")
+    url = f"/api/v1/events/{event.pk}/registrations/"
+    # The outer transaction (a savepoint in a test), the claim (one INSERT ... ON CONFLICT), and
+    # the UPDATE that stores the answer.
+    with django_assert_num_queries(API_POST + 2 + 1 + 1):
+        first = api.post(url, {"consent": True}, format="json")
+    # A retry: the token, the claim that finds the key taken, the stored answer.
+    with django_assert_num_queries(1 + 2 + 1 + 1):
+        retry = api.post(url, {"consent": True}, format="json")
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json() and retry.headers["Idempotent-Replayed"] == "true"
+    assert Registration.objects.filter(event=event).count() == 1
