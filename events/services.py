@@ -390,7 +390,8 @@ def _tally(event: Event, *, now: datetime, emails: list[str], company: Company |
         "pending": Registration.Status.PENDING.value,
         **{f"email{i}": email for i, email in enumerate(emails)},
     }
-    sql = _TALLY_SQL.format(emails=", ".join(f"%(email{i})s" for i in range(len(emails))))
+    # (No addresses, "IN (NULL)", matches nothing; "IN ()" would not parse.)
+    sql = _TALLY_SQL.format(emails=", ".join(f"%(email{i})s" for i in range(len(emails))) or "NULL")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         taken, waitlisted, lapsed, pending_of_these, live_of_these, live_of_company = cursor.fetchone()
