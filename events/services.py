@@ -542,7 +542,8 @@ def registration_create_do(*, plan: RegistrationPlan, event: Event) -> list[Regi
     audit entries and the outbox rows. What needs no lock is in ``registration_create_check``.
 
     Precondition: called inside ``transaction.atomic`` holding the lock on ``event``
-    (``_locked_event(plan.event.pk)``).
+    (``_locked_event(plan.event.pk)``). A RegistrationError may leave that transaction unusable
+    (the duplicate INSERT has no savepoint of its own): let it leave the atomic block.
     """
     # Staff may have cancelled or unpublished the event meanwhile.
     if event.status != Event.Status.PUBLISHED:
@@ -573,7 +574,8 @@ def registration_create_do(*, plan: RegistrationPlan, event: Event) -> list[Regi
         setattr(registration, "waitlist_position", position)  # noqa: B010
         created.append(registration)
     try:
-        # No savepoint: a refusal ends the whole transaction anyway.
+        # No savepoint (two statements fewer under the lock): the refusal below leaves the
+        # caller's atomic block, which rolls back.
         Registration.objects.bulk_create(created)
     except IntegrityError:
         # The partial unique constraint: a live registration of one of these addresses was
