@@ -52,9 +52,9 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 class AuditEntry(models.Model):
     """Who did what to which object, when, with the values before and after.
 
-    Append-only: a saved row refuses to be saved again or deleted (``audit.services.record`` is
-    the only writer). The actor and the object are also kept as text, so the record still reads
-    after the account or the object is gone.
+    Append-only: a saved row refuses to be saved again or deleted (``audit.services.record`` and
+    ``record_many`` are the only writers). The actor and the object are also kept as text, so the
+    record still reads after the account or the object is gone.
     """
 
     at = models.DateTimeField(_("기록 일시"), default=timezone.now, db_index=True)

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
-from audit.services import record, snapshot
+from audit.services import audit_entry, record, record_many, snapshot
 from magok.errors import DomainError
 from magok.pagecache import public_content_changed
 from notifications.models import OutboundEmail
@@ -346,27 +346,87 @@ def registration_create_check(
     )
 
 
-def _refuse_taken_seats(*, plan: RegistrationPlan, event: Event) -> None:
+@dataclass
+class _Tally:
+    """What a signed-in registration needs to know of a locked event's registrations, read in
+    one query: the seats, whether expired holds or lapsed links wait to be released, and how
+    many registrations of the request's addresses (pending, live) and of the company (live) exist."""
+
+    seats: _Seats
+    lapsed: int
+    pending_of_these: int
+    live_of_these: int
+    live_of_company: int
+
+
+# The conditions of ``_seats`` (taken, waitlisted) and ``_release_lapsed_holds`` (lapsed), in
+# one statement. Written out in SQL because it runs under the event's lock, serialised per event:
+# the ORM spent about a millisecond compiling the same aggregate while every other registrant of
+# the event waited (tests/events/test_registration_queries.py checks that the two agree).
+_TALLY_SQL = """
+SELECT
+    count(CASE WHEN status = %(confirmed)s OR (status = %(pending)s AND hold_expires_at > %(now)s) THEN 1 END),
+    count(CASE WHEN status = %(waitlisted)s THEN 1 END),
+    count(CASE WHEN status = %(pending)s AND (hold_expires_at <= %(now)s OR created_at <= %(link_deadline)s)
+          THEN 1 END),
+    count(CASE WHEN status = %(pending)s AND email IN ({emails}) THEN 1 END),
+    count(CASE WHEN status IN (%(confirmed)s, %(waitlisted)s) AND email IN ({emails}) THEN 1 END),
+    count(CASE WHEN status IN (%(confirmed)s, %(waitlisted)s) AND company_id = %(company)s THEN 1 END)
+FROM events_registration
+WHERE event_id = %(event)s
+"""
+
+
+def _tally(event: Event, *, now: datetime, emails: list[str], company: Company | None) -> _Tally:
+    """Precondition: the caller holds the lock on ``event``."""
+    adapt = connection.ops.adapt_datetimefield_value
+    params: dict[str, Any] = {
+        "event": event.pk,
+        "company": company.pk if company is not None else None,
+        "now": adapt(now),
+        "link_deadline": adapt(now - _link_validity()),
+        "confirmed": Registration.Status.CONFIRMED.value,
+        "waitlisted": Registration.Status.WAITLISTED.value,
+        "pending": Registration.Status.PENDING.value,
+        **{f"email{i}": email for i, email in enumerate(emails)},
+    }
+    # (No addresses, "IN (NULL)", matches nothing; "IN ()" would not parse.)
+    sql = _TALLY_SQL.format(emails=", ".join(f"%(email{i})s" for i in range(len(emails))) or "NULL")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        taken, waitlisted, lapsed, pending_of_these, live_of_these, live_of_company = cursor.fetchone()
+    return _Tally(
+        seats=_Seats(capacity=event.capacity, taken=taken, waitlisted=waitlisted),
+        lapsed=lapsed,
+        pending_of_these=pending_of_these,
+        live_of_these=live_of_these,
+        live_of_company=live_of_company,
+    )
+
+
+def _duplicate(emails: list[str]) -> RegistrationError:
+    return RegistrationError(
+        _("이미 신청한 참석자입니다: %(emails)s") % {"emails": ", ".join(sorted(emails))}, "duplicate"
+    )
+
+
+def _refuse_taken_seats(*, plan: RegistrationPlan, event: Event, tally: _Tally) -> None:
     """The duplicate and per-company cap rules that depend on the registrations so far.
     Precondition: the caller holds the lock on ``event``."""
-    live = Registration.objects.filter(event=event, status__in=LIVE)
-    taken = list(live.filter(email__in=[a.email for a in plan.attendees]).values_list("email", flat=True))
-    if taken:
+    emails = [a.email for a in plan.attendees]
+    if tally.live_of_these:
+        live = Registration.objects.filter(event=event, status__in=LIVE, email__in=emails)
+        raise _duplicate(list(live.values_list("email", flat=True)))
+    cap = event.seat_cap_per_company
+    if cap and plan.company is not None and tally.live_of_company + len(emails) > cap:
         raise RegistrationError(
-            _("이미 신청한 참석자입니다: %(emails)s") % {"emails": ", ".join(sorted(taken))}, "duplicate"
+            _("이 행사는 기업당 %(cap)s명까지 신청할 수 있습니다. 남은 인원: %(left)s명")
+            % {"cap": cap, "left": max(cap - tally.live_of_company, 0)},
+            "seat_cap",
         )
-    cap, company = event.seat_cap_per_company, plan.company
-    if cap and company is not None:
-        used = live.filter(company=company).count()
-        if used + len(plan.attendees) > cap:
-            raise RegistrationError(
-                _("이 행사는 기업당 %(cap)s명까지 신청할 수 있습니다. 남은 인원: %(left)s명")
-                % {"cap": cap, "left": max(cap - used, 0)},
-                "seat_cap",
-            )
 
 
-def _registration_write(
+def _registration_row(
     *,
     plan: RegistrationPlan,
     event: Event,
@@ -375,7 +435,8 @@ def _registration_write(
     now: datetime,
     hold_expires_at: datetime | None = None,
 ) -> Registration:
-    registration = Registration(
+    """The registration ``plan`` makes for ``attendee``, unsaved."""
+    return Registration(
         event=event,
         user=attendee.account,
         registered_by=plan.by,
@@ -390,6 +451,20 @@ def _registration_write(
         hold_expires_at=hold_expires_at,
         consent_version=REGISTRATION_CONSENT_VERSION,
         consented_at=now,
+    )
+
+
+def _registration_write(
+    *,
+    plan: RegistrationPlan,
+    event: Event,
+    attendee: PlannedAttendee,
+    status: str,
+    now: datetime,
+    hold_expires_at: datetime | None = None,
+) -> Registration:
+    registration = _registration_row(
+        plan=plan, event=event, attendee=attendee, status=status, now=now, hold_expires_at=hold_expires_at
     )
     try:
         with transaction.atomic():
@@ -460,38 +535,65 @@ def _hold_for_proof(*, plan: RegistrationPlan, event: Event, now: datetime) -> l
 def registration_create_do(*, plan: RegistrationPlan, event: Event) -> list[Registration]:
     """Write what ``plan`` says: each attendee is confirmed while seats last, then waitlisted;
     an anonymous visitor's registration waits for proof of the address (``_hold_for_proof``).
-    E-mails go to the outbox only (sent after commit).
+    E-mails go to the outbox only (sent after commit, rendered by the worker).
+
+    This runs under the event's lock, so everything here is serialised per event: it is one
+    read of the registrations (``_tally``), one INSERT of the registrations, one of their
+    audit entries and the outbox rows. What needs no lock is in ``registration_create_check``.
 
     Precondition: called inside ``transaction.atomic`` holding the lock on ``event``
-    (``_locked_event(plan.event.pk)``).
+    (``_locked_event(plan.event.pk)``). A RegistrationError may leave that transaction unusable
+    (the duplicate INSERT has no savepoint of its own): let it leave the atomic block.
     """
     # Staff may have cancelled or unpublished the event meanwhile.
     if event.status != Event.Status.PUBLISHED:
         raise RegistrationError(_("이 행사는 신청을 받지 않습니다."), "not_allowed")
     now = timezone.now()
-    _release_lapsed_holds(event, now=now)
     if plan.needs_proof:
+        _release_lapsed_holds(event, now=now)
         return _hold_for_proof(plan=plan, event=event, now=now)
-    # An unproven registration of the same address never blocks a signed-in registrant.
-    Registration.objects.filter(
-        event=event, email__in=[a.email for a in plan.attendees], status=Registration.Status.PENDING
-    ).update(status=Registration.Status.CANCELLED, cancelled_at=now, hold_expires_at=None, updated_at=now)
-    _refuse_taken_seats(plan=plan, event=event)
-    seats = _seats(event, now=now)
+    emails = [a.email for a in plan.attendees]
+    tally = _tally(event, now=now, emails=emails, company=plan.company)
+    if tally.lapsed or tally.pending_of_these:
+        # Rare: rows change before the seats are decided, so they are counted again.
+        if tally.lapsed:
+            _release_lapsed_holds(event, now=now)
+        # An unproven registration of the same address never blocks a signed-in registrant.
+        Registration.objects.filter(event=event, email__in=emails, status=Registration.Status.PENDING).update(
+            status=Registration.Status.CANCELLED, cancelled_at=now, hold_expires_at=None, updated_at=now
+        )
+        tally = _tally(event, now=now, emails=emails, company=plan.company)
+    _refuse_taken_seats(plan=plan, event=event, tally=tally)
+    seats = tally.seats
     created: list[Registration] = []
     for attendee in plan.attendees:
         status = seats.take()
-        registration = _registration_write(plan=plan, event=event, attendee=attendee, status=status, now=now)
-        # Shown on the confirmation page and in the e-mail without another query.
+        registration = _registration_row(plan=plan, event=event, attendee=attendee, status=status, now=now)
+        # Shown in the answer, on the confirmation page and in the e-mail without another query.
         position = seats.waitlisted if status == Registration.Status.WAITLISTED else None
         setattr(registration, "waitlist_position", position)  # noqa: B010
         created.append(registration)
-        record(
-            action=AuditAction.REGISTRATION_CREATE,
-            obj=registration,
-            by=plan.by,
-            after=snapshot(registration, REGISTRATION_AUDIT_FIELDS),
-        )
+    try:
+        # No savepoint (two statements fewer under the lock): the refusal below leaves the
+        # caller's atomic block, which rolls back.
+        Registration.objects.bulk_create(created)
+    except IntegrityError:
+        # The partial unique constraint: a live registration of one of these addresses was
+        # written without the lock (the count above saw none), e.g. by a data import.
+        raise _duplicate(emails) from None
+    # bulk_create sends no post_save: the seats left on the public pages changed.
+    public_content_changed()
+    record_many(
+        [
+            audit_entry(
+                action=AuditAction.REGISTRATION_CREATE,
+                obj=registration,
+                by=plan.by,
+                after=snapshot(registration, REGISTRATION_AUDIT_FIELDS),
+            )
+            for registration in created
+        ]
+    )
     for registration in created:
         _notify_registration(registration)
     return created

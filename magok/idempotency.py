@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -57,6 +57,32 @@ def _replay(record: IdempotentRequest, fingerprint: str) -> Response:
     return Response(record.response_body, status=record.status_code, headers={"Idempotent-Replayed": "true"})
 
 
+def _claim(request: Request, *, key: str, fingerprint: str) -> int | None:
+    """Insert the key's row and return its id, or None when a committed row has the key.
+
+    One statement: ``ON CONFLICT DO NOTHING`` waits on the unique index for a concurrent
+    insert of the same key like a plain INSERT does, and then inserts (that one rolled back)
+    or returns nothing (it committed), without the savepoint that catching an IntegrityError
+    inside the transaction would need.
+    """
+    table = IdempotentRequest._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" ("user_id", "key", "method", "path", "fingerprint", "created_at") '
+            'VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT ("user_id", "key") DO NOTHING RETURNING "id"',
+            [
+                request.user.pk,
+                key,
+                request.method or "",
+                request.path[:300],
+                fingerprint,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def idempotent(view: View) -> View:
     """Wrap an API write handler (`post`, `create`, `destroy`, an action) of an authenticated view."""
 
@@ -74,25 +100,17 @@ def idempotent(view: View) -> View:
             )
         fingerprint = _fingerprint(request)
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    record = IdempotentRequest.objects.create(
-                        user=request.user,
-                        key=key,
-                        method=request.method or "",
-                        path=request.path[:300],
-                        fingerprint=fingerprint,
-                    )
-            except IntegrityError:
+            record_id = _claim(request, key=key, fingerprint=fingerprint)
+            if record_id is None:
                 # Another request with this key committed first (we waited for it on the index).
                 return _replay(IdempotentRequest.objects.get(user=request.user, key=key), fingerprint)
             response = view(self, request, *args, **kwargs)
             if not status.is_success(response.status_code):
                 transaction.set_rollback(True)
                 return response
-            record.status_code = response.status_code
-            record.response_body = response.data
-            record.save(update_fields=["status_code", "response_body"])
+            IdempotentRequest.objects.filter(pk=record_id).update(
+                status_code=response.status_code, response_body=response.data
+            )
         return response
 
     return wrapper  # type: ignore[return-value]
