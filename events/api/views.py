@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from functools import partial
+
 import django_filters
 from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -9,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from magok.api import AuthenticatedAPIRequest, error_responses
+from magok.api import AuthenticatedAPIRequest, PublicResponseCache, error_responses
 from magok.i18n import current_language
 from magok.idempotency import idempotent
 from magok.inputs import IsoDateTimeFilter
@@ -37,11 +40,17 @@ class EventFilter(django_filters.FilterSet):
         fields = ["kind", "starts_after", "starts_before", "status", "audience"]
 
 
-class EventViewSet(viewsets.ReadOnlyModelViewSet):
+class EventViewSet(PublicResponseCache, viewsets.ReadOnlyModelViewSet):
     """Published, finished and cancelled events (public)."""
 
     permission_classes = [permissions.AllowAny]
     filterset_class = EventFilter
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> HttpResponseBase:  # type: ignore[override]
+        return self.cached_response(request, partial(super().list, request, *args, **kwargs))
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> HttpResponseBase:  # type: ignore[override]
+        return self.cached_response(request, partial(super().retrieve, request, *args, **kwargs))
 
     def get_queryset(self) -> QuerySet[Event]:
         queryset = selectors.events_with_counts(selectors.event_visible_queryset()).order_by("starts_at", "id")
