@@ -180,7 +180,7 @@ def test_the_browsable_api_and_other_media_types_are_rendered_each_time(django_a
 
 def test_a_long_query_string_is_answered_but_not_stored(api, django_assert_max_num_queries):
     EventFactory()
-    path = f"{EVENTS}?audience={'x' * 300}"
+    path = f"{EVENTS}?padding={'x' * 300}"
     assert api.get(path).status_code == 200
     with django_assert_max_num_queries(10) as captured:
         assert api.get(path).status_code == 200
@@ -197,3 +197,26 @@ def test_the_schema_is_kept_rendered_and_still_leaves_itself_out(api, django_ass
     assert "/api/v1/events/" in paths and "/api/schema/" not in paths
     yaml = api.get("/api/schema/")
     assert yaml.status_code == 200 and yaml.content.startswith(b"openapi:")
+
+
+def test_the_event_total_is_kept_until_an_event_changes(django_assert_num_queries, django_capture_on_commit_callbacks):
+    # An indented answer is rendered each time: only the total is cached.
+    api = APIClient(HTTP_ACCEPT="application/json; indent=2")
+    with django_capture_on_commit_callbacks(execute=True):
+        EventFactory.create_batch(3)
+        draft = EventFactory(status=Event.Status.DRAFT)
+    assert api.get(EVENTS).json()["count"] == 3
+    with django_assert_num_queries(1):  # the page: no COUNT
+        assert api.get(EVENTS).json()["count"] == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = Event.Status.PUBLISHED
+        draft.save()
+    assert api.get(EVENTS).json()["count"] == 4
+    assert api.get(EVENTS, {"status": "draft"}).json()["count"] == 0
+
+
+def test_event_urls_are_their_pages(api):
+    events = EventFactory.create_batch(2)
+    rows = api.get(EVENTS).json()["results"]
+    assert sorted(row["url"] for row in rows) == sorted(event.get_absolute_url() for event in events)
+    assert api.get(f"{EVENTS}{events[0].pk}/").json()["url"] == events[0].get_absolute_url()
