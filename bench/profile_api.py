@@ -9,7 +9,8 @@ the production settings and a real Redis cache (REDIS_URL; its database is flush
 test client (the whole middleware stack, no HTTP) GETs each list, anonymous and with an API
 token, and prints the mean and p95 milliseconds per request. The rate limits are raised so that
 the run is not answered 429, but both throttles still run their cache calls on every request.
-``--profile`` adds a cProfile of each case.
+``--profile`` adds a cProfile of each case; ``--misses`` replaces the content version before
+each request (outside the timing), as a write would: what a request costs when nothing is cached.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pstats
 import statistics
 import sys
 import time
+import uuid
 from pathlib import Path
 
 from _db import migrated_template, throwaway_database
@@ -39,6 +41,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=0, help="events added to the demo's")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--misses", action="store_true", help="a new content version before each request")
     args = parser.parse_args()
     redis_url = os.environ.get("REDIS_URL", "")
     if not redis_url:
@@ -81,8 +84,11 @@ def main() -> None:
         )  # fmt: skip
         from django.test import Client
 
+        from magok.pagecache import VERSION_KEY
+
         token = data.rush_tokens[0]
-        print(f"{data.companies} companies, {data.events} events, {args.requests} requests per case")
+        misses = ", each a miss" if args.misses else ""
+        print(f"{data.companies} companies, {data.events} events, {args.requests} requests per case{misses}")
         for label, headers in [("anonymous", {}), ("token", {"HTTP_AUTHORIZATION": f"Token {token}"})]:
             client = Client(**headers)
             for path in PATHS:
@@ -90,6 +96,8 @@ def main() -> None:
                 times: list[float] = []
                 profile = cProfile.Profile() if args.profile else None
                 for _ in range(args.requests):
+                    if args.misses:
+                        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
                     started = time.perf_counter()
                     if profile:
                         profile.enable()
