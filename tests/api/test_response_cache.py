@@ -5,6 +5,7 @@ checks that guard a request (throttles) still run."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -220,3 +221,25 @@ def test_event_urls_are_their_pages(api):
     rows = api.get(EVENTS).json()["results"]
     assert sorted(row["url"] for row in rows) == sorted(event.get_absolute_url() for event in events)
     assert api.get(f"{EVENTS}{events[0].pk}/").json()["url"] == events[0].get_absolute_url()
+
+
+def test_a_view_with_an_object_permission_is_never_cached(rf):
+    """On a hit ``get_object()`` does not run, so its object permission would not either."""
+    from rest_framework.permissions import AllowAny, BasePermission
+    from rest_framework.request import Request
+
+    from events.api.views import EventViewSet
+
+    class OwnObjectsOnly(BasePermission):
+        def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+            return False
+
+    def key(permissions: list[type[BasePermission]]) -> str | None:
+        view = EventViewSet(action="list", permission_classes=permissions, format_kwarg=None)
+        request = Request(rf.get(EVENTS))
+        view.request = request
+        request.accepted_renderer, request.accepted_media_type = view.perform_content_negotiation(request)
+        return view._cache_key(request)
+
+    assert key([AllowAny]) is not None
+    assert key([AllowAny, OwnObjectsOnly]) is None
