@@ -9,23 +9,36 @@
   view would leave the next view without them, so a postprocessing hook adds them. A view's own
   description of one of these answers is kept; only a missing body schema is filled in.
 - Fields whose schema says blank.
+- ``PublicResponseCache``: the rendered answer of a public read kept under the content version.
 """
 
 from __future__ import annotations
 
+import hashlib
+import zlib
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
-from rest_framework.views import set_rollback
 
 from .errors import BAD_REQUEST, CODES, CONFLICT, DomainError
+from .pagecache import MAX_QUERY_LENGTH, STORED_HEADERS, cached_public_entry
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -69,6 +82,7 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         status: OpenApiResponse(DomainErrorSerializer, description=_codes_description(status, summaries[status]))
         for status in statuses or (BAD_REQUEST, CONFLICT)
     }
+
 
 ERROR = {
     "type": "object",
@@ -148,3 +162,88 @@ class BlankableEmailField(serializers.EmailField):
 class BlankableURLField(serializers.URLField):
     """A URL or "" (a model URLField with blank=True)."""
 
+
+class PublicResponseCache(APIView):
+    """Keeps the rendered answer (JSON bytes) of a public read under the content version of
+    magok/pagecache.py, so that a repeated request skips the queries, the serializer and the
+    renderer: a change the public sees (an event, a registration changing the seats left, a
+    profile approval) replaces the version after it commits and shows on the next request.
+
+    Authentication, permissions and throttles still run on every request (``initial()``, before
+    the handler): a throttled caller is answered 429, cached or not. Preconditions of a view
+    that uses it, which a cached answer would otherwise get wrong:
+
+    - the answer is the same for every caller it lets in: it reads nothing of ``request.user``
+      (staff are never served from or stored in the cache all the same, as the HTML pages show
+      them drafts);
+    - no object permission: ``get_object()`` does not run on a hit (checked below);
+    - it depends only on the language, the negotiated media type and the absolute URL (host,
+      scheme, path, query: the pagination links and ``url`` fields are absolute).
+
+    A view calls ``cached_response(request, compute)`` from its handler; ``finalize_response``
+    stores a 200 answer once it has its renderer. Only an exact, parameterless media type is
+    cached (``application/json; indent=4`` is rendered each time), by a renderer of
+    ``cached_renderers`` (JSON; never the browsable API), and only a query string of
+    at most ``MAX_QUERY_LENGTH`` characters: a made-up URL is not a new entry in Redis.
+    """
+
+    # The browsable API is HTML with the caller's name and CSRF token in it: never cached.
+    cached_renderers: tuple[type[BaseRenderer], ...] = (JSONRenderer,)
+    _cache_entry: tuple[str, str] | None = None
+
+    def _cache_key(self, request: Request) -> str | None:
+        renderer = getattr(request, "accepted_renderer", None)
+        user = request.user
+        if (
+            not settings.PAGE_CACHE_SECONDS
+            or request.method != "GET"
+            or not isinstance(renderer, self.cached_renderers)
+            or request.accepted_media_type != renderer.media_type
+            or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH
+            or (user is not None and user.is_staff)
+            or any(
+                type(permission).has_object_permission is not BasePermission.has_object_permission
+                for permission in self.get_permissions()
+            )
+        ):
+            return None
+        identity = f"{get_language()}:{request.accepted_media_type}:{request.build_absolute_uri()}"
+        return f"pagecache:api:{hashlib.sha256(identity.encode()).hexdigest()}"
+
+    def cached_response(self, request: Request, compute: Callable[[], HttpResponseBase]) -> HttpResponseBase:
+        key = self._cache_key(request)
+        if key is None:
+            return compute()
+        version, stored = cached_public_entry(key)
+        if stored is not None:
+            headers, body = stored
+            response = HttpResponse(zlib.decompress(body))
+            for name, value in headers:
+                response[name] = value
+            return response
+        if version is not None:
+            self._cache_entry = (key, version)
+        return compute()
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        # A cached answer arrives here as a plain HttpResponse, which DRF passes through (its stubs
+        # say Response).
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self._cache_entry is not None and isinstance(response, Response) and response.status_code == 200:
+            key, version = self._cache_entry
+            response.render()
+            headers = [(name, response[name]) for name in STORED_HEADERS if response.has_header(name)]
+            body = zlib.compress(response.content, 1)
+            cache.set(key, (version, (headers, body)), settings.PAGE_CACHE_SECONDS)
+        return response
+
+
+class PublicSchemaView(PublicResponseCache, SpectacularAPIView):
+    """The OpenAPI schema (``/api/schema/``), kept rendered: generating it takes over 100 ms and
+    400 kB. It depends on the language (``?lang=`` or the request's) and the format only."""
+
+    cached_renderers = tuple(SpectacularAPIView.renderer_classes)
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
+        return self.cached_response(request, partial(super().get, request, *args, **kwargs))

@@ -69,3 +69,13 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self) -> None:
         self._guard(lambda: super(ResilientRedisCache, self).clear(), None)
+
+    def run_script(self, script: str, key: str, args: list[Any]) -> Any:
+        """Run a Lua ``script`` on ``key`` (``KEYS[1]``, made like the cache's other keys) in one
+        round trip; None while Redis is down."""
+
+        def call() -> Any:
+            client = self._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+            return client.register_script(script)(keys=[self.make_and_validate_key(key)], args=args)
+
+        return self._guard(call, None)

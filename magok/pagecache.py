@@ -173,3 +173,17 @@ def cached_public_value(name: str, compute: Callable[[], T], *, per_language: bo
     if version is not None:
         cache.set(key, (version, value), seconds)
     return value
+
+
+def cached_public_entry(key: str) -> tuple[str | None, Any]:
+    """The content version and what ``key`` holds if it was stored under that version (else
+    None), in one round trip. For a caller that computes its value somewhere else than where it
+    looks it up (the API's rendered responses, magok/api.py): it stores the value with
+    ``cache.set(key, (version, value), settings.PAGE_CACHE_SECONDS)``, unless the version is None
+    (no cache)."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or _current_version()
+    stored = found.get(key)
+    if version is not None and stored is not None and stored[0] == version:
+        return version, stored[1]
+    return version, None

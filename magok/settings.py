@@ -435,7 +435,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "magok.throttles.AnonymousRateThrottle",
         "magok.throttles.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from companies.views import home, logo_file
-from magok.api import api_not_found
+from magok.api import PublicSchemaView, api_not_found
 from magok.health import healthz, livez
 from magok.i18n import language_switch
 
@@ -23,7 +23,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(language_switch), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", PublicSchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),

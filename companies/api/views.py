@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from companies.models import Company
 from companies.selectors import OneQueryPaginator, company_search, did_you_mean
+from magok.api import PublicResponseCache
 
 from .serializers import CompanySearchParamsSerializer, CompanySerializer
 
@@ -54,7 +58,7 @@ class CompanyPagination(PageNumberPagination):
     ),
     retrieve=extend_schema(summary="One public company by slug"),
 )
-class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
+class CompanyViewSet(PublicResponseCache, viewsets.ReadOnlyModelViewSet):
     """Public, read-only directory of tenant companies."""
 
     serializer_class = CompanySerializer
@@ -62,6 +66,12 @@ class CompanyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     pagination_class = CompanyPagination
     filter_backends: list = []
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
+        return self.cached_response(request, partial(super().list, request, *args, **kwargs))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
+        return self.cached_response(request, partial(super().retrieve, request, *args, **kwargs))
 
     def get_queryset(self) -> QuerySet[Company]:
         if self.action != "list":

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -11,6 +12,9 @@ from magok.api import BlankableEmailField
 
 from .. import selectors
 from ..models import AgendaItem, Event, Registration, Speaker
+
+# An id no event has, reversed once per response and replaced by each row's id.
+PK_PLACEHOLDER = 2147483647
 
 
 class SpeakerSerializer(serializers.ModelSerializer):
@@ -41,7 +45,7 @@ class EventSerializer(serializers.ModelSerializer):
     kind = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
     seats_left = serializers.SerializerMethodField()
     waitlist_open = serializers.SerializerMethodField()
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The event's page.")
 
     class Meta:
         model = Event
@@ -71,6 +75,16 @@ class EventSerializer(serializers.ModelSerializer):
 
     def get_seats_left(self, obj: Event) -> int:
         return selectors.seats_left(obj)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_url(self, obj: Event) -> str:
+        """``Event.get_absolute_url`` without a ``reverse()`` per row."""
+        holder = self.parent if isinstance(self.parent, serializers.ListSerializer) else self
+        template: str | None = getattr(holder, "_event_url_template", None)
+        if template is None:
+            template = reverse("events:detail", kwargs={"pk": PK_PLACEHOLDER})
+            holder._event_url_template = template  # type: ignore[union-attr]
+        return template.replace(str(PK_PLACEHOLDER), str(obj.pk))
 
     def get_waitlist_open(self, obj: Event) -> bool:
         return obj.status == Event.Status.PUBLISHED and self.get_seats_left(obj) == 0
@@ -105,9 +119,7 @@ class RegistrationCreateSerializer(serializers.Serializer):
 class RegistrationSerializer(serializers.ModelSerializer):
     company = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
     waitlist_position = serializers.IntegerField(read_only=True, allow_null=True, default=None)
-    ticket_code = serializers.CharField(
-        read_only=True, allow_null=True, help_text="Only for a confirmed registration."
-    )
+    ticket_code = serializers.CharField(read_only=True, allow_null=True, help_text="Only for a confirmed registration.")
 
     class Meta:
         model = Registration

@@ -1,18 +1,28 @@
 from __future__ import annotations
 
+import hashlib
+from functools import partial
+from typing import Any
+
 import django_filters
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from magok.api import AuthenticatedAPIRequest, error_responses
+from magok.api import AuthenticatedAPIRequest, PublicResponseCache, error_responses
 from magok.i18n import current_language
 from magok.idempotency import idempotent
 from magok.inputs import IsoDateTimeFilter
+from magok.pagecache import cached_public_value
 
 from .. import selectors
 from ..models import AgendaItem, Event, Registration
@@ -38,11 +48,38 @@ class EventFilter(django_filters.FilterSet):
         fields = ["kind", "starts_after", "starts_before", "status", "audience"]
 
 
-class EventViewSet(viewsets.ReadOnlyModelViewSet):
+class CachedCountPaginator(Paginator):
+    """The total of a filtered list, kept with the public content (``cached_public_value``)
+    until an event changes, as the directory's (companies.selectors.OneQueryPaginator). Keyed by
+    the SQL of the ids alone: the seat counts' subquery holds the current time."""
+
+    @cached_property
+    def count(self) -> int:
+        queryset: QuerySet[Any] = self.object_list  # type: ignore[assignment]
+        try:
+            sql = str(queryset.values("pk").query)
+        except EmptyResultSet:
+            return 0
+        digest = hashlib.sha256(sql.encode()).hexdigest()[:24]
+        return cached_public_value(f"api-event-count:{digest}", queryset.count, per_language=False)
+
+
+class EventPagination(PageNumberPagination):
+    django_paginator_class = CachedCountPaginator
+
+
+class EventViewSet(PublicResponseCache, viewsets.ReadOnlyModelViewSet):
     """Published, finished and cancelled events (public)."""
 
     permission_classes = [permissions.AllowAny]
     filterset_class = EventFilter
+    pagination_class = EventPagination
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> HttpResponseBase:  # type: ignore[override]
+        return self.cached_response(request, partial(super().list, request, *args, **kwargs))
+
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> HttpResponseBase:  # type: ignore[override]
+        return self.cached_response(request, partial(super().retrieve, request, *args, **kwargs))
 
     def get_queryset(self) -> QuerySet[Event]:
         queryset = selectors.events_with_counts(selectors.event_visible_queryset()).order_by("starts_at", "id")
