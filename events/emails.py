@@ -4,6 +4,9 @@ Services queue them with ``registration_email_queue`` (one small INSERT: the reg
 id and a few JSON values), often while holding the event's seat lock; the outbox worker
 calls the renderers below (registered by kind, ``events.<template>``) at send time, which
 read the rows, sign the ticket and cancel links, draw the QR code and write the calendar file.
+The worker renders a chunk at a time (``notifications.rendering.rendering_batch``): the
+registrations of the chunk are read in one query, and what is the same for every attendee of
+an event (its link, its time in words) once per chunk.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from notifications.models import OutboundEmail
 from notifications.rendering import (
     Attachment,
     RenderedEmail,
+    batch_put,
+    batch_value,
     email_renderer,
     json_context,
     moments_from_json,
@@ -28,7 +33,7 @@ from notifications.services import email_queue_deferred
 
 from .ics import event_ics
 from .links import cancel_link_url, registration_link_token, ticket_link_url
-from .models import Registration
+from .models import Event, Registration
 from .tickets import ticket_qr_png
 
 # The registrant's own e-mails: the ticket (QR code and calendar file attached, ticket and
@@ -63,15 +68,32 @@ def registration_email_queue(
     )
 
 
+def _preload(contexts: list[dict[str, Any]]) -> None:
+    """The registrations of a chunk of e-mails in one query, sharing one row per event."""
+    ids = {context.get("registration") for context in contexts}
+    events: dict[int, Event] = {}
+    for registration in Registration.objects.select_related("event__kind").filter(pk__in=ids):
+        registration.event = events.setdefault(registration.event_id, registration.event)
+        batch_put(("events.registration", registration.pk), registration)
+
+
+def _registration(pk: int) -> Registration:
+    return batch_value(
+        ("events.registration", pk), lambda: Registration.objects.select_related("event__kind").get(pk=pk)
+    )
+
+
 def _render(template: str, context: dict[str, Any]) -> RenderedEmail:
-    registration = Registration.objects.select_related("event__kind").get(pk=context["registration"])
+    registration = _registration(context["registration"])
     event = registration.event
     language = translation.get_language() or "ko"
     values: dict[str, Any] = {
         **context,
         "registration": registration,
         "event": event,
-        "event_url": f"{settings.SITE_URL}{event.get_absolute_url()}",
+        "event_url": batch_value(
+            ("events.event_url", event.pk, settings.SITE_URL), lambda: f"{settings.SITE_URL}{event.get_absolute_url()}"
+        ),
     }
     if template in WITH_CANCEL_LINK and registration.status in LIVE:
         token = registration_link_token(registration=registration)
@@ -85,7 +107,9 @@ def _render(template: str, context: dict[str, Any]) -> RenderedEmail:
         hours = int(context["offset_hours"])
         values["lead_hours"] = hours
         values["lead_days"] = hours // 24 if hours % 24 == 0 else None
-        values["when"] = format_datetime(event.starts_at)
+        values["when"] = batch_value(
+            ("events.when", event.starts_at, language), lambda: format_datetime(event.starts_at)
+        )
     attachments: tuple[Attachment, ...] = ()
     if template in WITH_TICKET or template in WITH_CALENDAR:
         attachments = (Attachment("event.ics", event_ics(event=event, language=language), "text/calendar"),)
@@ -95,4 +119,4 @@ def _render(template: str, context: dict[str, Any]) -> RenderedEmail:
 
 
 for _template in TEMPLATES:
-    email_renderer(f"events.{_template}")(partial(_render, _template))
+    email_renderer(f"events.{_template}", preload=_preload)(partial(_render, _template))

@@ -17,11 +17,14 @@ This module imports no other app of the project: apps register into it.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.template import TemplateDoesNotExist
@@ -44,8 +47,16 @@ class RenderedEmail:
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
 
 
+logger = logging.getLogger(__name__)
+
 Renderer = Callable[[dict[str, Any]], RenderedEmail]
+# Called once per batch with the contexts of all its e-mails of the kind; puts the rows they
+# need into the batch (``batch_put``).
+Preloader = Callable[[list[dict[str, Any]]], None]
 _RENDERERS: dict[str, Renderer] = {}
+_PRELOADERS: dict[str, Preloader] = {}
+_batch: ContextVar[dict[Hashable, Any] | None] = ContextVar("email_rendering_batch", default=None)
+T = TypeVar("T")
 
 
 class UnknownEmailKind(LookupError):
@@ -53,16 +64,61 @@ class UnknownEmailKind(LookupError):
     renamed kind). The row stays in the outbox and is retried like any send failure."""
 
 
-def email_renderer(kind: str) -> Callable[[Renderer], Renderer]:
-    """Register ``function(context) -> RenderedEmail`` as the renderer of ``kind``."""
+def email_renderer(kind: str, *, preload: Preloader | None = None) -> Callable[[Renderer], Renderer]:
+    """Register ``function(context) -> RenderedEmail`` as the renderer of ``kind``, and
+    ``preload(contexts)`` as what reads the rows of a batch of them at once."""
 
     def register(function: Renderer) -> Renderer:
         if _RENDERERS.get(kind, function) is not function:
             raise ValueError(f"e-mail kind {kind!r} is registered twice")
         _RENDERERS[kind] = function
+        if preload is not None:
+            _PRELOADERS[kind] = preload
         return function
 
     return register
+
+
+@contextmanager
+def rendering_batch(emails: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[None]:
+    """Render the e-mails ``(kind, context)`` inside this block: each kind's preloader reads
+    the rows of all of them first, and ``batch_value`` keeps its values until the block ends.
+    Values are kept for the few seconds of one chunk: a row changed meanwhile is read at the
+    next chunk, as it would be by an e-mail rendered a few seconds later. A preloader that
+    fails is logged and skipped: each renderer then reads its own rows (and fails on its own)."""
+    token = _batch.set({})
+    try:
+        contexts: dict[Preloader, list[dict[str, Any]]] = {}
+        for kind, context in emails:
+            if (preload := _PRELOADERS.get(kind)) is not None:
+                contexts.setdefault(preload, []).append(context)
+        for preload, batch in contexts.items():
+            try:
+                preload(batch)
+            except Exception:
+                logger.exception("preloading %s e-mails failed; each is rendered on its own", len(batch))
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def batch_put(key: Hashable, value: Any) -> None:
+    """Keep ``value`` under ``key`` for the current batch (a preloader's rows); no-op outside one."""
+    if (memo := _batch.get()) is not None:
+        memo[key] = value
+
+
+def batch_value(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, once per batch for each ``key`` (which must name everything the value
+    depends on: the row, its version, the language); every call outside a batch."""
+    memo = _batch.get()
+    if memo is None:
+        return compute()
+    try:
+        value: T = memo[key]
+    except KeyError:
+        value = memo[key] = compute()
+    return value
 
 
 def json_context(values: dict[str, Any]) -> dict[str, Any]:
