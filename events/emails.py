@@ -29,7 +29,7 @@ from notifications.rendering import (
     moments_from_json,
     render_templates,
 )
-from notifications.services import email_queue_deferred
+from notifications.services import DeferredEmail, email_queue_deferred
 
 from .ics import event_ics
 from .links import cancel_link_url, registration_link_token, ticket_link_url
@@ -53,18 +53,26 @@ TEMPLATES = (
 LIVE = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
 
 
-def registration_email_queue(
-    registration: Registration, template: str, *, dedupe_key: str, **context: Any
-) -> OutboundEmail | None:
-    """Queue ``events/emails/<template>`` to the registrant, in their language, once per
+def registration_email(registration: Registration, template: str, *, dedupe_key: str, **context: Any) -> DeferredEmail:
+    """``events/emails/<template>`` to the registrant, in their language, once per
     ``dedupe_key``; rendered when sent. ``context`` must be JSON (datetimes are written as
     ISO strings and read back by the renderer)."""
-    return email_queue_deferred(
+    return DeferredEmail(
         to=registration.email,
         kind=f"events.{template}",
         context={"registration": registration.pk, **json_context(context)},
         language=registration.language if registration.language in ("ko", "en") else "ko",
         dedupe_key=dedupe_key,
+    )
+
+
+def registration_email_queue(
+    registration: Registration, template: str, *, dedupe_key: str, **context: Any
+) -> OutboundEmail | None:
+    """Queue ``registration_email(...)``: None when ``dedupe_key`` was queued before."""
+    email = registration_email(registration, template, dedupe_key=dedupe_key, **context)
+    return email_queue_deferred(
+        to=email.to, kind=email.kind, context=email.context, language=email.language, dedupe_key=email.dedupe_key
     )
 
 

@@ -9,18 +9,23 @@ Why nothing is lost and nothing is sent twice:
   renders subject, bodies and attachments when it sends (``notifications.rendering``), so a
   caller holding a lock pays for one small INSERT. A rendering failure is recorded and
   retried like an SMTP failure; the row is never dropped.
-* ``email_send`` claims the row with a conditional UPDATE (queued -> sending) before it
-  talks to SMTP, so two prompts for the same row send it once.
+* The sender claims its rows with a conditional UPDATE (queued -> sending) before it talks
+  to SMTP, so two prompts for the same row send it once.
 * E-mails queued in one transaction are prompted after commit in chunks (``emails_prompt``:
-  one task per ``PROMPT_CHUNK`` e-mails, sent over one SMTP connection by ``emails_send``);
-  each is still claimed on its own just before it is sent.
+  one task per ``PROMPT_CHUNK`` e-mails). ``emails_send`` claims a chunk in one statement,
+  renders it together (``rendering_batch``: its rows read in one query), and sends it over
+  one SMTP connection, marking each e-mail sent right after its own send. A crash leaves the
+  unsent rest of the chunk claimed: the sweeper takes those rows over once the claim is stale
+  and sends them once.
 * ``outbox_sweep`` (periodic) prompts again whatever is still queued, and takes over rows
   whose claim is older than ``OUTBOX_STALE_CLAIM_SECONDS``: that is longer than the hard
   time limit of the send task, so the claimer is dead, not slow.
 
 The one window left is a sender that dies after the SMTP server accepted the message and
 before the row is marked sent: that e-mail goes out twice. Each worker process sends one
-e-mail at a time, so a crash duplicates at most one e-mail per process that was sending.
+e-mail at a time and marks it before sending the next (not once per chunk, which would save
+a statement per e-mail but widen the window to the whole chunk), so a crash duplicates at
+most one e-mail per process that was sending.
 Such a duplicate is recognisable: every send of a row carries the row's own Message-ID
 (mail systems and clients drop or thread a repeated one), and each claim counts an attempt.
 """
@@ -32,6 +37,7 @@ import json
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 from typing import Any
@@ -52,6 +58,7 @@ from .rendering import Attachment, RenderedEmail, render_email, render_templates
 
 __all__ = [
     "Attachment",
+    "DeferredEmail",
     "EmailNotResendable",
     "email_claim",
     "emails_claim",
@@ -61,6 +68,7 @@ __all__ = [
     "email_resend",
     "email_send",
     "emails_prompt",
+    "emails_queue_deferred",
     "emails_send",
     "encode_attachments",
     "outbox_due",
@@ -203,6 +211,53 @@ def email_queue_deferred(
         to=to, kind=kind, context=context, language=language, dedupe_key=dedupe_key, message_id=new_message_id()
     )
     return _save_queued(row)
+
+
+@dataclass(frozen=True)
+class DeferredEmail:
+    """One e-mail for ``emails_queue_deferred`` (the arguments of ``email_queue_deferred``)."""
+
+    to: str
+    kind: str
+    context: dict[str, Any]
+    dedupe_key: str
+    language: str = "ko"
+
+
+def emails_queue_deferred(*, emails: list[DeferredEmail]) -> list[int]:
+    """Queue many deferred e-mails at once (a reminder batch): one INSERT that skips the
+    dedupe keys queued before, one SELECT of the ids; as ``email_queue_deferred`` each, but two
+    statements instead of a savepoint and an INSERT per e-mail. Returns the id of each e-mail's
+    row, in order: the one queued now, or the one queued before under its key. Only those
+    queued now are prompted after commit."""
+    if not emails:
+        return []
+    rows = []
+    for email in emails:
+        json.dumps(email.context)  # fail here, in the caller's transaction, not in the worker
+        rows.append(
+            OutboundEmail(
+                to=email.to,
+                kind=email.kind,
+                context=email.context,
+                language=email.language,
+                dedupe_key=email.dedupe_key,
+                message_id=new_message_id(),
+            )
+        )
+    OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True)
+    stored = {
+        key: (pk, message_id)
+        for key, pk, message_id in OutboundEmail.objects.filter(
+            dedupe_key__in=[row.dedupe_key for row in rows]
+        ).values_list("dedupe_key", "pk", "message_id")
+    }
+    ids = {key: pk for key, (pk, _) in stored.items()}
+    for row in rows:
+        # Message-IDs are unique: a row that carries ours was inserted now, not before.
+        if stored[row.dedupe_key][1] == row.message_id:
+            _prompt_after_commit(ids[row.dedupe_key])
+    return [ids[row.dedupe_key] for row in rows]
 
 
 def _apply_rendered(row: OutboundEmail, rendered: RenderedEmail) -> None:
