@@ -11,6 +11,7 @@ an event (its link, its time in words) once per chunk.
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from typing import Any
 
@@ -27,7 +28,7 @@ from notifications.rendering import (
     email_renderer,
     json_context,
     moments_from_json,
-    render_templates,
+    render_templates_shared,
 )
 from notifications.services import DeferredEmail, email_queue_deferred
 
@@ -97,18 +98,19 @@ def _render(template: str, context: dict[str, Any]) -> RenderedEmail:
     language = translation.get_language() or "ko"
     values: dict[str, Any] = {
         **context,
-        "registration": registration,
         "event": event,
         "event_url": batch_value(
             ("events.event_url", event.pk, settings.SITE_URL), lambda: f"{settings.SITE_URL}{event.get_absolute_url()}"
         ),
     }
+    # What differs between the attendees of one event; the rest is rendered once per chunk.
+    per_email: dict[str, Any] = {"registration": registration}
     if template in WITH_CANCEL_LINK and registration.status in LIVE:
         token = registration_link_token(registration=registration)
         if registration.status == Registration.Status.CONFIRMED:
-            values["ticket_url"] = ticket_link_url(registration=registration, token=token)
+            per_email["ticket_url"] = ticket_link_url(registration=registration, token=token)
         if event.starts_at > timezone.now():
-            values["cancel_url"] = cancel_link_url(registration=registration, token=token)
+            per_email["cancel_url"] = cancel_link_url(registration=registration, token=token)
     if template == "event_changed":
         values["before"] = moments_from_json(context.get("before") or {})
     if template == "event_reminder":
@@ -123,7 +125,12 @@ def _render(template: str, context: dict[str, Any]) -> RenderedEmail:
         attachments = (Attachment("event.ics", event_ics(event=event, language=language), "text/calendar"),)
     if template in WITH_TICKET:
         attachments += (Attachment("ticket.png", ticket_qr_png(registration=registration), "image/png"),)
-    return render_templates(f"events/emails/{template}", values, attachments=attachments)
+    # The event row itself (one per event in a preloaded chunk) and the e-mail's own JSON name
+    # everything the shared part shows.
+    shared = (id(event), json.dumps({k: v for k, v in context.items() if k != "registration"}, sort_keys=True))
+    return render_templates_shared(
+        f"events/emails/{template}", values, per_email=per_email, key=shared, attachments=attachments
+    )
 
 
 for _template in TEMPLATES:

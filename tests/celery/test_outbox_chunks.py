@@ -14,8 +14,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.test.signals import template_rendered
 from django.utils import timezone
 
+from events import emails as event_emails
 from events.emails import registration_email_queue
 from events.models import Registration
 from notifications import rendering, services
@@ -188,3 +190,60 @@ def test_a_failing_preload_falls_back_to_each_emails_own_read(monkeypatch) -> No
     monkeypatch.setitem(rendering._PRELOADERS, "events.event_reminder", broken)
     assert emails_send(email_ids=ids(rows)) == 3
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+SAMPLE_CONTEXT = {
+    "offset_hours": 24,
+    "before": {"starts_at": "2027-05-06T07:30:00+09:00", "ends_at": "2027-05-06T09:00:00+09:00"},
+    "message": "장소가 <바뀌었습니다> & 죄송합니다",
+    "subject": "공지 <1>",
+    "body": "내용 & \"따옴표\"",
+    "confirm_url": "https://portal.example.kr/events/registrations/confirm/abc/",
+    "hold_minutes": 10,
+    "link_hours": 24,
+    "position": 3,
+}
+
+
+@pytest.mark.parametrize("template", event_emails.TEMPLATES)
+def test_every_event_email_renders_in_a_batch_byte_for_byte_as_alone(template: str) -> None:
+    event = EventFactory(starts_at=timezone.now() + timedelta(hours=20), venue_address="강서구 <마곡> & 1층")
+    statuses = [Registration.Status.CONFIRMED] * 3 + [Registration.Status.WAITLISTED, Registration.Status.CANCELLED]
+    names = ['<b>"홍&길동"</b>', "  두 칸  띄움 ", "김마곡", "이대기", "박취소"]
+    rows = []
+    for i, (status, name) in enumerate(zip(statuses, names, strict=True)):
+        registration = RegistrationFactory(event=event, status=status, attendee_name=name)
+        rows.append(
+            OutboundEmail(
+                kind=f"events.{template}",
+                context={"registration": registration.pk, **SAMPLE_CONTEXT},
+                language="en" if i == 2 else "ko",
+            )
+        )
+
+    alone = _rendered(rows)
+    with rendering_batch((row.kind, row.context) for row in rows):
+        together = _rendered(rows)
+
+    assert together == alone
+
+
+def test_a_batch_renders_an_events_templates_once_for_its_attendees() -> None:
+    rows = reminders(6)
+    rendered: list[str] = []
+
+    def count(sender: object, template: object, **kwargs: object) -> None:
+        rendered.append(str(getattr(template, "name", "")))
+
+    template_rendered.connect(count)
+    try:
+        with rendering_batch((row.kind, row.context) for row in rows):
+            emails = _rendered(rows)
+    finally:
+        template_rendered.disconnect(count)
+
+    assert rendered.count("events/emails/event_reminder.txt") == 1
+    assert len({body_text for _, body_text, _, _ in emails}) == 6  # each with its own name and links
+    for row, (_, body_text, body_html, _) in zip(rows, emails, strict=True):
+        registration = Registration.objects.get(pk=row.context["registration"])
+        assert registration.attendee_name in body_text and registration.ticket_code in body_html
