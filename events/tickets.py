@@ -52,7 +52,9 @@ def _codewords(version: int, error_correction: int, data_list: list[qr_util.QRDa
     codewords = bits.value.to_bytes(len(bits) // 8, "big") + bytes(
         qr_util.PAD0 if i % 2 == 0 else qr_util.PAD1 for i in range((bit_limit - len(bits)) // 8)
     )
-    data_blocks, ec_blocks, offset = [], [], 0
+    data_blocks: list[bytes] = []
+    ec_blocks: list[list[int]] = []
+    offset = 0
     for block in blocks:
         data = codewords[offset : offset + block.data_count]
         offset += block.data_count
@@ -67,7 +69,7 @@ def _codewords(version: int, error_correction: int, data_list: list[qr_util.QRDa
                     remainder[i] ^= EXP_TABLE[(g + shift) % 255]
         data_blocks.append(data)
         ec_blocks.append(remainder)
-    interleaved = []
+    interleaved: list[int] = []
     for group in (data_blocks, ec_blocks):
         for i in range(max(len(b) for b in group)):
             interleaved.extend(b[i] for b in group if i < len(b))
@@ -95,8 +97,8 @@ def ticket_qr_png(*, registration: Registration) -> bytes:
     matrix = ticket_qr_code(registration.ticket_code).get_matrix()  # border included
     size = len(matrix)
     # To one bit per pixel before scaling up: the same pixels, 64 times fewer bytes converted.
-    modules = Image.frombytes("L", (size, size), bytes(0 if dark else 255 for row in matrix for dark in row)).convert("1")
-    image = modules.resize((size * BOX_SIZE, size * BOX_SIZE), Image.Resampling.NEAREST)
+    modules = Image.frombytes("L", (size, size), bytes(0 if dark else 255 for row in matrix for dark in row))
+    image = modules.convert("1").resize((size * BOX_SIZE, size * BOX_SIZE), Image.Resampling.NEAREST)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()

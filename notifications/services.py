@@ -40,14 +40,14 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
-from django.db.models import F, Q
+from django.db.models import F, Field, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -301,9 +301,13 @@ def emails_prompt(*, email_ids: list[int]) -> int:
     return prompted
 
 
+def _field(name: str) -> Field[Any, Any]:
+    return cast("Field[Any, Any]", OutboundEmail._meta.get_field(name))
+
+
 def _db_moment(moment: datetime | None) -> Any:
     """A datetime as a raw statement's parameter, stored as the ORM stores it (SQLite: naive UTC text)."""
-    return OutboundEmail._meta.get_field("claimed_at").get_db_prep_value(moment, db_connection)
+    return _field("claimed_at").get_db_prep_value(moment, db_connection)
 
 
 def emails_claim(*, email_ids: list[int], now: datetime | None = None) -> list[OutboundEmail]:
@@ -409,7 +413,7 @@ def _finish(email: OutboundEmail, *, error: Exception | None, rendered: bool) ->
             rendered_at=email.rendered_at,
         )
     # Raw SQL: the ORM's UPDATE compiler cost more than the statement itself, once per e-mail.
-    fields = [OutboundEmail._meta.get_field(name) for name in values]
+    fields = [_field(name) for name in values]
     table = db_connection.ops.quote_name(OutboundEmail._meta.db_table)
     assignments = ", ".join(f"{db_connection.ops.quote_name(field.column)} = %s" for field in fields)
     params = [field.get_db_prep_save(values[field.name], db_connection) for field in fields]
@@ -428,9 +432,7 @@ def _release(emails: list[OutboundEmail]) -> None:
         ).update(status=OutboundEmail.Status.QUEUED, claimed_at=None, attempts=F("attempts") - 1)
 
 
-def _send_claimed(
-    emails: list[OutboundEmail], mail: BaseEmailBackend | None, *, started: float, budget: float
-) -> int:
+def _send_claimed(emails: list[OutboundEmail], mail: BaseEmailBackend | None, *, started: float, budget: float) -> int:
     """Render and send ``emails`` (claimed by us) one after another over ``mail`` (reopened
     after a failure; None: a connection per e-mail), each marked right after its send. After
     ``budget`` seconds since ``started`` the rest is given back and prompted again."""

@@ -164,9 +164,7 @@ def _rendered(rows: list[OutboundEmail]) -> list[tuple[str, str, str, tuple[tupl
 
 def test_a_batch_renders_byte_for_byte_what_each_renders_alone(django_assert_num_queries) -> None:
     rows = reminders(3) + reminders(3, venue_address="서울 강서구 <마곡> & 1층")
-    Registration.objects.filter(email="attendee1@example.kr").update(
-        attendee_name='<b>"홍&길동"</b>', language="en"
-    )
+    Registration.objects.filter(email="attendee1@example.kr").update(attendee_name='<b>"홍&길동"</b>', language="en")
     Registration.objects.filter(email="attendee2@example.kr").update(status=Registration.Status.CANCELLED)
     for row in rows:
         row.refresh_from_db()
@@ -197,7 +195,7 @@ SAMPLE_CONTEXT = {
     "before": {"starts_at": "2027-05-06T07:30:00+09:00", "ends_at": "2027-05-06T09:00:00+09:00"},
     "message": "장소가 <바뀌었습니다> & 죄송합니다",
     "subject": "공지 <1>",
-    "body": "내용 & \"따옴표\"",
+    "body": '내용 & "따옴표"',
     "confirm_url": "https://portal.example.kr/events/registrations/confirm/abc/",
     "hold_minutes": 10,
     "link_hours": 24,
