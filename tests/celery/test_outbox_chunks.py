@@ -147,6 +147,20 @@ def test_a_chunk_out_of_time_gives_the_rest_back_unattempted_and_prompts_it(monk
     assert len(mail.outbox) == 4
 
 
+@pytest.fixture
+def still_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The two moments an e-mail shows, fixed: a render alone and one in a batch may fall in
+    different seconds (the links' signature time, the calendar file's DTSTAMP)."""
+    from django.core import signing
+
+    from events import ics
+
+    moment = timezone.now()
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: "1abcde")
+    monkeypatch.setattr(ics, "timezone", SimpleNamespace(now=lambda: moment))
+    monkeypatch.setattr(ics, "_event_ics_cache", {})
+
+
 def _rendered(rows: list[OutboundEmail]) -> list[tuple[str, str, str, tuple[tuple[str, bytes, str], ...]]]:
     out = []
     for row in rows:
@@ -162,7 +176,7 @@ def _rendered(rows: list[OutboundEmail]) -> list[tuple[str, str, str, tuple[tupl
     return out
 
 
-def test_a_batch_renders_byte_for_byte_what_each_renders_alone(django_assert_num_queries) -> None:
+def test_a_batch_renders_byte_for_byte_what_each_renders_alone(django_assert_num_queries, still_clock) -> None:
     rows = reminders(3) + reminders(3, venue_address="서울 강서구 <마곡> & 1층")
     Registration.objects.filter(email="attendee1@example.kr").update(attendee_name='<b>"홍&길동"</b>', language="en")
     Registration.objects.filter(email="attendee2@example.kr").update(status=Registration.Status.CANCELLED)
@@ -204,7 +218,7 @@ SAMPLE_CONTEXT = {
 
 
 @pytest.mark.parametrize("template", event_emails.TEMPLATES)
-def test_every_event_email_renders_in_a_batch_byte_for_byte_as_alone(template: str) -> None:
+def test_every_event_email_renders_in_a_batch_byte_for_byte_as_alone(template: str, still_clock: None) -> None:
     event = EventFactory(starts_at=timezone.now() + timedelta(hours=20), venue_address="강서구 <마곡> & 1층")
     statuses = [Registration.Status.CONFIRMED] * 3 + [Registration.Status.WAITLISTED, Registration.Status.CANCELLED]
     names = ['<b>"홍&길동"</b>', "  두 칸  띄움 ", "김마곡", "이대기", "박취소"]
