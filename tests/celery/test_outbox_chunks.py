@@ -52,8 +52,8 @@ def ids(rows: list[OutboundEmail]) -> list[int]:
 def test_a_chunk_costs_one_claim_one_read_and_one_update_per_email(django_assert_num_queries) -> None:
     rows = reminders(25)
     # The claim (one UPDATE ... RETURNING), the chunk's registrations (one SELECT), then one
-    # UPDATE per e-mail right after its send. Half as many e-mails: 12 queries fewer.
-    with django_assert_num_queries(2 + 25):
+    # UPDATE per e-mail right after its send; around them, synchronous_commit off and back.
+    with django_assert_num_queries(2 + 25 + 2):
         assert emails_send(email_ids=ids(rows)) == 25
     assert len(mail.outbox) == 25
     assert set(OutboundEmail.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
@@ -259,3 +259,26 @@ def test_a_batch_renders_an_events_templates_once_for_its_attendees() -> None:
     for row, (_, body_text, body_html, _) in zip(rows, emails, strict=True):
         registration = Registration.objects.get(pk=row.context["registration"])
         assert registration.attendee_name in body_text and registration.ticket_code in body_html
+
+
+def test_a_chunk_commits_without_waiting_for_the_disk_and_puts_the_setting_back(monkeypatch) -> None:
+    from django.db import connection
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return str(cursor.fetchone()[0])
+
+    rows = reminders(2)
+    real = services._message
+    during: list[str] = []
+
+    def message(email: OutboundEmail, connection: object = None):  # type: ignore[no-untyped-def]
+        during.append(setting())
+        return real(email, connection)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services, "_message", message)
+    before = setting()
+    assert emails_send(email_ids=ids(rows)) == 2
+    assert during == ["off", "off"]
+    assert setting() == before == "on"
