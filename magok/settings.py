@@ -289,8 +289,8 @@ _SEND_LIMITS = {
     "time_limit": OUTBOX_SEND_TIME_LIMIT,
     "soft_time_limit": OUTBOX_SEND_TIME_LIMIT - max(1, OUTBOX_SEND_TIME_LIMIT // 5),
 }
-# A chunk (send_emails) claims each e-mail just before sending it and stops claiming after half
-# the limit, so no claim it holds is older than the limit either.
+# A chunk (send_emails) claims its e-mails when it starts and gives back what it has not sent
+# after half the limit, so no claim it holds is older than the limit either.
 CELERY_TASK_ANNOTATIONS = {
     "notifications.tasks.send_email": _SEND_LIMITS,
     "notifications.tasks.send_emails": _SEND_LIMITS,

@@ -9,18 +9,27 @@ Why nothing is lost and nothing is sent twice:
   renders subject, bodies and attachments when it sends (``notifications.rendering``), so a
   caller holding a lock pays for one small INSERT. A rendering failure is recorded and
   retried like an SMTP failure; the row is never dropped.
-* ``email_send`` claims the row with a conditional UPDATE (queued -> sending) before it
-  talks to SMTP, so two prompts for the same row send it once.
+* The sender claims its rows with a conditional UPDATE (queued -> sending) before it talks
+  to SMTP, so two prompts for the same row send it once.
 * E-mails queued in one transaction are prompted after commit in chunks (``emails_prompt``:
-  one task per ``PROMPT_CHUNK`` e-mails, sent over one SMTP connection by ``emails_send``);
-  each is still claimed on its own just before it is sent.
+  one task per ``PROMPT_CHUNK`` e-mails). ``emails_send`` claims a chunk in one statement,
+  renders it together (``rendering_batch``: its rows read in one query), and sends it over
+  one SMTP connection, marking each e-mail sent right after its own send. A crash leaves the
+  unsent rest of the chunk claimed: the sweeper takes those rows over once the claim is stale
+  and sends them once.
 * ``outbox_sweep`` (periodic) prompts again whatever is still queued, and takes over rows
   whose claim is older than ``OUTBOX_STALE_CLAIM_SECONDS``: that is longer than the hard
   time limit of the send task, so the claimer is dead, not slow.
 
+A chunk's claims and marks commit without waiting for the disk (``synchronous_commit = off``):
+a killed worker loses none of them; a crash of PostgreSQL itself can forget the last fraction
+of a second of them, and those e-mails go out again (never lost, perhaps twice).
+
 The one window left is a sender that dies after the SMTP server accepted the message and
 before the row is marked sent: that e-mail goes out twice. Each worker process sends one
-e-mail at a time, so a crash duplicates at most one e-mail per process that was sending.
+e-mail at a time and marks it before sending the next (not once per chunk, which would save
+a statement per e-mail but widen the window to the whole chunk), so a crash duplicates at
+most one e-mail per process that was sending.
 Such a duplicate is recognisable: every send of a row carries the row's own Message-ID
 (mail systems and clients drop or thread a repeated one), and each claim counts an attempt.
 """
@@ -32,34 +41,40 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
-from django.db.models import Q
+from django.db.models import F, Field, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from magok.errors import DomainError
 
 from .models import OutboundEmail
-from .rendering import Attachment, RenderedEmail, render_email, render_templates
+from .rendering import Attachment, RenderedEmail, render_email, render_templates, rendering_batch
 
 __all__ = [
     "Attachment",
+    "DeferredEmail",
     "EmailNotResendable",
     "email_claim",
+    "emails_claim",
     "email_prompt",
     "email_queue",
     "email_queue_deferred",
     "email_resend",
     "email_send",
     "emails_prompt",
+    "emails_queue_deferred",
     "emails_send",
     "encode_attachments",
     "outbox_due",
@@ -204,6 +219,53 @@ def email_queue_deferred(
     return _save_queued(row)
 
 
+@dataclass(frozen=True)
+class DeferredEmail:
+    """One e-mail for ``emails_queue_deferred`` (the arguments of ``email_queue_deferred``)."""
+
+    to: str
+    kind: str
+    context: dict[str, Any]
+    dedupe_key: str
+    language: str = "ko"
+
+
+def emails_queue_deferred(*, emails: list[DeferredEmail]) -> list[int]:
+    """Queue many deferred e-mails at once (a reminder batch): one INSERT that skips the
+    dedupe keys queued before, one SELECT of the ids; as ``email_queue_deferred`` each, but two
+    statements instead of a savepoint and an INSERT per e-mail. Returns the id of each e-mail's
+    row, in order: the one queued now, or the one queued before under its key. Only those
+    queued now are prompted after commit."""
+    if not emails:
+        return []
+    rows = []
+    for email in emails:
+        json.dumps(email.context)  # fail here, in the caller's transaction, not in the worker
+        rows.append(
+            OutboundEmail(
+                to=email.to,
+                kind=email.kind,
+                context=email.context,
+                language=email.language,
+                dedupe_key=email.dedupe_key,
+                message_id=new_message_id(),
+            )
+        )
+    OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True)
+    stored = {
+        key: (pk, message_id)
+        for key, pk, message_id in OutboundEmail.objects.filter(
+            dedupe_key__in=[row.dedupe_key for row in rows]
+        ).values_list("dedupe_key", "pk", "message_id")
+    }
+    ids = {key: pk for key, (pk, _) in stored.items()}
+    for row in rows:
+        # Message-IDs are unique: a row that carries ours was inserted now, not before.
+        if stored[row.dedupe_key][1] == row.message_id:
+            _prompt_after_commit(ids[row.dedupe_key])
+    return [ids[row.dedupe_key] for row in rows]
+
+
 def _apply_rendered(row: OutboundEmail, rendered: RenderedEmail) -> None:
     row.subject = rendered.subject[:300]
     row.body_text = rendered.body_text
@@ -245,25 +307,50 @@ def emails_prompt(*, email_ids: list[int]) -> int:
     return prompted
 
 
-def email_claim(*, email_id: int, now: datetime | None = None) -> OutboundEmail | None:
-    """Claim a queued (or stale) e-mail for sending. Only one caller can win the claim.
+def _field(name: str) -> Field[Any, Any]:
+    return cast("Field[Any, Any]", OutboundEmail._meta.get_field(name))
+
+
+def _db_moment(moment: datetime | None) -> Any:
+    """A datetime as a raw statement's parameter, stored as the ORM stores it (SQLite: naive UTC text)."""
+    return _field("claimed_at").get_db_prep_value(moment, db_connection)
+
+
+def emails_claim(*, email_ids: list[int], now: datetime | None = None) -> list[OutboundEmail]:
+    """Claim for sending those of ``email_ids`` that are queued (or whose claim is stale), in
+    one statement; only one caller can win each. Returns them in the order of ``email_ids``;
+    rows sent, failed or claimed by a live sender are left out.
 
     Each claim counts as an attempt, before anything is sent: a sender killed mid-send
     leaves its attempt on the row, so a row sent twice says so.
     """
+    if not email_ids:
+        return []
     now = now or timezone.now()
-    # One statement (UPDATE ... RETURNING, PostgreSQL and SQLite alike): the claim, the attempt,
-    # and for rows queued before Message-IDs were stored their own, kept from then on.
+    # UPDATE ... RETURNING, PostgreSQL and SQLite alike (IN, not = ANY).
     table = db_connection.ops.quote_name(OutboundEmail._meta.db_table)
     Status = OutboundEmail.Status
-    claimed = list(
-        OutboundEmail.objects.raw(
-            f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1, "  # nosec B608 - the table name is ours
-            "message_id = CASE WHEN message_id = '' THEN %s ELSE message_id END "
-            "WHERE id = %s AND (status = %s OR (status = %s AND claimed_at < %s)) RETURNING *",
-            [Status.SENDING, now, new_message_id(), email_id, Status.QUEUED, Status.SENDING, now - stale_claim_age()],
+    placeholders = ", ".join(["%s"] * len(email_ids))
+    claimed_at, stale = _db_moment(now), _db_moment(now - stale_claim_age())
+    claimed = {
+        email.pk: email
+        for email in OutboundEmail.objects.raw(
+            f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # nosec B608 - the table name is ours
+            f"WHERE id IN ({placeholders}) AND (status = %s OR (status = %s AND claimed_at < %s)) RETURNING *",
+            [Status.SENDING, claimed_at, *email_ids, Status.QUEUED, Status.SENDING, stale],
         )
-    )
+    }
+    for email in claimed.values():
+        if not email.message_id:
+            # Queued before Message-IDs were stored: its own one, kept from its first claim on.
+            email.message_id = new_message_id()
+            OutboundEmail.objects.filter(pk=email.pk, message_id="").update(message_id=email.message_id)
+    return [claimed[pk] for pk in dict.fromkeys(email_ids) if pk in claimed]
+
+
+def email_claim(*, email_id: int, now: datetime | None = None) -> OutboundEmail | None:
+    """Claim one queued (or stale) e-mail for sending (``emails_claim``)."""
+    claimed = emails_claim(email_ids=[email_id], now=now)
     return claimed[0] if claimed else None
 
 
@@ -284,78 +371,164 @@ def _message(email: OutboundEmail, connection: BaseEmailBackend | None = None) -
     return message
 
 
-def _render_claimed(email: OutboundEmail) -> dict[str, Any]:
-    """Render a deferred e-mail under our claim. Returns the fields to store with the outcome
-    of the send (sent, or queued again after an SMTP failure), so a retry sends the same
-    content; one UPDATE per e-mail instead of two (the reminder fan-out, bench/README.md)."""
-    rendered = render_email(kind=email.kind, context=email.context, language=email.language)
-    _apply_rendered(email, rendered)
-    email.rendered_at = timezone.now()
-    return {
-        "subject": email.subject,
-        "body_text": email.body_text,
-        "body_html": email.body_html,
-        "attachments": email.attachments,
-        "rendered_at": email.rendered_at,
-    }
+def _render_claimed(emails: list[OutboundEmail]) -> tuple[set[int], dict[int, Exception]]:
+    """Render the deferred ones of ``emails`` (claimed by us) in place, as one batch
+    (``notifications.rendering.rendering_batch``: rows read once, values shared by many e-mails
+    computed once). Returns the ids rendered now and the rendering failures by id."""
+    deferred = [email for email in emails if email.kind and email.rendered_at is None]
+    rendered: set[int] = set()
+    failures: dict[int, Exception] = {}
+    with rendering_batch((email.kind, email.context) for email in deferred):
+        for email in deferred:
+            try:
+                content = render_email(kind=email.kind, context=email.context, language=email.language)
+            except Exception as exc:  # noqa: BLE001 - recorded on the row and retried like an SMTP failure
+                failures[email.pk] = exc
+                continue
+            _apply_rendered(email, content)
+            email.rendered_at = timezone.now()
+            rendered.add(email.pk)
+    return rendered, failures
+
+
+def _finish(email: OutboundEmail, *, error: Exception | None, rendered: bool) -> None:
+    """Record the outcome of our claim on ``email``: sent, or queued again (failed after
+    ``MAX_ATTEMPTS``) with the error. Content rendered under this claim is stored with it, so a
+    retry sends the same. Only our own claim is finished: if it went stale and someone else
+    took the row over, their outcome stands (the statement matches nothing).
+
+    One statement per e-mail, right after its send, on purpose: the outcomes of a chunk are not
+    collected into one UPDATE, because an e-mail accepted by SMTP and not yet marked sent is
+    sent again after a crash. Marked one by one, a killed process duplicates at most one."""
+    Status = OutboundEmail.Status
+    values: dict[str, Any]
+    if error is None:
+        values = {"status": Status.SENT, "sent_at": timezone.now(), "last_error": ""}
+    else:
+        values = {
+            "status": Status.FAILED if email.attempts >= MAX_ATTEMPTS else Status.QUEUED,
+            "claimed_at": None,
+            "last_error": f"{type(error).__name__}: {error}"[:2000],
+        }
+    if rendered:
+        values.update(
+            subject=email.subject,
+            body_text=email.body_text,
+            body_html=email.body_html,
+            attachments=email.attachments,
+            rendered_at=email.rendered_at,
+        )
+    # Raw SQL: the ORM's UPDATE compiler cost more than the statement itself, once per e-mail.
+    fields = [_field(name) for name in values]
+    table = db_connection.ops.quote_name(OutboundEmail._meta.db_table)
+    assignments = ", ".join(f"{db_connection.ops.quote_name(field.column)} = %s" for field in fields)
+    params = [field.get_db_prep_save(values[field.name], db_connection) for field in fields]
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = %s AND status = %s AND claimed_at = %s",  # nosec B608 - our columns
+            [*params, email.pk, Status.SENDING, _db_moment(email.claimed_at)],
+        )
+
+
+def _release(emails: list[OutboundEmail]) -> None:
+    """Give back our claims on ``emails`` untried (queued again, the attempt not counted)."""
+    for email in emails:
+        OutboundEmail.objects.filter(
+            pk=email.pk, status=OutboundEmail.Status.SENDING, claimed_at=email.claimed_at
+        ).update(status=OutboundEmail.Status.QUEUED, claimed_at=None, attempts=F("attempts") - 1)
+
+
+def _send_claimed(emails: list[OutboundEmail], mail: BaseEmailBackend | None, *, started: float, budget: float) -> int:
+    """Render and send ``emails`` (claimed by us) one after another over ``mail`` (reopened
+    after a failure; None: a connection per e-mail), each marked right after its send. After
+    ``budget`` seconds since ``started`` the rest is given back and prompted again."""
+    rendered, failures = _render_claimed(emails)
+    sent = 0
+    for index, email in enumerate(emails):
+        if email.pk in failures:
+            error: Exception | None = failures[email.pk]
+            step = "rendering"
+        elif time.monotonic() - started > budget:
+            rest = [e for e in emails[index:] if e.pk not in failures]
+            _release(rest)
+            emails_prompt(email_ids=[e.pk for e in rest])
+            for e in emails[index:]:
+                if e.pk in failures:
+                    _finish(e, error=failures[e.pk], rendered=False)
+            break
+        else:
+            step, error = "sending", None
+            if mail is not None:
+                try:
+                    mail.open()  # once; again after a failure closed it
+                except Exception:  # noqa: BLE001 - the send below fails and is recorded on the row
+                    mail.close()
+            try:
+                _message(email, mail).send()
+            except Exception as exc:  # noqa: BLE001 - any SMTP failure is recorded and retried later
+                error = exc
+                if mail is not None:
+                    mail.close()  # after a failure the SMTP session may be half-way through a message
+        _finish(email, error=error, rendered=email.pk in rendered)
+        if error is None:
+            sent += 1
+        else:
+            logger.warning("%s e-mail %s failed (attempt %s): %s", step, email.pk, email.attempts, error)
+    return sent
 
 
 def email_send(*, email_id: int, connection: BaseEmailBackend | None = None) -> bool:
     """Send one e-mail if it can be claimed, rendering it first if it was queued deferred.
-    ``connection``: an open e-mail connection to reuse (``emails_send``), else one per e-mail.
+    ``connection``: an open e-mail connection to reuse, else one for this e-mail.
     Returns True when it was sent now."""
-    email = email_claim(email_id=email_id)
-    if email is None:
-        return False
-    # Only our own claim may be finished: if it went stale and someone else took the row
-    # over, their outcome stands.
-    ours = OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING, claimed_at=email.claimed_at)
-    step = "rendering"
-    rendered: dict[str, Any] = {}
-    try:
-        if email.kind and email.rendered_at is None:
-            rendered = _render_claimed(email)
-        step = "sending"
-        _message(email, connection).send()
-    except Exception as exc:  # noqa: BLE001 - any render or SMTP failure is recorded and retried later
-        ours.update(
-            status=OutboundEmail.Status.FAILED if email.attempts >= MAX_ATTEMPTS else OutboundEmail.Status.QUEUED,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            claimed_at=None,
-            **rendered,
-        )
-        logger.warning("%s e-mail %s failed (attempt %s): %s", step, email.pk, email.attempts, exc)
-        return False
-    ours.update(status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="", **rendered)
-    return True
+    claimed = emails_claim(email_ids=[email_id])
+    return bool(claimed) and _send_claimed(claimed, connection, started=time.monotonic(), budget=float("inf")) == 1
 
 
 def emails_send(*, email_ids: list[int], time_budget: float | None = None) -> int:
-    """Send each e-mail as ``email_send`` does, one after another over one SMTP connection
-    (reopened after a failure). Each is claimed just before it is sent, so a crash or the time
-    limit leaves the rest queued for a prompt or the sweeper. Stops claiming after
-    ``time_budget`` seconds and prompts the rest again. Returns how many were sent."""
+    """Send a chunk of e-mails over one SMTP connection: claim them all in one statement,
+    render the deferred ones together (rows read once per chunk), then send each and mark it
+    sent right after (``_finish``). Rows claimed by someone else are skipped. Stops sending
+    after ``time_budget`` seconds (half the task's time limit by default): the rest is given
+    back and prompted again. A crash leaves the unsent rest claimed: the sweeper sends it once
+    the claim is stale. Returns how many were sent."""
     started = time.monotonic()
     budget = settings.OUTBOX_SEND_TIME_LIMIT / 2 if time_budget is None else time_budget
-    sent = 0
-    mail = get_connection()
+    if time.monotonic() - started > budget:
+        emails_prompt(email_ids=list(email_ids))
+        return 0
+    with _commits_without_waiting_for_the_disk():
+        claimed = emails_claim(email_ids=list(email_ids))
+        if not claimed:
+            return 0
+        mail = get_connection()
+        try:
+            return _send_claimed(claimed, mail, started=started, budget=budget)
+        finally:
+            mail.close()
+
+
+@contextmanager
+def _commits_without_waiting_for_the_disk() -> Iterator[None]:
+    """PostgreSQL's ``synchronous_commit = off`` for the claims and marks of a chunk: each
+    commit returns before its WAL reaches the disk (about 5 ms per e-mail on a loaded disk,
+    bench/profile_hotspots.py). A killed worker loses nothing by it (the database has the
+    commit); only a crash of PostgreSQL itself (not a restart, which flushes) can forget the
+    last fraction of a second of marks, and those e-mails are then sent again: at least once
+    still holds, and a lost claim only frees its row."""
+    if db_connection.vendor != "postgresql":
+        yield
+        return
+    with db_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
     try:
-        for index, email_id in enumerate(email_ids):
-            if time.monotonic() - started > budget:
-                emails_prompt(email_ids=list(email_ids[index:]))
-                break
-            try:
-                mail.open()  # once; again after a failure closed it
-            except Exception:  # noqa: BLE001 - email_send records the failure on the row
-                mail.close()
-            if email_send(email_id=email_id, connection=mail):
-                sent += 1
-            else:
-                # After a failure the SMTP session may be half-way through a message.
-                mail.close()
+        yield
     finally:
-        mail.close()
-    return sent
+        try:
+            with db_connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except Exception:  # noqa: BLE001 - a broken connection is dropped, and its setting with it
+            logger.warning("could not reset synchronous_commit", exc_info=True)
 
 
 def outbox_due(*, now: datetime | None = None, older_than: timedelta | None = None, limit: int = 500) -> list[int]:

@@ -43,7 +43,7 @@ def _forbid_rendering(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return fail
 
     for module, name in (
-        (event_emails, "render_templates"),
+        (event_emails, "render_templates_shared"),
         (event_emails, "ticket_qr_png"),
         (event_emails, "event_ics"),
         (event_ics_module, "_calendar"),
@@ -100,7 +100,7 @@ def test_the_sender_renders_text_html_qr_and_calendar(event, representative):
 def test_a_rendering_failure_is_retried_and_the_email_is_not_lost(event, representative, monkeypatch):
     register(event, representative)
     row = OutboundEmail.objects.get()
-    real = event_emails.render_templates
+    real = event_emails.render_templates_shared
     failures = iter([RuntimeError("template broke")])
 
     def flaky(*args, **kwargs):
@@ -108,7 +108,7 @@ def test_a_rendering_failure_is_retried_and_the_email_is_not_lost(event, represe
             raise failure
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(event_emails, "render_templates", flaky)
+    monkeypatch.setattr(event_emails, "render_templates_shared", flaky)
 
     assert email_send(email_id=row.pk) is False
     row.refresh_from_db()

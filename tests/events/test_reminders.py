@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Event, EventReminder, Registration
-from events.reminders import format_when, reminders_plan, reminders_queue_due
+from events.reminders import format_when, reminder_dedupe_key, reminders_plan, reminders_queue_due
 from events.tasks import send_due_reminders
 from notifications.models import OutboundEmail
 from notifications.services import email_send
@@ -217,14 +217,14 @@ def _queries_to_queue(count: int) -> int:
     return len(context)
 
 
-def test_queueing_costs_the_same_few_queries_per_reminder(db: None) -> None:
+def test_queueing_a_batch_costs_the_same_queries_for_one_reminder_or_many(db: None) -> None:
     one = _queries_to_queue(1)
     Event.objects.update(status=Event.Status.FINISHED)
     five = _queries_to_queue(5)
 
-    # Per reminder: two savepoints and their releases around one INSERT of the e-mail; the
-    # event, kind and registration come with the locked SELECT (no query per row).
-    assert five - one == 4 * 5
+    # Per batch: the locked SELECT (with the event, kind and registration), one INSERT of the
+    # e-mails and one SELECT of their ids, the reminders' UPDATEs; nothing per reminder.
+    assert five == one
 
 
 @pytest.mark.django_db(transaction=True)
@@ -306,7 +306,7 @@ def test_cancel_during_a_reminder_claim_waits_for_the_claim_to_commit(monkeypatc
     registration = make_registration(event, registered_ago=timedelta(days=3))
     staff = StaffFactory()
     reminders_plan()
-    original = reminders._queue_email
+    original = reminders._queue_emails
     blocked: list[bool] = []
     threads: list[threading.Thread] = []
 
@@ -318,15 +318,15 @@ def test_cancel_during_a_reminder_claim_waits_for_the_claim_to_commit(monkeypatc
         finally:
             connection.close()
 
-    def queue_while_cancelling(row: EventReminder) -> OutboundEmail:
+    def queue_while_cancelling(rows: list[EventReminder]) -> list[int]:
         thread = threading.Thread(target=cancel)
         thread.start()
         threads.append(thread)
         thread.join(timeout=1.5)
         blocked.append(thread.is_alive())  # the cancel must wait for the claimed registration
-        return original(row)
+        return original(rows)
 
-    monkeypatch.setattr(reminders, "_queue_email", queue_while_cancelling)
+    monkeypatch.setattr(reminders, "_queue_emails", queue_while_cancelling)
     assert reminders_queue_due() == 1
     for thread in threads:
         thread.join(timeout=20)
@@ -374,3 +374,59 @@ def test_reminder_due_after_the_promotion_is_still_sent(db: None) -> None:
         168: Status.SKIPPED,
         24: Status.PLANNED,
     }
+
+
+def test_a_batch_queues_its_emails_once_and_prompts_only_the_new_ones(
+    db: None, django_capture_on_commit_callbacks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from notifications import services
+
+    prompted: list[int] = []
+    monkeypatch.setattr(services, "emails_prompt", lambda *, email_ids: prompted.extend(email_ids) or len(email_ids))
+    monkeypatch.setattr(services, "email_prompt", lambda *, email_id: prompted.append(email_id) or True)
+    event = make_event(starts_in=timedelta(hours=20), offsets=[24])
+    registrations = [make_registration(event, registered_ago=timedelta(days=3)) for _ in range(4)]
+    reminders_plan()
+    # One of them was queued before (a run that committed its e-mail, then lost its reminder row).
+    first = EventReminder.objects.get(registration=registrations[0])
+    earlier = OutboundEmail.objects.create(
+        to=registrations[0].email, kind="events.event_reminder", context={"registration": registrations[0].pk,
+        "offset_hours": 24}, dedupe_key=reminder_dedupe_key(first), message_id="<earlier@example.kr>",
+    )  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_queue_due() == 4
+
+    emails = dict(EventReminder.objects.values_list("registration_id", "email_id"))
+    assert emails[registrations[0].pk] == earlier.pk
+    assert OutboundEmail.objects.count() == 4 == len(set(emails.values()))
+    assert sorted(prompted) == sorted(pk for pk in emails.values() if pk != earlier.pk)
+    assert [e.to for e in rendered_emails().order_by("to")] == sorted(r.email for r in registrations)
+
+
+def test_a_reminder_that_cannot_be_queued_fails_alone_and_the_rest_of_its_batch_is_queued(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from events import reminders
+
+    event = make_event(starts_in=timedelta(hours=20), offsets=[24])
+    registrations = [make_registration(event, registered_ago=timedelta(days=3)) for _ in range(3)]
+    reminders_plan()
+    real = reminders._reminder_email
+
+    def broken_for_the_second(reminder: EventReminder):  # type: ignore[no-untyped-def]
+        if reminder.registration_id == registrations[1].pk:
+            raise ValueError("bad context")
+        return real(reminder)
+
+    monkeypatch.setattr(reminders, "_reminder_email", broken_for_the_second)
+    assert reminders_queue_due() == 3
+
+    statuses = dict(EventReminder.objects.values_list("registration_id", "status"))
+    assert statuses == {
+        registrations[0].pk: Status.QUEUED,
+        registrations[1].pk: Status.FAILED,
+        registrations[2].pk: Status.QUEUED,
+    }
+    assert "bad context" in EventReminder.objects.get(registration=registrations[1]).last_error
+    assert sorted(e.to for e in rendered_emails()) == sorted([registrations[0].email, registrations[2].email])
