@@ -32,27 +32,34 @@ def home(request: HttpRequest) -> HttpResponse:
     company's applications, the join requests waiting for a representative, or the join request
     a new user without a company should make."""
     user = request.user if request.user.is_authenticated else None
-    # The events are per visitor (a member also sees the members-only ones); the calls and the
-    # statistics are the same for everyone: cached fragments (magok/pagecache.py).
-    context: dict[str, object] = {
-        "events": events_upcoming_for_home(user=user),
-        **public_fragments(
-            request,
-            {
-                "home_calls": lambda: render_public_fragment(
-                    "companies/_home_calls.html", {"calls": calls_open_for_home()}
-                ),
-                "home_overview": lambda: render_public_fragment(
-                    "companies/_home_overview.html", {"stats": complex_statistics()}
-                ),
-            },
-        ),
-    }
+    company = user.company if user is not None else None
+    # The upcoming events differ by audience: a member also sees the members-only ones, a
+    # representative the executives' ones, and an invited company its invitations. So that
+    # block is kept per company and role (never shared across companies); the calls and the
+    # statistics are the same for everyone. All three are cached fragments (magok/pagecache.py).
+    audience = ""
+    if user is not None and company is not None:
+        audience = f"company:{company.pk}:{'representative' if user.is_representative else 'member'}"
+    context: dict[str, object] = public_fragments(
+        request,
+        {
+            "home_events": lambda: render_public_fragment(
+                "companies/_home_events.html", {"events": events_upcoming_for_home(user=user)}
+            ),
+            "home_calls": lambda: render_public_fragment(
+                "companies/_home_calls.html", {"calls": calls_open_for_home()}
+            ),
+            "home_overview": lambda: render_public_fragment(
+                "companies/_home_overview.html", {"stats": complex_statistics()}
+            ),
+        },
+        vary={"home_events": audience},
+    )
     if user is not None:
-        company = user.company
         context["next_registration"] = next_registration(user=user)
-        context["pending_join_request"] = user.memberships.filter(status=Membership.Status.PENDING).first()
-        if company is not None:
+        if company is None:
+            context["pending_join_request"] = user.memberships.filter(status=Membership.Status.PENDING).first()
+        else:
             context["applications"] = list(application_list_for_company(company_id=company.pk)[:5])
         if user.is_representative and company is not None:
             context["join_requests"] = Membership.objects.filter(

@@ -35,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -197,33 +197,39 @@ def render_public_fragment(template_name: str, context: dict[str, Any]) -> str:
 
 
 def public_fragments(
-    request: HttpRequest, parts: dict[str, Callable[[], str]], *, vary: str = ""
+    request: HttpRequest, parts: dict[str, Callable[[], str]], *, vary: str | Mapping[str, str] = ""
 ) -> dict[str, SafeString]:
     """The HTML of each named part of the page at ``request``'s URL, from the cache, calling
     ``parts[name]()`` only for the parts not stored under the current content version. The
     version and every part come back in one Redis round trip.
 
     Each part must be the same for everyone who asks for this URL in this language (render it
-    with ``render_public_fragment``), except for what ``vary`` names (e.g. "staff", who see
-    drafts). Reads that only a part needs belong inside its callable, so that a hit skips them.
-    Like the pages, a query string longer than ``MAX_QUERY_LENGTH`` is rendered, not stored."""
+    with ``render_public_fragment``), except for what ``vary`` names: one string for every part
+    (e.g. "staff", who see drafts), or one per part name. Reads that only a part needs belong
+    inside its callable, so that a hit skips them. Like the pages, a query string longer than
+    ``MAX_QUERY_LENGTH`` is rendered, not stored."""
     seconds = settings.PAGE_CACHE_SECONDS
     if not seconds or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH:
         return {name: mark_safe(render()) for name, render in parts.items()}
     language = getattr(request, "LANGUAGE_CODE", "ko")
-    digest = hashlib.sha256(f"{language}:{vary}:{request.get_full_path()}".encode()).hexdigest()
-    keys = {name: f"pagecache:fragment:{name}:{digest}" for name in parts}
+    path = request.get_full_path()
+    keys = {}
+    for name in parts:
+        varies = vary if isinstance(vary, str) else vary.get(name, "")
+        digest = hashlib.sha256(f"{language}:{varies}:{path}".encode()).hexdigest()
+        keys[name] = f"pagecache:fragment:{name}:{digest}"
     found = cache.get_many([VERSION_KEY, *keys.values()])
     version = found.get(VERSION_KEY) or _current_version()
     html: dict[str, SafeString] = {}
-    fresh: dict[str, tuple[str, str]] = {}
+    fresh: dict[str, tuple[str, bytes]] = {}
     for name, render in parts.items():
         stored = found.get(keys[name])
         if version is not None and stored is not None and stored[0] == version:
-            html[name] = mark_safe(stored[1])
+            html[name] = mark_safe(zlib.decompress(stored[1]).decode())
         else:
             html[name] = mark_safe(render())
-            fresh[keys[name]] = (version, str(html[name]))
-    if version is not None and fresh:
+            if version is not None:
+                fresh[keys[name]] = (version, zlib.compress(html[name].encode(), 1))
+    if fresh:
         cache.set_many(fresh, seconds)
     return html

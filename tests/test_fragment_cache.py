@@ -149,6 +149,44 @@ def test_home_calls_and_statistics_show_changes_at_once(client, django_capture_o
     assert 'data-figure="total">2개 기업' in page
 
 
+def test_home_hit_reads_only_what_is_the_users(client, django_assert_num_queries):
+    client.force_login(RepresentativeFactory().user)
+    _page(client, reverse("home"))
+    # session, user, the membership; the user's next registration, the company's applications,
+    # the join requests waiting: no events, calls or statistics.
+    with django_assert_num_queries(6):
+        _page(client, reverse("home"))
+
+
+def test_home_events_are_kept_per_company_and_role(client, django_capture_on_commit_callbacks):
+    """The upcoming events on the home page differ by company (invitations) and role (events for
+    executives): that fragment is never shared across them."""
+    invited = MembershipFactory().user
+    invitation = EventFactory(title_ko="초청 행사", audience=Audience.INVITED)
+    invitation.invited_companies.add(invited.company)
+    executives = EventFactory(title_ko="대표 행사", audience=Audience.EXECUTIVES)
+    representative = RepresentativeFactory(company=invited.company).user
+    outsider = MembershipFactory().user
+    url = reverse("home")
+
+    client.force_login(representative)
+    page = _page(client, url)
+    assert "초청 행사" in page and "대표 행사" in page
+    client.force_login(invited)
+    page = _page(client, url)
+    assert "초청 행사" in page and "대표 행사" not in page
+    client.force_login(outsider)
+    page = _page(client, url)
+    assert "초청 행사" not in page and "대표 행사" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation.invited_companies.add(outsider.company)
+        executives.title_ko = "바뀐 대표 행사"
+        executives.save()
+    assert "초청 행사" in _page(client, url)
+    client.force_login(representative)
+    assert "바뀐 대표 행사" in _page(client, url)
+
+
 @pytest.mark.parametrize(
     "url_name",
     ["home", "companies:list", "events:list", "events:detail"],
