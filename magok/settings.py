@@ -199,6 +199,10 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    # Signed-in requests read their session from Redis instead of the database, which stays the
+    # record (magok/sessions.py: how an outage is handled). Not with the local-memory cache: each
+    # process would keep its own copy, and a logout in one would not reach the others.
+    SESSION_ENGINE = "magok.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
