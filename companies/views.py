@@ -40,21 +40,23 @@ def home(request: HttpRequest) -> HttpResponse:
     audience = ""
     if user is not None and company is not None:
         audience = f"company:{company.pk}:{'representative' if user.is_representative else 'member'}"
-    context: dict[str, object] = public_fragments(
-        request,
-        {
-            "home_events": lambda: render_public_fragment(
-                "companies/_home_events.html", {"events": events_upcoming_for_home(user=user)}
-            ),
-            "home_calls": lambda: render_public_fragment(
-                "companies/_home_calls.html", {"calls": calls_open_for_home()}
-            ),
-            "home_overview": lambda: render_public_fragment(
-                "companies/_home_overview.html", {"stats": complex_statistics()}
-            ),
-        },
-        vary={"home_events": audience},
-    )
+    context: dict[str, object] = {
+        **public_fragments(
+            request,
+            {
+                "home_events": lambda: render_public_fragment(
+                    "companies/_home_events.html", {"events": events_upcoming_for_home(user=user)}
+                ),
+                "home_calls": lambda: render_public_fragment(
+                    "companies/_home_calls.html", {"calls": calls_open_for_home()}
+                ),
+                "home_overview": lambda: render_public_fragment(
+                    "companies/_home_overview.html", {"stats": complex_statistics()}
+                ),
+            },
+            vary={"home_events": audience},
+        )
+    }
     if user is not None:
         context["next_registration"] = next_registration(user=user)
         if company is None:

@@ -45,6 +45,8 @@ class _BoundedCache:
 
 
 class SessionStore(cached_db.SessionStore):
+    _cache: Any
+
     def __init__(self, session_key: str | None = None) -> None:
         super().__init__(session_key)
         self._cache = _BoundedCache(self._cache, CACHE_SECONDS)
