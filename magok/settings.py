@@ -205,6 +205,13 @@ if REDIS_URL:
     SESSION_ENGINE = "magok.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The site's menus and footer ({% cache %} in templates/base.html): they depend only on the
+# code, the language and the page's name, so each process keeps its own copy, for good.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # Time limits need the prefork pool (the default). The hard limit kills a task's process;
 # the soft limit, a little earlier, lets it stop cleanly.

@@ -275,3 +275,18 @@ def test_a_long_query_string_is_rendered_not_stored(client, django_assert_max_nu
     with django_assert_max_num_queries(20) as captured:
         _page(client, url)
     assert any("companies_company" in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_menus_kept_per_process_follow_the_language_the_page_and_sign_in(client):
+    """The menus and the footer (``{% cache %}`` in base.html) vary on all they depend on."""
+    events, companies, meetings = reverse("events:list"), reverse("companies:list"), reverse("meetings:index")
+    anonymous = _page(client, events)
+    assert f'href="{events}" aria-current="page"' in anonymous and f'href="{meetings}"' not in anonymous
+    page = _page(client, companies)
+    assert f'href="{companies}" aria-current="page"' in page and f'href="{events}" aria-current' not in page
+    client.force_login(MembershipFactory().user)
+    signed_in = _page(client, events)
+    assert f'href="{meetings}"' in signed_in and f'href="{events}" aria-current="page"' in signed_in
+    english = _page(client, events, HTTP_ACCEPT_LANGUAGE="en")
+    assert ">채용캠프</a>" in signed_in and ">채용캠프</a>" not in english
+    assert ">개인정보처리방침</strong>" in signed_in and ">개인정보처리방침</strong>" not in english
