@@ -87,17 +87,21 @@ def main() -> None:
         # publishing after commit is skipped (the outbox row is what the send task needs).
         if args.redis:
             settings.CACHES = {
+                **settings.CACHES,
                 "default": {
                     "BACKEND": "magok.cache.ResilientRedisCache",
                     "LOCATION": args.redis,
                     "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-                }
+                },
             }
             from django.core.cache import cache
 
             cache.clear()
         else:
-            settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+            settings.CACHES = {
+                **settings.CACHES,
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            }
         import notifications.services as outbox
 
         outbox.email_prompt = lambda *, email_id: False  # type: ignore[assignment]
