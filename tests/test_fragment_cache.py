@@ -9,7 +9,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,7 +55,7 @@ def _register(event: Event, user) -> None:
     )
 
 
-def test_a_fragment_is_rendered_without_the_request_so_it_cannot_hold_a_token_or_a_user(rf, tmp_path, settings):
+def test_a_fragment_is_rendered_without_the_request_so_it_cannot_hold_a_token_or_a_user(tmp_path, settings):
     """The guarantee every fragment rests on: no context processor runs for it."""
     (tmp_path / "probe.html").write_text("[{% csrf_token %}][{{ user }}][{{ request.path }}][{{ messages }}][{{ x }}]")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
@@ -201,15 +203,18 @@ def test_one_users_page_never_shows_in_anothers(client, url_name):
     url = reverse(url_name, kwargs={"pk": event.pk} if url_name == "events:detail" else None)
 
     client.force_login(a)
-    page_a = _page(client, url)
+    with CaptureQueriesContext(connection) as queries_a:
+        page_a = _page(client, url)
     tokens_a = CSRF_INPUT.findall(page_a)
     assert "에이사용자" in page_a and tokens_a  # the markers are there to be leaked
     if url_name == "events:detail":
         assert "에이참석자" in page_a
 
     client.force_login(b)
-    page_b = _page(client, url)
+    with CaptureQueriesContext(connection) as queries_b:
+        page_b = _page(client, url)
     assert "비사용자" in page_b
+    assert len(queries_b) < len(queries_a)  # B was served the fragments A's visit stored
     for marker in ["에이사용자", a.email, "에이참석자", "기업 정보 수정", *tokens_a]:
         assert marker not in page_b
     if url_name == "companies:list":
