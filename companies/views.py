@@ -15,7 +15,7 @@ from django.views.static import serve
 from accounts.models import Membership
 from events.selectors import events_upcoming_for_home, next_registration
 from magok.http import AuthenticatedRequest
-from magok.pagecache import cache_public_page
+from magok.pagecache import cache_public_page, public_fragments, render_public_fragment
 from programs.selectors import application_list_for_company, calls_open_for_home
 
 from .forms import CompanySearchForm, ProfileEditForm
@@ -32,16 +32,36 @@ def home(request: HttpRequest) -> HttpResponse:
     company's applications, the join requests waiting for a representative, or the join request
     a new user without a company should make."""
     user = request.user if request.user.is_authenticated else None
+    company = user.company if user is not None else None
+    # The upcoming events differ by audience: a member also sees the members-only ones, a
+    # representative the executives' ones, and an invited company its invitations. So that
+    # block is kept per company and role (never shared across companies); the calls and the
+    # statistics are the same for everyone. All three are cached fragments (magok/pagecache.py).
+    audience = ""
+    if user is not None and company is not None:
+        audience = f"company:{company.pk}:{'representative' if user.is_representative else 'member'}"
     context: dict[str, object] = {
-        "stats": complex_statistics(),
-        "events": events_upcoming_for_home(user=user),
-        "calls": calls_open_for_home(),
+        **public_fragments(
+            request,
+            {
+                "home_events": lambda: render_public_fragment(
+                    "companies/_home_events.html", {"events": events_upcoming_for_home(user=user)}
+                ),
+                "home_calls": lambda: render_public_fragment(
+                    "companies/_home_calls.html", {"calls": calls_open_for_home()}
+                ),
+                "home_overview": lambda: render_public_fragment(
+                    "companies/_home_overview.html", {"stats": complex_statistics()}
+                ),
+            },
+            vary={"home_events": audience},
+        )
     }
     if user is not None:
-        company = user.company
         context["next_registration"] = next_registration(user=user)
-        context["pending_join_request"] = user.memberships.filter(status=Membership.Status.PENDING).first()
-        if company is not None:
+        if company is None:
+            context["pending_join_request"] = user.memberships.filter(status=Membership.Status.PENDING).first()
+        else:
             context["applications"] = list(application_list_for_company(company_id=company.pk)[:5])
         if user.is_representative and company is not None:
             context["join_requests"] = Membership.objects.filter(
@@ -52,25 +72,30 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cache_public_page
 def company_list(request: HttpRequest) -> HttpResponse:
-    form = CompanySearchForm(request.GET or None, sectors=sector_choices())
-    search = form.search_arguments()
-    page = OneQueryPaginator(company_search(**search), PAGE_SIZE).get_page(request.GET.get("page"))
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
-    return render(
-        request,
-        "companies/company_list.html",
-        {
-            "form": form,
-            "page": page,
-            "companies": page.object_list,
-            "suggestion": did_you_mean(list(page.object_list)) if search["query"] and page.number == 1 else None,
-            "searching": any(search.values()),
-            "query_without_page": query_without_page.urlencode(),
-            "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
-            "stats": complex_statistics(),
-        },
-    )
+    """The directory is the same for everyone: signed-in visitors get its search form and results
+    as a cached fragment (magok/pagecache.py), only the page around it is theirs."""
+
+    def directory() -> str:
+        form = CompanySearchForm(request.GET or None, sectors=sector_choices())
+        search = form.search_arguments()
+        page = OneQueryPaginator(company_search(**search), PAGE_SIZE).get_page(request.GET.get("page"))
+        query_without_page = request.GET.copy()
+        query_without_page.pop("page", None)
+        return render_public_fragment(
+            "companies/_directory.html",
+            {
+                "form": form,
+                "page": page,
+                "companies": page.object_list,
+                "suggestion": did_you_mean(list(page.object_list)) if search["query"] and page.number == 1 else None,
+                "searching": any(search.values()),
+                "query_without_page": query_without_page.urlencode(),
+                "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+                "stats": complex_statistics(),
+            },
+        )
+
+    return render(request, "companies/company_list.html", public_fragments(request, {"directory": directory}))
 
 
 @cache_public_page

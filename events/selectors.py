@@ -6,7 +6,18 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -97,10 +108,16 @@ def event_calendar(*, user: User | None, first_day: date, last_day: date, kind: 
 
 
 def event_detail(*, user: User | None, pk: int) -> Event:
-    queryset = events_with_counts(event_visible_queryset(user=user)).prefetch_related(
-        "speakers", Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("speaker"))
+    return events_with_counts(event_visible_queryset(user=user)).get(pk=pk)
+
+
+def event_program(event: Event) -> Event:
+    """``event`` with its speakers and agenda items read (two queries), for its page's programme:
+    a separate step, so that a page served from the fragment cache does not read them."""
+    prefetch_related_objects(
+        [event], "speakers", Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("speaker"))
     )
-    return queryset.get(pk=pk)
+    return event
 
 
 def event_feed() -> QuerySet[Event]:

@@ -21,7 +21,7 @@ from legal.policies import SBA_CONTACT
 from magok.http import AuthenticatedRequest, client_ip
 from magok.i18n import current_language
 from magok.inputs import parse_int, parse_json, parse_month, parse_text
-from magok.pagecache import cache_public_page
+from magok.pagecache import cache_public_page, public_fragments, render_public_fragment
 from magok.ratelimit import attempts_within_limits
 
 from . import selectors
@@ -65,26 +65,39 @@ def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
+def _vary(user: User | None) -> str:
+    """What the public parts of the events pages differ by: staff also see drafts."""
+    return "staff" if user is not None and user.is_staff else ""
+
+
 @cache_public_page
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    form = EventFilterForm(request.GET or None)
-    kind = month = None
-    if form.is_valid():
-        kind = form.cleaned_data["kind"].slug if form.cleaned_data["kind"] else None
-        month = form.cleaned_data["month"]
-    # The next events only (a bounded read and a short page); the calendar shows the rest.
-    upcoming_events = selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=True)
-    upcoming = list(upcoming_events[: UPCOMING_SHOWN + 1])
-    more_upcoming = len(upcoming) > UPCOMING_SHOWN
-    upcoming = upcoming[:UPCOMING_SHOWN]
-    past_page = Paginator(
-        selectors.event_list(user=_user(request), kind=kind, month=month, upcoming=False), 20
-    ).get_page(request.GET.get("page"))
+    """The filters and the cards are the same for every visitor (staff aside): signed-in visitors
+    get them as a cached fragment (magok/pagecache.py)."""
+    user = _user(request)
+
+    def cards() -> str:
+        form = EventFilterForm(request.GET or None)
+        kind = month = None
+        if form.is_valid():
+            kind = form.cleaned_data["kind"].slug if form.cleaned_data["kind"] else None
+            month = form.cleaned_data["month"]
+        # The next events only (a bounded read and a short page); the calendar shows the rest.
+        upcoming_events = selectors.event_list(user=user, kind=kind, month=month, upcoming=True)
+        upcoming = list(upcoming_events[: UPCOMING_SHOWN + 1])
+        more_upcoming = len(upcoming) > UPCOMING_SHOWN
+        upcoming = upcoming[:UPCOMING_SHOWN]
+        past_page = Paginator(selectors.event_list(user=user, kind=kind, month=month, upcoming=False), 20).get_page(
+            request.GET.get("page")
+        )
+        return render_public_fragment(
+            "events/_event_list_cards.html",
+            {"form": form, "upcoming": upcoming, "more_upcoming": more_upcoming, "past_page": past_page},
+        )
+
     return render(
-        request,
-        "events/event_list.html",
-        {"form": form, "upcoming": upcoming, "more_upcoming": more_upcoming, "past_page": past_page},
+        request, "events/event_list.html", public_fragments(request, {"event_cards": cards}, vary=_vary(user))
     )
 
 
@@ -167,17 +180,32 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 .exclude(status=Registration.Status.CANCELLED)
             )
         )
+    seats_left = selectors.seats_left(event)
+    # The facts (seats left included) and the programme are the same for everyone: cached
+    # fragments (magok/pagecache.py). Only the registration box and the staff links are the user's.
+    public = public_fragments(
+        request,
+        {
+            "event_facts": lambda: render_public_fragment(
+                "events/_event_facts.html", {"event": event, "seats_left": seats_left, "sba_contact": SBA_CONTACT}
+            ),
+            "event_program": lambda: render_public_fragment(
+                "events/_event_program.html", {"event": selectors.event_program(event)}
+            ),
+        },
+        vary=_vary(user),
+    )
     return render(
         request,
         "events/event_detail.html",
         {
+            **public,
             "event": event,
-            "seats_left": selectors.seats_left(event),
+            "seats_left": seats_left,
             "refusal": refusal,
             "needs_login": refusal is not None and user is None and event.audience != Audience.PUBLIC,
             "own_registrations": own,
             "registered_myself": user is not None and any(r.email == user.email.lower() for r in own),
-            "sba_contact": SBA_CONTACT,
         },
     )
 

@@ -22,6 +22,12 @@ cache (a logged-in user, or a visitor with a flash message, sees their own page)
 200 response that set no cookie and used no CSRF token is stored, so no one's token or message
 is ever shown to someone else. The version and the page come back in one Redis round trip
 (``get_many``). The cache fails open (magok/cache.py): while Redis is down nothing is cached.
+
+Signed-in visitors get the parts of those pages that are the same for everyone (the directory's
+results, the event cards, the event page's facts) as fragments under the same version
+(``public_fragments``). A fragment is rendered without the request (``render_public_fragment``),
+so no context processor puts a user, a CSRF token or a message in it; what is personal (the
+menu, the registration box, staff links) is rendered around it on every request.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -37,6 +43,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 T = TypeVar("T")
@@ -187,3 +195,55 @@ def cached_public_entry(key: str) -> tuple[str | None, Any]:
     if version is not None and stored is not None and stored[0] == version:
         return version, stored[1]
     return version, None
+
+
+# --- Fragments for signed-in visitors ------------------------------------------------------
+# Signed-in visitors are not served whole pages (their menu, messages and CSRF token are theirs),
+# but most of a list page is the same for everyone. Those parts are cached as fragments under
+# the same content version, so they are exactly as fresh as the anonymous pages.
+
+
+def render_public_fragment(template_name: str, context: dict[str, Any]) -> str:
+    """``template_name`` rendered **without the request**: no context processor runs, so the
+    fragment cannot show the user, a CSRF token, messages or anything else of one visitor's.
+    Fragments are shared by every visitor; pass only public rows in ``context``."""
+    return render_to_string(template_name, context)
+
+
+def public_fragments(
+    request: HttpRequest, parts: dict[str, Callable[[], str]], *, vary: str | Mapping[str, str] = ""
+) -> dict[str, SafeString]:
+    """The HTML of each named part of the page at ``request``'s URL, from the cache, calling
+    ``parts[name]()`` only for the parts not stored under the current content version. The
+    version and every part come back in one Redis round trip.
+
+    Each part must be the same for everyone who asks for this URL in this language (render it
+    with ``render_public_fragment``), except for what ``vary`` names: one string for every part
+    (e.g. "staff", who see drafts), or one per part name. Reads that only a part needs belong
+    inside its callable, so that a hit skips them. Like the pages, a query string longer than
+    ``MAX_QUERY_LENGTH`` is rendered, not stored."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    if not seconds or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH:
+        return {name: mark_safe(render()) for name, render in parts.items()}
+    language = getattr(request, "LANGUAGE_CODE", "ko")
+    path = request.get_full_path()
+    keys = {}
+    for name in parts:
+        varies = vary if isinstance(vary, str) else vary.get(name, "")
+        digest = hashlib.sha256(f"{language}:{varies}:{path}".encode()).hexdigest()
+        keys[name] = f"pagecache:fragment:{name}:{digest}"
+    found = cache.get_many([VERSION_KEY, *keys.values()])
+    version = found.get(VERSION_KEY) or _current_version()
+    html: dict[str, SafeString] = {}
+    fresh: dict[str, tuple[str, bytes]] = {}
+    for name, render in parts.items():
+        stored = found.get(keys[name])
+        if version is not None and stored is not None and stored[0] == version:
+            html[name] = mark_safe(zlib.decompress(stored[1]).decode())
+        else:
+            html[name] = mark_safe(render())
+            if version is not None:
+                fresh[keys[name]] = (version, zlib.compress(html[name].encode(), 1))
+    if fresh:
+        cache.set_many(fresh, seconds)
+    return html

@@ -199,8 +199,19 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    # Signed-in requests read their session from Redis instead of the database, which stays the
+    # record (magok/sessions.py: how an outage is handled). Not with the local-memory cache: each
+    # process would keep its own copy, and a logout in one would not reach the others.
+    SESSION_ENGINE = "magok.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The site's menus and footer ({% cache %} in templates/base.html): they depend only on the
+# code, the language and the page's name, so each process keeps its own copy, for good.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # Time limits need the prefork pool (the default). The hard limit kills a task's process;
 # the soft limit, a little earlier, lets it stop cleanly.

@@ -49,3 +49,14 @@ def test_cache_misses_instead_of_failing_while_redis_is_down(redis_cache, monkey
     cache._down_until = 0.0
     cache.set("seats", 5)
     assert cache.get("seats") == 5
+
+
+def test_cache_calls_share_one_redis_client(redis_cache) -> None:
+    """Django makes a ``redis.Redis`` per call, which costs more than the call: ours is made once."""
+    _, alias = redis_cache
+    cache = caches[alias]
+    cache.set("seats", 1)
+    cache.get("seats")
+    client = cache._cache.get_client()
+    assert cache._cache.get_client() is client
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)

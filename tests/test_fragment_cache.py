@@ -1,0 +1,297 @@
+"""The public fragments of signed-in pages (magok/pagecache.py ``public_fragments``): a change the
+public sees shows at once, a hit skips the fragment's queries, and nothing of one user's is ever
+in another user's page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from companies.services import profile_change_approve
+from events.models import Audience, Event
+from events.services import AttendeeData, registration_create
+from magok.pagecache import VERSION_KEY, render_public_fragment
+from tests.companies.factories import ProfileChangeRequestFactory
+from tests.factories import (
+    CompanyFactory,
+    EventFactory,
+    MembershipFactory,
+    RegistrationFactory,
+    RepresentativeFactory,
+    StaffFactory,
+)
+from tests.programs.factories import CallFactory
+
+pytestmark = pytest.mark.django_db
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.delete(VERSION_KEY)  # a fresh content version: nothing another test stored is served
+    yield
+    cache.delete(VERSION_KEY)
+
+
+def _page(client, url: str, **extra) -> str:
+    response = client.get(url, **extra)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _register(event: Event, user) -> None:
+    registration_create(
+        event=event, by=user, attendees=[AttendeeData(name=user.name, email=user.email)], consent=True, language="ko"
+    )
+
+
+def test_a_fragment_is_rendered_without_the_request_so_it_cannot_hold_a_token_or_a_user(tmp_path, settings):
+    """The guarantee every fragment rests on: no context processor runs for it."""
+    (tmp_path / "probe.html").write_text("[{% csrf_token %}][{{ user }}][{{ request.path }}][{{ messages }}][{{ x }}]")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    assert render_public_fragment("probe.html", {"x": "public"}) == "[][][][][public]"
+
+
+def test_directory_hit_skips_the_search_and_shows_an_approval_at_once(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    change = ProfileChangeRequestFactory(data={"name_en": "Approved Name", "keywords": "", "sectors": []})
+    client.force_login(MembershipFactory().user)
+    url = reverse("companies:list")
+    miss = _page(client, url, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Approved Name" not in miss
+    # The user and their company for the menu (the session is in the cache, magok/sessions.py):
+    # the companies, their sectors, the sector menu and the statistics are not read.
+    with django_assert_num_queries(2):
+        hit = _page(client, url, HTTP_ACCEPT_LANGUAGE="en")
+    assert hit.count("company-item") == miss.count("company-item") > 0
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_change_approve(change=change, by=StaffFactory())
+    assert "Approved Name" in _page(client, url, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_directory_search_and_language_have_their_own_fragments(client):
+    CompanyFactory(name_ko="검색기업", name_en="Search Co")
+    CompanyFactory(name_ko="다른기업", name_en="Other Co")
+    client.force_login(MembershipFactory().user)
+    url = reverse("companies:list")
+    assert "다른기업" in _page(client, url)
+    searched = _page(client, url, data={"q": "검색"})
+    assert "검색기업" in searched and "다른기업" not in searched
+    english = _page(client, url, HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="en">' in english and ">Other Co</a>" in english
+    assert ">다른기업</a>" in _page(client, url)
+
+
+def test_event_list_hit_skips_the_events_and_shows_changes_at_once(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    event = EventFactory(title_ko="처음 제목", capacity=5, starts_at=timezone.now() + timedelta(days=3))
+    member = MembershipFactory().user
+    client.force_login(member)
+    url = reverse("events:list")
+    assert "처음 제목" in _page(client, url) and "잔여 5석" in _page(client, url)
+    # The user and their company for the menu: no event, kind or seat count.
+    with django_assert_num_queries(2):
+        _page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title_ko = "바뀐 제목"
+        event.save()
+    assert "바뀐 제목" in _page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(event, member)
+    assert "잔여 4석" in _page(client, url)
+
+
+def test_event_page_hit_skips_the_programme_and_shows_seats_at_once(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=5, audience=Audience.PUBLIC, description_ko="행사 소개 글")
+    member = MembershipFactory().user
+    client.force_login(member)
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    first = _page(client, url)
+    assert "잔여 5석" in first and "행사 소개 글" in first
+    # The user and their company for the menu, the event with its seats, the user's
+    # registrations: no speakers or agenda.
+    with django_assert_num_queries(4):
+        _page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(event, member)
+    page = _page(client, url)
+    assert "잔여 4석" in page
+    assert "이미 신청했습니다" in page  # the registration box is the user's, not cached
+    with django_capture_on_commit_callbacks(execute=True):
+        event.description_ko = "바뀐 소개 글"
+        event.save()
+    assert "바뀐 소개 글" in _page(client, url)
+
+
+def test_home_calls_and_statistics_show_changes_at_once(client, django_capture_on_commit_callbacks):
+    client.force_login(MembershipFactory().user)
+    url = reverse("home")
+    page = _page(client, url)
+    assert "새 공고 제목" not in page
+    assert 'data-figure="total">1개 기업' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        CallFactory(title_ko="새 공고 제목")
+        CompanyFactory()
+    page = _page(client, url)
+    assert "새 공고 제목" in page
+    assert 'data-figure="total">2개 기업' in page
+
+
+def test_home_hit_reads_only_what_is_the_users(client, django_assert_num_queries):
+    client.force_login(RepresentativeFactory().user)
+    _page(client, reverse("home"))
+    # The user and their membership; the user's next registration, the company's applications,
+    # the join requests waiting: no events, calls or statistics.
+    with django_assert_num_queries(5):
+        _page(client, reverse("home"))
+
+
+def test_home_events_are_kept_per_company_and_role(client, django_capture_on_commit_callbacks):
+    """The upcoming events on the home page differ by company (invitations) and role (events for
+    executives): that fragment is never shared across them."""
+    invited = MembershipFactory().user
+    invitation = EventFactory(title_ko="초청 행사", audience=Audience.INVITED)
+    invitation.invited_companies.add(invited.company)
+    executives = EventFactory(title_ko="대표 행사", audience=Audience.EXECUTIVES)
+    representative = RepresentativeFactory(company=invited.company).user
+    outsider = MembershipFactory().user
+    url = reverse("home")
+
+    client.force_login(representative)
+    page = _page(client, url)
+    assert "초청 행사" in page and "대표 행사" in page
+    client.force_login(invited)
+    page = _page(client, url)
+    assert "초청 행사" in page and "대표 행사" not in page
+    client.force_login(outsider)
+    page = _page(client, url)
+    assert "초청 행사" not in page and "대표 행사" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation.invited_companies.add(outsider.company)
+        executives.title_ko = "바뀐 대표 행사"
+        executives.save()
+    assert "초청 행사" in _page(client, url)
+    client.force_login(representative)
+    assert "바뀐 대표 행사" in _page(client, url)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["home", "companies:list", "events:list", "events:detail"],
+)
+def test_one_users_page_never_shows_in_anothers(client, url_name):
+    """User A (a representative, registered for the event) renders each page first, then user B
+    (of another company) gets the same URL: nothing of A's may be in B's page."""
+    event = EventFactory(audience=Audience.PUBLIC, starts_at=timezone.now() + timedelta(days=3))
+    a = RepresentativeFactory(user__name="에이사용자", company__name_ko="에이기업").user
+    b = MembershipFactory(user__name="비사용자").user
+    RegistrationFactory(event=event, user=a, registered_by=a, attendee_name="에이참석자", email=a.email)
+    url = reverse(url_name, kwargs={"pk": event.pk} if url_name == "events:detail" else None)
+
+    client.force_login(a)
+    with CaptureQueriesContext(connection) as queries_a:
+        page_a = _page(client, url)
+    tokens_a = CSRF_INPUT.findall(page_a)
+    assert "에이사용자" in page_a and tokens_a  # the markers are there to be leaked
+    if url_name == "events:detail":
+        assert "에이참석자" in page_a
+
+    client.force_login(b)
+    with CaptureQueriesContext(connection) as queries_b:
+        page_b = _page(client, url)
+    assert "비사용자" in page_b
+    assert len(queries_b) < len(queries_a)  # B was served the fragments A's visit stored
+    for marker in ["에이사용자", a.email, "에이참석자", "기업 정보 수정", *tokens_a]:
+        assert marker not in page_b
+    if url_name == "companies:list":
+        assert "에이기업" in page_b  # A's company is public in the directory: the fragment is shared
+
+
+def test_staff_see_drafts_in_the_list_and_others_do_not(client):
+    EventFactory(title_ko="초안 행사", status=Event.Status.DRAFT)
+    EventFactory(title_ko="공개 행사")
+    url = reverse("events:list")
+    client.force_login(StaffFactory())
+    staff_page = _page(client, url)
+    assert "초안 행사" in staff_page and "공개 행사" in staff_page
+    client.force_login(MembershipFactory().user)
+    page = _page(client, url)
+    assert "초안 행사" not in page and "공개 행사" in page
+    assert "입장 확인" not in page
+
+
+def test_without_the_page_cache_fragments_are_rendered_every_time(
+    client, settings, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    event = EventFactory(title_ko="처음 제목")
+    client.force_login(MembershipFactory().user)
+    url = reverse("events:list")
+    assert "처음 제목" in _page(client, url)
+    with django_assert_num_queries(5):  # as the first time (a hit is 2): nothing is kept
+        _page(client, url)
+    event.title_ko = "바뀐 제목"
+    event.save()  # no commit needed: nothing is cached
+    assert "바뀐 제목" in _page(client, url)
+
+
+def test_with_redis_down_pages_are_rendered_and_current(client, django_capture_on_commit_callbacks):
+    down = {
+        "default": {
+            "BACKEND": "magok.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    event = EventFactory(title_ko="처음 제목", capacity=5, audience=Audience.PUBLIC)
+    member = MembershipFactory().user
+    with override_settings(CACHES=down):
+        client.force_login(member)
+        for url in [reverse("home"), reverse("companies:list"), reverse("events:list")]:
+            _page(client, url)
+        detail = reverse("events:detail", kwargs={"pk": event.pk})
+        assert "잔여 5석" in _page(client, detail)
+        with django_capture_on_commit_callbacks(execute=True):
+            _register(event, member)
+            event.title_ko = "바뀐 제목"
+            event.save()
+        page = _page(client, detail)
+        assert "잔여 4석" in page and "바뀐 제목" in page
+
+
+def test_a_long_query_string_is_rendered_not_stored(client, django_assert_max_num_queries):
+    client.force_login(MembershipFactory().user)
+    url = reverse("companies:list") + "?q=" + "가" * 30 + "&x=" + "y" * 250
+    _page(client, url)
+    with django_assert_max_num_queries(20) as captured:
+        _page(client, url)
+    assert any("companies_company" in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_menus_kept_per_process_follow_the_language_the_page_and_sign_in(client):
+    """The menus and the footer (``{% cache %}`` in base.html) vary on all they depend on."""
+    events, companies, meetings = reverse("events:list"), reverse("companies:list"), reverse("meetings:index")
+    anonymous = _page(client, events)
+    assert f'href="{events}" aria-current="page"' in anonymous and f'href="{meetings}"' not in anonymous
+    page = _page(client, companies)
+    assert f'href="{companies}" aria-current="page"' in page and f'href="{events}" aria-current' not in page
+    client.force_login(MembershipFactory().user)
+    signed_in = _page(client, events)
+    assert f'href="{meetings}"' in signed_in and f'href="{events}" aria-current="page"' in signed_in
+    english = _page(client, events, HTTP_ACCEPT_LANGUAGE="en")
+    assert ">채용캠프</a>" in signed_in and ">채용캠프</a>" not in english
+    assert ">개인정보처리방침</strong>" in signed_in and ">개인정보처리방침</strong>" not in english
