@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,6 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.static import serve
@@ -15,13 +21,17 @@ from django.views.static import serve
 from accounts.models import Membership
 from events.selectors import events_upcoming_for_home, next_registration
 from magok.http import AuthenticatedRequest
-from magok.pagecache import cache_public_page, public_fragments, render_public_fragment
-from programs.selectors import application_list_for_company, calls_open_for_home
+from magok.pagecache import cache_public_page, kept_private_values, public_fragments, render_public_fragment
+from programs.selectors import application_titles_for_company, calls_open_for_home
 
 from .forms import CompanySearchForm, ProfileEditForm
 from .models import PENDING_LOGO_DIR, Company, ProfileChangeRequest
 from .selectors import OneQueryPaginator, company_search, complex_statistics, did_you_mean, sector_choices
 from .services import company_can_edit_profile, profile_change_pending, profile_change_submit, profile_data_of
+from .signals import company_stamp
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PAGE_SIZE = 20
 
@@ -58,16 +68,51 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     }
     if user is not None:
-        context["next_registration"] = next_registration(user=user)
-        if company is None:
-            context["pending_join_request"] = user.memberships.filter(status=Membership.Status.PENDING).first()
-        else:
-            context["applications"] = list(application_list_for_company(company_id=company.pk)[:5])
-        if user.is_representative and company is not None:
-            context["join_requests"] = Membership.objects.filter(
-                company=company, status=Membership.Status.PENDING
-            ).count()
+        context.update(_home_mine(user, company))
     return render(request, "companies/home.html", context)
+
+
+def _home_mine(user: User, company: Company | None) -> dict[str, object]:
+    """The signed-in visitor's own part of the home page. "My next event" is the user's: it is
+    kept under a key of that user (and their company and role, which decide which registrations
+    are theirs) and the content version, which every registration and event write replaces. The
+    applications and the count of join requests are the company's (the count for its
+    representative only): kept per company and role under the company's stamp, which every
+    application and membership write replaces (companies/signals.py). The join request of a
+    user without a company is read every time."""
+    language = get_language()
+    role = "representative" if user.is_representative else "member"
+    owner = f"{user.pk}:{company.pk if company else ''}:{role}"
+
+    def next_event() -> tuple[str, datetime | None]:
+        registration = next_registration(user=user)
+        html = render_to_string("companies/_home_next_event.html", {"next_registration": registration})
+        # Once that event ends the next one is another: kept only until then.
+        return html, registration.event.ends_at if registration else None
+
+    def company_part() -> tuple[tuple[str, int], None]:
+        assert company is not None
+        applications = list(application_titles_for_company(company_id=company.pk)[:5])
+        join_requests = 0
+        if role == "representative":
+            join_requests = Membership.objects.filter(company=company, status=Membership.Status.PENDING).count()
+        return (render_to_string("companies/_home_company.html", {"applications": applications}), join_requests), None
+
+    next_key = f"home:next-event:{owner}:{language}"
+    company_key = f"home:company:{company.pk}:{role}:{language}" if company else ""
+    parts: dict[str, tuple[Callable[[], tuple[Any, datetime | None]], str]] = {next_key: (next_event, "")}
+    if company is not None:
+        parts[company_key] = (company_part, company_stamp(company.pk))
+    kept = kept_private_values(parts)
+    context: dict[str, object] = {"home_company": company, "my_next_event": mark_safe(kept[next_key])}
+    if company is None:
+        context["pending_join_request"] = (
+            user.memberships.filter(status=Membership.Status.PENDING).select_related("company").first()
+        )
+    else:
+        applications_html, context["join_requests"] = kept[company_key]
+        context["company_applications"] = mark_safe(applications_html)
+    return context
 
 
 @cache_public_page
