@@ -21,7 +21,7 @@ from django.views.static import serve
 from accounts.models import Membership
 from events.selectors import events_upcoming_for_home, next_registration
 from magok.http import AuthenticatedRequest
-from magok.pagecache import cache_public_page, kept_private_values, public_fragments, render_public_fragment
+from magok.pagecache import cache_public_page, kept_values, public_fragments, render_public_fragment
 from programs.selectors import application_titles_for_company, calls_open_for_home
 
 from .forms import CompanySearchForm, ProfileEditForm
@@ -40,79 +40,93 @@ PAGE_SIZE = 20
 def home(request: HttpRequest) -> HttpResponse:
     """What is next for everyone (events, open calls) and, signed in, for me: my next event, my
     company's applications, the join requests waiting for a representative, or the join request
-    a new user without a company should make."""
+    a new user without a company should make.
+
+    Every block is kept (magok/pagecache.py ``kept_values``), all fetched in one Redis round
+    trip, each under a key of everyone it is for:
+
+    - the open calls and the statistics are the same for everyone;
+    - the upcoming events differ by audience: a member also sees the members-only ones, a
+      representative the executives' ones, and an invited company its invitations, so that
+      block is kept per company and role (never shared across companies);
+    - the company's applications and the count of join requests (for its representative only)
+      are kept per company and role, under the company's stamp, which every application and
+      membership write replaces (companies/signals.py);
+    - "my next event" is the user's: kept under a key of that user and their company and role
+      (which decide which registrations are theirs), until that event ends.
+
+    All of it is under the content version, which every event, registration and call write
+    replaces. The join request of a user without a company is read every time."""
     user = request.user if request.user.is_authenticated else None
     company = user.company if user is not None else None
-    # The upcoming events differ by audience: a member also sees the members-only ones, a
-    # representative the executives' ones, and an invited company its invitations. So that
-    # block is kept per company and role (never shared across companies); the calls and the
-    # statistics are the same for everyone. All three are cached fragments (magok/pagecache.py).
-    audience = ""
+    role = "representative" if user is not None and user.is_representative else "member"
+    language = get_language()
+    audience = f"company:{company.pk}:{role}" if company is not None else ""
+
+    events_key, calls_key, overview_key = (
+        f"home:events:{audience}:{language}",
+        f"home:calls:{language}",
+        f"home:overview:{language}",
+    )
+    parts: dict[str, tuple[Callable[[], tuple[Any, datetime | None]], str]] = {
+        events_key: (
+            lambda: (
+                render_public_fragment("companies/_home_events.html", {"events": events_upcoming_for_home(user=user)}),
+                None,
+            ),
+            "",
+        ),
+        calls_key: (
+            lambda: (render_public_fragment("companies/_home_calls.html", {"calls": calls_open_for_home()}), None),
+            "",
+        ),
+        overview_key: (
+            lambda: (
+                render_public_fragment("companies/_home_overview.html", {"stats": complex_statistics()}),
+                None,
+            ),
+            "",
+        ),
+    }
+    next_key = company_key = ""  # the user's and the company's, signed in
+    if user is not None:
+        next_key = f"home:next-event:{user.pk}:{company.pk if company else ''}:{role}:{language}"
+        parts[next_key] = (lambda: _home_next_event(user), "")
     if user is not None and company is not None:
-        audience = f"company:{company.pk}:{'representative' if user.is_representative else 'member'}"
+        company_key = f"home:company:{company.pk}:{role}:{language}"
+        parts[company_key] = (lambda: _home_company(company, role), company_stamp(company.pk))
+    kept = kept_values(parts)
     context: dict[str, object] = {
-        **public_fragments(
-            request,
-            {
-                "home_events": lambda: render_public_fragment(
-                    "companies/_home_events.html", {"events": events_upcoming_for_home(user=user)}
-                ),
-                "home_calls": lambda: render_public_fragment(
-                    "companies/_home_calls.html", {"calls": calls_open_for_home()}
-                ),
-                "home_overview": lambda: render_public_fragment(
-                    "companies/_home_overview.html", {"stats": complex_statistics()}
-                ),
-            },
-            vary={"home_events": audience},
-        )
+        "home_events": mark_safe(kept[events_key]),
+        "home_calls": mark_safe(kept[calls_key]),
+        "home_overview": mark_safe(kept[overview_key]),
+        "home_company": company,
     }
     if user is not None:
-        context.update(_home_mine(user, company))
+        context["my_next_event"] = mark_safe(kept[next_key])
+        if company is None:
+            context["pending_join_request"] = (
+                user.memberships.filter(status=Membership.Status.PENDING).select_related("company").first()
+            )
+        else:
+            applications_html, context["join_requests"] = kept[company_key]
+            context["company_applications"] = mark_safe(applications_html)
     return render(request, "companies/home.html", context)
 
 
-def _home_mine(user: User, company: Company | None) -> dict[str, object]:
-    """The signed-in visitor's own part of the home page. "My next event" is the user's: it is
-    kept under a key of that user (and their company and role, which decide which registrations
-    are theirs) and the content version, which every registration and event write replaces. The
-    applications and the count of join requests are the company's (the count for its
-    representative only): kept per company and role under the company's stamp, which every
-    application and membership write replaces (companies/signals.py). The join request of a
-    user without a company is read every time."""
-    language = get_language()
-    role = "representative" if user.is_representative else "member"
-    owner = f"{user.pk}:{company.pk if company else ''}:{role}"
+def _home_next_event(user: User) -> tuple[str, datetime | None]:
+    registration = next_registration(user=user)
+    html = render_to_string("companies/_home_next_event.html", {"next_registration": registration})
+    # Once that event ends the next one is another: kept only until then.
+    return html, registration.event.ends_at if registration else None
 
-    def next_event() -> tuple[str, datetime | None]:
-        registration = next_registration(user=user)
-        html = render_to_string("companies/_home_next_event.html", {"next_registration": registration})
-        # Once that event ends the next one is another: kept only until then.
-        return html, registration.event.ends_at if registration else None
 
-    def company_part() -> tuple[tuple[str, int], None]:
-        assert company is not None
-        applications = list(application_titles_for_company(company_id=company.pk)[:5])
-        join_requests = 0
-        if role == "representative":
-            join_requests = Membership.objects.filter(company=company, status=Membership.Status.PENDING).count()
-        return (render_to_string("companies/_home_company.html", {"applications": applications}), join_requests), None
-
-    next_key = f"home:next-event:{owner}:{language}"
-    company_key = f"home:company:{company.pk}:{role}:{language}" if company else ""
-    parts: dict[str, tuple[Callable[[], tuple[Any, datetime | None]], str]] = {next_key: (next_event, "")}
-    if company is not None:
-        parts[company_key] = (company_part, company_stamp(company.pk))
-    kept = kept_private_values(parts)
-    context: dict[str, object] = {"home_company": company, "my_next_event": mark_safe(kept[next_key])}
-    if company is None:
-        context["pending_join_request"] = (
-            user.memberships.filter(status=Membership.Status.PENDING).select_related("company").first()
-        )
-    else:
-        applications_html, context["join_requests"] = kept[company_key]
-        context["company_applications"] = mark_safe(applications_html)
-    return context
+def _home_company(company: Company, role: str) -> tuple[tuple[str, int], None]:
+    applications = list(application_titles_for_company(company_id=company.pk)[:5])
+    join_requests = 0
+    if role == "representative":
+        join_requests = Membership.objects.filter(company=company, status=Membership.Status.PENDING).count()
+    return (render_to_string("companies/_home_company.html", {"applications": applications}), join_requests), None
 
 
 @cache_public_page

@@ -249,12 +249,12 @@ def public_fragments(
     return html
 
 
-# --- Values kept for one user or one company -----------------------------------------------
-# The signed-in home page also shows what is one company's (its applications, its join requests)
-# or one user's ("my next event"). Those are kept under their own key, never shared: the caller
-# puts the user or the company (and the role, the language) in the key. A kept value is served
-# only while the content version is the one it was stored with and, if it names a stamp, while
-# that stamp is unchanged too: the stamp covers the rows the public pages do not show (an
+# --- Values kept for a page's parts, shared or not -------------------------------------------
+# A page whose parts are each for a different set of visitors (the home page: the calls for
+# everyone, the upcoming events per company and role, "my next event" per user) keeps each part
+# under a key that names whom it is for, and fetches them all in one round trip. A kept value is
+# served only while the content version is the one it was stored with and, if it names a stamp,
+# while that stamp is unchanged too: a stamp covers rows the public pages do not show (an
 # application, a join request), whose writes bump it through ``stamp_changed``.
 
 
@@ -268,7 +268,7 @@ def stamp_changed(stamp: str) -> None:
     transaction.on_commit(lambda: cache.set(_stamp_key(stamp), uuid.uuid4().hex, None))
 
 
-def kept_private_values(
+def kept_values(
     parts: Mapping[str, tuple[Callable[[], tuple[T, Any]], str]],
 ) -> dict[str, T]:
     """For each ``key: (compute, stamp)``, the value that ``compute()`` gives, from the cache if
@@ -277,8 +277,11 @@ def kept_private_values(
     stale with time alone (an event ending), after which it is computed again. The version, the
     stamps and every value come back in one Redis round trip.
 
-    ``key`` must name everyone the value is for (the user, or the company and the role) and the
-    language if the value holds translated text: a value is served to whoever asks for its key."""
+    ``key`` must name everyone the value is for (nothing for a value that is the same for
+    everyone, else the user, or the company and the role) and the language if the value holds
+    translated text: a value is served to whoever asks for its key. Render shared HTML with
+    ``render_public_fragment``, and anything else without the request, so that no token or
+    message is kept."""
     from django.utils import timezone
 
     seconds = settings.PAGE_CACHE_SECONDS

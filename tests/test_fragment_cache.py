@@ -165,9 +165,10 @@ def test_home_hit_reads_only_the_user_and_their_membership(client, django_assert
     assert 'class="my-next-event"' in first and "my-applications" in first
     # The user and their membership (the session is in the cache): the next registration, the
     # company's applications and join requests are kept, and no events, calls or statistics.
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2), mock.patch("magok.pagecache.cache.get_many", wraps=cache.get_many) as fetch:
         hit = _page(client, reverse("home"))
     assert CSRF_INPUT.sub("", hit) == CSRF_INPUT.sub("", first)
+    assert fetch.call_count == 1  # every block of the page in one round trip
 
 
 def _mine(client, url: str) -> str:
