@@ -30,3 +30,8 @@ class CompaniesConfig(AppConfig):
         pre_save.connect(signals.alias_remember_terms, sender=SearchAlias, dispatch_uid="alias_remember_terms")
         post_save.connect(signals.alias_changed, sender=SearchAlias, dispatch_uid="alias_changed")
         post_delete.connect(signals.alias_changed, sender=SearchAlias, dispatch_uid="alias_deleted")
+        for model in ("programs.Application", "accounts.Membership"):
+            post_save.connect(signals.company_rows_changed, sender=model, dispatch_uid=f"company_stamp_save_{model}")
+            post_delete.connect(
+                signals.company_rows_changed, sender=model, dispatch_uid=f"company_stamp_delete_{model}"
+            )

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,6 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.static import serve
@@ -15,13 +21,17 @@ from django.views.static import serve
 from accounts.models import Membership
 from events.selectors import events_upcoming_for_home, next_registration
 from magok.http import AuthenticatedRequest
-from magok.pagecache import cache_public_page, public_fragments, render_public_fragment
-from programs.selectors import application_list_for_company, calls_open_for_home
+from magok.pagecache import cache_public_page, kept_values, public_fragments, render_public_fragment
+from programs.selectors import application_titles_for_company, calls_open_for_home
 
 from .forms import CompanySearchForm, ProfileEditForm
 from .models import PENDING_LOGO_DIR, Company, ProfileChangeRequest
 from .selectors import OneQueryPaginator, company_search, complex_statistics, did_you_mean, sector_choices
 from .services import company_can_edit_profile, profile_change_pending, profile_change_submit, profile_data_of
+from .signals import company_stamp
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PAGE_SIZE = 20
 
@@ -30,44 +40,93 @@ PAGE_SIZE = 20
 def home(request: HttpRequest) -> HttpResponse:
     """What is next for everyone (events, open calls) and, signed in, for me: my next event, my
     company's applications, the join requests waiting for a representative, or the join request
-    a new user without a company should make."""
+    a new user without a company should make.
+
+    Every block is kept (magok/pagecache.py ``kept_values``), all fetched in one Redis round
+    trip, each under a key of everyone it is for:
+
+    - the open calls and the statistics are the same for everyone;
+    - the upcoming events differ by audience: a member also sees the members-only ones, a
+      representative the executives' ones, and an invited company its invitations, so that
+      block is kept per company and role (never shared across companies);
+    - the company's applications and the count of join requests (for its representative only)
+      are kept per company and role, under the company's stamp, which every application and
+      membership write replaces (companies/signals.py);
+    - "my next event" is the user's: kept under a key of that user and their company and role
+      (which decide which registrations are theirs), until that event ends.
+
+    All of it is under the content version, which every event, registration and call write
+    replaces. The join request of a user without a company is read every time."""
     user = request.user if request.user.is_authenticated else None
     company = user.company if user is not None else None
-    # The upcoming events differ by audience: a member also sees the members-only ones, a
-    # representative the executives' ones, and an invited company its invitations. So that
-    # block is kept per company and role (never shared across companies); the calls and the
-    # statistics are the same for everyone. All three are cached fragments (magok/pagecache.py).
-    audience = ""
+    role = "representative" if user is not None and user.is_representative else "member"
+    language = get_language()
+    audience = f"company:{company.pk}:{role}" if company is not None else ""
+
+    events_key, calls_key, overview_key = (
+        f"home:events:{audience}:{language}",
+        f"home:calls:{language}",
+        f"home:overview:{language}",
+    )
+    parts: dict[str, tuple[Callable[[], tuple[Any, datetime | None]], str]] = {
+        events_key: (
+            lambda: (
+                render_public_fragment("companies/_home_events.html", {"events": events_upcoming_for_home(user=user)}),
+                None,
+            ),
+            "",
+        ),
+        calls_key: (
+            lambda: (render_public_fragment("companies/_home_calls.html", {"calls": calls_open_for_home()}), None),
+            "",
+        ),
+        overview_key: (
+            lambda: (
+                render_public_fragment("companies/_home_overview.html", {"stats": complex_statistics()}),
+                None,
+            ),
+            "",
+        ),
+    }
+    next_key = company_key = ""  # the user's and the company's, signed in
+    if user is not None:
+        next_key = f"home:next-event:{user.pk}:{company.pk if company else ''}:{role}:{language}"
+        parts[next_key] = (lambda: _home_next_event(user), "")
     if user is not None and company is not None:
-        audience = f"company:{company.pk}:{'representative' if user.is_representative else 'member'}"
+        company_key = f"home:company:{company.pk}:{role}:{language}"
+        parts[company_key] = (lambda: _home_company(company, role), company_stamp(company.pk))
+    kept = kept_values(parts)
     context: dict[str, object] = {
-        **public_fragments(
-            request,
-            {
-                "home_events": lambda: render_public_fragment(
-                    "companies/_home_events.html", {"events": events_upcoming_for_home(user=user)}
-                ),
-                "home_calls": lambda: render_public_fragment(
-                    "companies/_home_calls.html", {"calls": calls_open_for_home()}
-                ),
-                "home_overview": lambda: render_public_fragment(
-                    "companies/_home_overview.html", {"stats": complex_statistics()}
-                ),
-            },
-            vary={"home_events": audience},
-        )
+        "home_events": mark_safe(kept[events_key]),
+        "home_calls": mark_safe(kept[calls_key]),
+        "home_overview": mark_safe(kept[overview_key]),
+        "home_company": company,
     }
     if user is not None:
-        context["next_registration"] = next_registration(user=user)
+        context["my_next_event"] = mark_safe(kept[next_key])
         if company is None:
-            context["pending_join_request"] = user.memberships.filter(status=Membership.Status.PENDING).first()
+            context["pending_join_request"] = (
+                user.memberships.filter(status=Membership.Status.PENDING).select_related("company").first()
+            )
         else:
-            context["applications"] = list(application_list_for_company(company_id=company.pk)[:5])
-        if user.is_representative and company is not None:
-            context["join_requests"] = Membership.objects.filter(
-                company=company, status=Membership.Status.PENDING
-            ).count()
+            applications_html, context["join_requests"] = kept[company_key]
+            context["company_applications"] = mark_safe(applications_html)
     return render(request, "companies/home.html", context)
+
+
+def _home_next_event(user: User) -> tuple[str, datetime | None]:
+    registration = next_registration(user=user)
+    html = render_to_string("companies/_home_next_event.html", {"next_registration": registration})
+    # Once that event ends the next one is another: kept only until then.
+    return html, registration.event.ends_at if registration else None
+
+
+def _home_company(company: Company, role: str) -> tuple[tuple[str, int], None]:
+    applications = list(application_titles_for_company(company_id=company.pk)[:5])
+    join_requests = 0
+    if role == "representative":
+        join_requests = Membership.objects.filter(company=company, status=Membership.Status.PENDING).count()
+    return (render_to_string("companies/_home_company.html", {"applications": applications}), join_requests), None
 
 
 @cache_public_page

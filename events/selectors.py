@@ -263,15 +263,17 @@ def invited(company: Company) -> Q:
 
 
 def next_registration(*, user: User) -> Registration | None:
-    """The user's own next live registration (for "my next event" on the home page)."""
+    """The user's own next live registration (for "my next event" on the home page): only what
+    that line shows (the event's title, start and end, the status and the waitlist position)."""
     return (
-        registrations_with_position(
-            registration_own_queryset(user=user).filter(
-                event__ends_at__gte=timezone.now(),
-                status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
-            )
+        registration_own_queryset(user=user)
+        .filter(
+            event__ends_at__gte=timezone.now(),
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
         )
+        .annotate(waitlist_position=Coalesce(_waitlist_position(), Value(0)))
         .select_related("event")
+        .only("status", "event__title_ko", "event__title_en", "event__starts_at", "event__ends_at")
         .order_by("event__starts_at")
         .first()
     )

@@ -247,3 +247,73 @@ def public_fragments(
     if fresh:
         cache.set_many(fresh, seconds)
     return html
+
+
+# --- Values kept for a page's parts, shared or not -------------------------------------------
+# A page whose parts are each for a different set of visitors (the home page: the calls for
+# everyone, the upcoming events per company and role, "my next event" per user) keeps each part
+# under a key that names whom it is for, and fetches them all in one round trip. A kept value is
+# served only while the content version is the one it was stored with and, if it names a stamp,
+# while that stamp is unchanged too: a stamp covers rows the public pages do not show (an
+# application, a join request), whose writes bump it through ``stamp_changed``.
+
+
+def _stamp_key(stamp: str) -> str:
+    return f"pagecache:stamp:{stamp}"
+
+
+def stamp_changed(stamp: str) -> None:
+    """Call after a write that changes what is kept under ``stamp``; takes effect when the
+    transaction commits (at once outside a transaction), for the reason the version does."""
+    transaction.on_commit(lambda: cache.set(_stamp_key(stamp), uuid.uuid4().hex, None))
+
+
+def kept_values(
+    parts: Mapping[str, tuple[Callable[[], tuple[T, Any]], str]],
+) -> dict[str, T]:
+    """For each ``key: (compute, stamp)``, the value that ``compute()`` gives, from the cache if
+    stored under the current content version and the current ``stamp`` ("" for none). ``compute``
+    returns ``(value, until)``: ``until`` (an aware datetime or None) is when the value turns
+    stale with time alone (an event ending), after which it is computed again. The version, the
+    stamps and every value come back in one Redis round trip.
+
+    ``key`` must name everyone the value is for (nothing for a value that is the same for
+    everyone, else the user, or the company and the role) and the language if the value holds
+    translated text: a value is served to whoever asks for its key. Render shared HTML with
+    ``render_public_fragment``, and anything else without the request, so that no token or
+    message is kept."""
+    from django.utils import timezone
+
+    seconds = settings.PAGE_CACHE_SECONDS
+    if not seconds:
+        return {key: compute()[0] for key, (compute, _) in parts.items()}
+    keys = {key: f"pagecache:kept:{key}" for key in parts}
+    stamps = {_stamp_key(stamp) for _, stamp in parts.values() if stamp}
+    found = cache.get_many([VERSION_KEY, *stamps, *keys.values()])
+    version = found.get(VERSION_KEY) or _current_version()
+    for stamp_key in stamps:
+        if found.get(stamp_key) is None:
+            fresh_stamp = uuid.uuid4().hex
+            # Another process may have set one meanwhile: theirs wins.
+            found[stamp_key] = fresh_stamp if cache.add(stamp_key, fresh_stamp, None) else cache.get(stamp_key)
+    now = timezone.now()
+    values: dict[str, T] = {}
+    fresh: dict[str, tuple[str, Any, T, Any]] = {}
+    for key, (compute, stamp) in parts.items():
+        stamp_value = found.get(_stamp_key(stamp)) if stamp else ""
+        stored = found.get(keys[key])
+        if (
+            version is not None
+            and stored is not None
+            and stored[0] == version
+            and stored[1] == stamp_value
+            and (stored[3] is None or now < stored[3])
+        ):
+            values[key] = stored[2]
+            continue
+        values[key], until = compute()
+        if version is not None and stamp_value is not None:
+            fresh[keys[key]] = (version, stamp_value, values[key], until)
+    if fresh:
+        cache.set_many(fresh, seconds)
+    return values

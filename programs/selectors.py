@@ -45,6 +45,17 @@ def call_detail_public(*, pk: int) -> Call:
     return call_queryset_public().prefetch_related("questions", "documents", "criteria").get(pk=pk)
 
 
+def application_titles_for_company(*, company_id: int) -> QuerySet[Application]:
+    """The company's applications, newest first, with only what a list of links shows (the
+    call's title and the status): for the home page."""
+    return (
+        Application.objects.filter(company_id=company_id)
+        .select_related("call")
+        .only("status", "call__title_ko", "call__title_en")
+        .order_by("-created_at")
+    )
+
+
 def application_list_for_company(*, company_id: int) -> QuerySet[Application]:
     return (
         Application.objects.filter(company_id=company_id)

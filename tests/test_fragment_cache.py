@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -15,10 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import membership_approve, membership_request
 from companies.services import profile_change_approve
 from events.models import Audience, Event
-from events.services import AttendeeData, registration_create
+from events.services import AttendeeData, registration_cancel, registration_create
 from magok.pagecache import VERSION_KEY, render_public_fragment
+from programs.models import Application
 from tests.companies.factories import ProfileChangeRequestFactory
 from tests.factories import (
     CompanyFactory,
@@ -27,8 +30,9 @@ from tests.factories import (
     RegistrationFactory,
     RepresentativeFactory,
     StaffFactory,
+    UserFactory,
 )
-from tests.programs.factories import CallFactory
+from tests.programs.factories import ApplicationFactory, CallFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -151,13 +155,141 @@ def test_home_calls_and_statistics_show_changes_at_once(client, django_capture_o
     assert 'data-figure="total">2개 기업' in page
 
 
-def test_home_hit_reads_only_what_is_the_users(client, django_assert_num_queries):
-    client.force_login(RepresentativeFactory().user)
-    _page(client, reverse("home"))
-    # The user and their membership; the user's next registration, the company's applications,
-    # the join requests waiting: no events, calls or statistics.
-    with django_assert_num_queries(5):
-        _page(client, reverse("home"))
+@pytest.mark.parametrize("factory", [MembershipFactory, RepresentativeFactory])
+def test_home_hit_reads_only_the_user_and_their_membership(client, django_assert_num_queries, factory):
+    user = factory().user
+    RegistrationFactory(event=EventFactory(), user=user, registered_by=user)
+    ApplicationFactory(company=user.company)
+    client.force_login(user)
+    first = _page(client, reverse("home"))
+    assert 'class="my-next-event"' in first and "my-applications" in first
+    # The user and their membership (the session is in the cache): the next registration, the
+    # company's applications and join requests are kept, and no events, calls or statistics.
+    with django_assert_num_queries(2), mock.patch("magok.pagecache.cache.get_many", wraps=cache.get_many) as fetch:
+        hit = _page(client, reverse("home"))
+    assert CSRF_INPUT.sub("", hit) == CSRF_INPUT.sub("", first)
+    assert fetch.call_count == 1  # every block of the page in one round trip
+
+
+def _mine(client, url: str) -> str:
+    """The signed-in visitor's own section of the home page (the public blocks follow it)."""
+    return _page(client, url).split('class="grid home-next"')[0]
+
+
+def test_home_my_next_event_follows_registration_and_cancellation_at_once(client, django_capture_on_commit_callbacks):
+    member = MembershipFactory().user
+    later = EventFactory(title_ko="나중 행사", starts_at=timezone.now() + timedelta(days=9))
+    sooner = EventFactory(title_ko="먼저 행사", starts_at=timezone.now() + timedelta(days=2))
+    client.force_login(member)
+    url = reverse("home")
+    assert "신청한 행사가 없습니다" in _page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(later, member)
+    page = _page(client, url)
+    assert "나중 행사" in page.split("home-next")[0] and "신청한 행사가 없습니다" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        [registration] = registration_create(
+            event=sooner,
+            by=member,
+            attendees=[AttendeeData(name=member.name, email=member.email)],
+            consent=True,
+            language="ko",
+        )
+    assert "먼저 행사" in _page(client, url).split("home-next")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=registration, by=member)
+    mine = _page(client, url).split("home-next")[0]
+    assert "나중 행사" in mine and "먼저 행사" not in mine
+    with django_capture_on_commit_callbacks(execute=True):
+        later.title_ko = "바뀐 나중 행사"
+        later.save()
+    assert "바뀐 나중 행사" in _page(client, url).split("home-next")[0]
+
+
+def test_home_my_waitlist_position_moves_when_someone_ahead_cancels(client, django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    first, ahead, member = (MembershipFactory().user for _ in range(3))
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(event, first)
+        [ahead_registration] = registration_create(
+            event=event, by=ahead, attendees=[AttendeeData(name=ahead.name, email=ahead.email)], consent=True,
+            language="ko",
+        )  # fmt: skip
+        _register(event, member)
+    client.force_login(member)
+    url = reverse("home")
+    assert "대기 2번" in _page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=ahead_registration, by=ahead)
+    assert "대기 1번" in _page(client, url)
+
+
+def test_home_my_next_event_moves_on_when_it_ends(client):
+    """Time alone changes the next event: the kept one is served only until its event ends."""
+    member = MembershipFactory().user
+    soon = EventFactory(title_ko="곧 끝날 행사", starts_at=timezone.now() + timedelta(hours=1))
+    later = EventFactory(title_ko="다음 주 행사", starts_at=timezone.now() + timedelta(days=7))
+    for event in (soon, later):
+        RegistrationFactory(event=event, user=member, registered_by=member)
+    client.force_login(member)
+    url = reverse("home")
+    assert "곧 끝날 행사" in _page(client, url).split("home-next")[0]
+    after_it = timezone.now() + timedelta(hours=4)
+    with mock.patch("django.utils.timezone.now", return_value=after_it):
+        mine = _page(client, url).split("home-next")[0]
+    assert "다음 주 행사" in mine and "곧 끝날 행사" not in mine
+
+
+def test_home_one_members_next_event_is_not_another_members(client):
+    """The company's part is shared by its members; "my next event" is each user's own."""
+    a = MembershipFactory(user__name="에이사용자").user
+    b = MembershipFactory(user__name="비사용자", company=a.company).user
+    RegistrationFactory(event=EventFactory(title_ko="에이의 행사"), user=a, registered_by=a)
+    ApplicationFactory(company=a.company, call__title_ko="함께 보는 공고")
+    url = reverse("home")
+    client.force_login(a)
+    page_a = _mine(client, url)
+    assert "에이의 행사" in page_a and "함께 보는 공고" in page_a
+    client.force_login(b)
+    page_b = _mine(client, url)
+    assert "에이의 행사" not in page_b and "신청한 행사가 없습니다" in page_b
+    assert "함께 보는 공고" in page_b
+
+
+def test_home_company_applications_and_join_requests_show_changes_at_once(client, django_capture_on_commit_callbacks):
+    representative = RepresentativeFactory().user
+    member = MembershipFactory(company=representative.company).user
+    outsider = MembershipFactory().user
+    url = reverse("home")
+    client.force_login(member)
+    assert "신청서가 없습니다" in _mine(client, url)
+    client.force_login(representative)
+    assert "승인을 기다리는 소속 요청" not in _mine(client, url)
+    client.force_login(outsider)
+    _mine(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application = ApplicationFactory(company=representative.company, call__title_ko="새 신청 공고")
+        request = membership_request(user=UserFactory(), company=representative.company)
+    page = _mine(client, url)  # the outsider: another company's part
+    assert "새 신청 공고" not in page and "승인을 기다리는 소속 요청" not in page
+    client.force_login(member)
+    page = _mine(client, url)
+    assert "새 신청 공고" in page and 'data-status="draft"' in page
+    assert "승인을 기다리는 소속 요청" not in page  # the count is for the representative only
+    client.force_login(representative)
+    assert "승인을 기다리는 소속 요청 1건" in _mine(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application.status = Application.Status.SUBMITTED
+        application.save()
+        membership_approve(membership=request, by=representative)
+    page = _mine(client, url)
+    assert 'data-status="submitted"' in page and "승인을 기다리는 소속 요청" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        application.delete()
+    client.force_login(member)
+    assert "새 신청 공고" not in _mine(client, url)
 
 
 def test_home_events_are_kept_per_company_and_role(client, django_capture_on_commit_callbacks):
