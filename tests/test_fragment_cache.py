@@ -122,19 +122,80 @@ def test_event_page_hit_skips_the_programme_and_shows_seats_at_once(
     url = reverse("events:detail", kwargs={"pk": event.pk})
     first = _page(client, url)
     assert "잔여 5석" in first and "행사 소개 글" in first
-    # The user and their company for the menu, the event with its seats, the user's
-    # registrations: no speakers or agenda.
-    with django_assert_num_queries(4):
+    # The user and their company for the menu: the event with its seats is kept, no speakers
+    # or agenda, and the user's registrations are not read while the event has none.
+    with django_assert_num_queries(2):
         _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         _register(event, member)
     page = _page(client, url)
     assert "잔여 4석" in page
     assert "이미 신청했습니다" in page  # the registration box is the user's, not cached
+    with django_assert_num_queries(3):  # now the user's registrations are read, on every request
+        assert "이미 신청했습니다" in _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         event.description_ko = "바뀐 소개 글"
         event.save()
     assert "바뀐 소개 글" in _page(client, url)
+
+
+def test_event_page_reads_the_registrations_of_each_user_not_the_first_ones(client, django_capture_on_commit_callbacks):
+    """The kept event says only whether it has registrations: whose they are is read per user."""
+    event = EventFactory(capacity=5, audience=Audience.PUBLIC)
+    a = MembershipFactory(user__name="에이사용자").user
+    b = MembershipFactory(user__name="비사용자").user
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(event, a)
+    client.force_login(a)
+    assert "이미 신청했습니다" in _page(client, url)
+    client.force_login(b)
+    page = _page(client, url)
+    assert "이미 신청했습니다" not in page and "신청하기" in page and a.email not in page
+
+
+def test_event_page_drafts_are_staffs_only_whoever_comes_first(client, django_capture_on_commit_callbacks):
+    event = EventFactory(title_ko="초안 행사", status=Event.Status.DRAFT)
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    member = MembershipFactory().user
+    client.force_login(member)
+    assert client.get(url).status_code == 404
+    client.force_login(StaffFactory())
+    staff_page = _page(client, url)
+    assert "초안 행사" in staff_page and "입장 확인" in staff_page
+    client.force_login(member)
+    assert client.get(url).status_code == 404  # the staff's event is not the member's
+    client.logout()
+    assert client.get(url).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        event.status = Event.Status.PUBLISHED
+        event.save()
+    client.force_login(member)
+    page = _page(client, url)
+    assert "초안 행사" in page and "입장 확인" not in page  # the staff links are not in the public facts
+    with django_capture_on_commit_callbacks(execute=True):
+        event.status = Event.Status.DRAFT
+        event.save()
+    assert client.get(url).status_code == 404  # unpublished: gone at once
+
+
+def test_invited_event_page_checks_the_invitation_without_a_query_and_follows_it_at_once(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    event = EventFactory(audience=Audience.INVITED, starts_at=timezone.now() + timedelta(days=3))
+    member = MembershipFactory()
+    client.force_login(member.user)
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    assert "초청받은 기업만" in _page(client, url)
+    with django_assert_num_queries(2):  # the menu's user and company: no invitation read
+        assert "초청받은 기업만" in _page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        event.invited_companies.add(member.company)
+    page = _page(client, url)
+    assert "초청받은 기업만" not in page and "신청하기" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        event.invited_companies.remove(member.company)
+    assert "초청받은 기업만" in _page(client, url)
 
 
 def test_home_calls_and_statistics_show_changes_at_once(client, django_capture_on_commit_callbacks):
