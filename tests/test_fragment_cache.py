@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from companies.services import profile_change_approve
 from events.models import Audience, Event
-from events.services import AttendeeData, registration_create
+from events.services import AttendeeData, registration_cancel, registration_create
 from magok.pagecache import VERSION_KEY, render_public_fragment
 from tests.companies.factories import ProfileChangeRequestFactory
 from tests.factories import (
@@ -152,6 +152,43 @@ def test_event_page_reads_the_registrations_of_each_user_not_the_first_ones(clie
     client.force_login(b)
     page = _page(client, url)
     assert "이미 신청했습니다" not in page and "신청하기" in page and a.email not in page
+
+
+def test_event_page_shows_the_users_waitlist_places_and_their_moves_at_once(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=1, audience=Audience.PUBLIC, starts_at=timezone.now() + timedelta(days=3))
+    first, ahead = MembershipFactory().user, MembershipFactory().user
+    representative = RepresentativeFactory().user
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(event, first)
+        [waiting] = registration_create(
+            event=event,
+            by=ahead,
+            attendees=[AttendeeData(name="앞사람", email=ahead.email)],
+            consent=True,
+            language="ko",
+        )
+        registration_create(
+            event=event,
+            by=representative,
+            attendees=[
+                AttendeeData(name="둘째", email="second@test.example.kr"),
+                AttendeeData(name="셋째", email="third@test.example.kr"),
+            ],
+            consent=True,
+            language="ko",
+        )
+    client.force_login(representative)
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    page = _page(client, url)
+    assert "대기 2번" in page and "대기 3번" in page and "대기 1번" not in page and "앞사람" not in page
+    with django_assert_num_queries(4):  # the menu's two, the user's registrations, their waitlist places
+        _page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=waiting, by=ahead)
+    page = _page(client, url)
+    assert "대기 1번" in page and "대기 2번" in page and "대기 3번" not in page
 
 
 def test_event_page_drafts_are_staffs_only_whoever_comes_first(client, django_capture_on_commit_callbacks):
