@@ -174,11 +174,15 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     Only the registration box is the user's, read on every request."""
     user = _user(request)
     vary = _vary(user)
-    event = cached_public_value(
-        f"events:detail:{pk}:{vary}", lambda: selectors.event_for_page(user=user, pk=pk), per_language=False
-    )
-    if event is None:
-        raise Http404
+
+    def read() -> Event:
+        # A 404 raises out of cached_public_value before anything is stored: no entry per made-up id.
+        found = selectors.event_for_page(user=user, pk=pk)
+        if found is None:
+            raise Http404
+        return found
+
+    event = cached_public_value(f"events:detail:{pk}:{vary}", read, per_language=False)
     refusal = event_registration_refusal(event=event, user=user)
     own: list[Registration] = []
     if user is not None and event.has_registrations:  # type: ignore[attr-defined]

@@ -216,6 +216,15 @@ def test_event_page_drafts_are_staffs_only_whoever_comes_first(client, django_ca
     assert client.get(url).status_code == 404  # unpublished: gone at once
 
 
+def test_event_page_404_is_not_kept(client, django_assert_num_queries):
+    """No cache entry per made-up id: each miss reads the table again."""
+    client.force_login(MembershipFactory().user)
+    url = reverse("events:detail", kwargs={"pk": 987654})
+    assert client.get(url).status_code == 404
+    with django_assert_num_queries(3):  # the menu's user and company, and the event again
+        assert client.get(url).status_code == 404
+
+
 def test_invited_event_page_checks_the_invitation_without_a_query_and_follows_it_at_once(
     client, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
