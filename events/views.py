@@ -198,6 +198,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event_program": lambda: render_public_fragment(
                 "events/_event_program.html", {"event": selectors.event_program(event)}
             ),
+            "event_summary": lambda: render_public_fragment("events/_event_summary.html", {"event": event}),
+            "event_preview": lambda: render_public_fragment(
+                "events/_event_summary.html", {"event": event, "with_description": True}
+            ),
         },
         vary=vary,
     )

@@ -216,6 +216,23 @@ def test_event_page_drafts_are_staffs_only_whoever_comes_first(client, django_ca
     assert client.get(url).status_code == 404  # unpublished: gone at once
 
 
+def test_event_page_link_preview_is_shared_escaped_and_follows_an_edit(client, django_capture_on_commit_callbacks):
+    event = EventFactory(venue_ko="마곡홀", description_ko='소개 <b>"굵게"</b> ' + "가" * 200)
+    client.force_login(MembershipFactory().user)
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    _page(client, url)
+    page = _page(client, url)  # from the fragments
+    description = re.search(r'<meta name="description" content="([^"]*)">', page).group(1)
+    preview = re.search(r'<meta property="og:description" content="([^"]*)">', page).group(1)
+    assert description.endswith(" · 마곡홀")
+    assert preview.startswith(description + " · 소개 &lt;b&gt;&quot;굵게&quot;&lt;/b&gt; 가") and preview.endswith("…")
+    with django_capture_on_commit_callbacks(execute=True):
+        event.venue_ko = "새 홀"
+        event.save()
+    page = _page(client, url)
+    assert re.search(r'<meta name="description" content="[^"]* · 새 홀">', page) and "마곡홀" not in page
+
+
 def test_event_page_404_is_not_kept(client, django_assert_num_queries):
     """No cache entry per made-up id: each miss reads the table again."""
     client.force_login(MembershipFactory().user)
