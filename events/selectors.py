@@ -141,12 +141,12 @@ def registrations_own_for_event(*, user: User, event: Event) -> list[Registratio
         .exclude(status=Registration.Status.CANCELLED)
         .only("pk", "attendee_name", "email", "status")
     )
-    waitlisted = [r for r in own if r.status == Registration.Status.WAITLISTED]
-    if waitlisted:
+    positions: dict[int, int] = {}
+    if any(r.status == Registration.Status.WAITLISTED for r in own):
         queue = Registration.objects.filter(event_id=event.pk, status=Registration.Status.WAITLISTED)
-        order = {pk: n for n, pk in enumerate(queue.order_by("created_at", "pk").values_list("pk", flat=True), 1)}
+        positions = {pk: n for n, pk in enumerate(queue.order_by("created_at", "pk").values_list("pk", flat=True), 1)}
     for registration in own:
-        registration.waitlist_position = order.get(registration.pk, 0) if waitlisted else 0  # type: ignore[attr-defined]
+        registration.waitlist_position = positions.get(registration.pk, 0)  # type: ignore[attr-defined]
     return own
 
 
