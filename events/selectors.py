@@ -111,6 +111,45 @@ def event_detail(*, user: User | None, pk: int) -> Event:
     return events_with_counts(event_visible_queryset(user=user)).get(pk=pk)
 
 
+def event_for_page(*, user: User | None, pk: int) -> Event | None:
+    """``event_detail``'s event (None: not there, or a draft and ``user`` is not staff) with what
+    its page needs besides: ``has_registrations`` (any that is not cancelled: when there is none,
+    no one's own registrations need reading) and, for an invited-only event, the set of
+    ``invited_company_ids`` (so that ``event_registration_refusal`` reads no table). Public facts
+    only: the page keeps the result under the content version (events.views.event_detail)."""
+    active = Registration.objects.filter(event=OuterRef("pk")).exclude(status=Registration.Status.CANCELLED)
+    event = (
+        events_with_counts(event_visible_queryset(user=user))
+        .annotate(has_registrations=Exists(active))
+        .filter(pk=pk)
+        .first()
+    )
+    if event is not None and event.audience == Audience.INVITED:
+        ids = Event.invited_companies.through.objects.filter(event_id=event.pk).values_list("company_id", flat=True)
+        event.invited_company_ids = frozenset(ids)  # type: ignore[attr-defined]
+    return event
+
+
+def registrations_own_for_event(*, user: User, event: Event) -> list[Registration]:
+    """``user``'s registrations for ``event`` that are not cancelled (``registration_own_queryset``)
+    with their ``waitlist_position`` (0 unless waitlisted): only what the event page's
+    registration box shows, no event, kind or company joined (the page has the event). The
+    positions are a second query, only when one of them is waitlisted."""
+    own = list(
+        registration_own_queryset(user=user)
+        .filter(event_id=event.pk)
+        .exclude(status=Registration.Status.CANCELLED)
+        .only("pk", "attendee_name", "email", "status")
+    )
+    positions: dict[int, int] = {}
+    if any(r.status == Registration.Status.WAITLISTED for r in own):
+        queue = Registration.objects.filter(event_id=event.pk, status=Registration.Status.WAITLISTED)
+        positions = {pk: n for n, pk in enumerate(queue.order_by("created_at", "pk").values_list("pk", flat=True), 1)}
+    for registration in own:
+        registration.waitlist_position = positions.get(registration.pk, 0)  # type: ignore[attr-defined]
+    return own
+
+
 def event_program(event: Event) -> Event:
     """``event`` with its speakers and agenda items read (two queries), for its page's programme:
     a separate step, so that a page served from the fragment cache does not read them."""

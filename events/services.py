@@ -108,9 +108,17 @@ def event_registration_refusal(*, event: Event, user: User | None, now: datetime
         return _("입주기업 소속이 승인된 사용자만 신청할 수 있는 행사입니다.")
     if event.audience == Audience.EXECUTIVES and not user.is_representative:
         return _("입주기업 대표·CEO만 신청할 수 있는 행사입니다.")
-    if event.audience == Audience.INVITED and not event.invited_companies.filter(pk=company.pk).exists():
+    if event.audience == Audience.INVITED and not _invited(event, company.pk):
         return _("초청받은 기업만 신청할 수 있는 행사입니다.")
     return None
+
+
+def _invited(event: Event, company_id: int) -> bool:
+    # The event page's event carries the ids it read with the row (selectors.event_for_page).
+    ids = getattr(event, "invited_company_ids", None)
+    if ids is not None:
+        return company_id in ids
+    return event.invited_companies.filter(pk=company_id).exists()
 
 
 def registration_can_manage(*, registration: Registration, user: User | None) -> bool:

@@ -21,7 +21,7 @@ from legal.policies import SBA_CONTACT
 from magok.http import AuthenticatedRequest, client_ip
 from magok.i18n import current_language
 from magok.inputs import parse_int, parse_json, parse_month, parse_text
-from magok.pagecache import cache_public_page, public_fragments, render_public_fragment
+from magok.pagecache import cache_public_page, cached_public_value, public_fragments, render_public_fragment
 from magok.ratelimit import attempts_within_limits
 
 from . import selectors
@@ -168,32 +168,42 @@ def _get_event(request: HttpRequest, pk: int) -> Event:
 @cache_public_page
 @require_GET
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _get_event(request, pk)
+    """The event row (its seats left included), the facts and the programme are the same for
+    everyone who may see the event (staff also see drafts; to others a draft is a 404): kept
+    under the content version (magok/pagecache.py), so an edit or a registration shows at once.
+    Only the registration box is the user's, read on every request."""
     user = _user(request)
+    vary = _vary(user)
+
+    def read() -> Event:
+        # A 404 raises out of cached_public_value before anything is stored: no entry per made-up id.
+        found = selectors.event_for_page(user=user, pk=pk)
+        if found is None:
+            raise Http404
+        return found
+
+    event = cached_public_value(f"events:detail:{pk}:{vary}", read, per_language=False)
     refusal = event_registration_refusal(event=event, user=user)
     own: list[Registration] = []
-    if user is not None:
-        own = list(
-            selectors.registrations_with_position(
-                selectors.registration_own_queryset(user=user)
-                .filter(event=event)
-                .exclude(status=Registration.Status.CANCELLED)
-            )
-        )
+    if user is not None and event.has_registrations:  # type: ignore[attr-defined]
+        own = selectors.registrations_own_for_event(user=user, event=event)
     seats_left = selectors.seats_left(event)
-    # The facts (seats left included) and the programme are the same for everyone: cached
-    # fragments (magok/pagecache.py). Only the registration box and the staff links are the user's.
     public = public_fragments(
         request,
         {
             "event_facts": lambda: render_public_fragment(
-                "events/_event_facts.html", {"event": event, "seats_left": seats_left, "sba_contact": SBA_CONTACT}
+                "events/_event_facts.html",
+                {"event": event, "seats_left": seats_left, "sba_contact": SBA_CONTACT, "staff": bool(vary)},
             ),
             "event_program": lambda: render_public_fragment(
                 "events/_event_program.html", {"event": selectors.event_program(event)}
             ),
+            "event_summary": lambda: render_public_fragment("events/_event_summary.html", {"event": event}),
+            "event_preview": lambda: render_public_fragment(
+                "events/_event_summary.html", {"event": event, "with_description": True}
+            ),
         },
-        vary=_vary(user),
+        vary=vary,
     )
     return render(
         request,

@@ -126,19 +126,143 @@ def test_event_page_hit_skips_the_programme_and_shows_seats_at_once(
     url = reverse("events:detail", kwargs={"pk": event.pk})
     first = _page(client, url)
     assert "잔여 5석" in first and "행사 소개 글" in first
-    # The user and their company for the menu, the event with its seats, the user's
-    # registrations: no speakers or agenda.
-    with django_assert_num_queries(4):
+    # The user and their company for the menu: the event with its seats is kept, no speakers
+    # or agenda, and the user's registrations are not read while the event has none.
+    with django_assert_num_queries(2):
         _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         _register(event, member)
     page = _page(client, url)
     assert "잔여 4석" in page
     assert "이미 신청했습니다" in page  # the registration box is the user's, not cached
+    with django_assert_num_queries(3):  # now the user's registrations are read, on every request
+        assert "이미 신청했습니다" in _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         event.description_ko = "바뀐 소개 글"
         event.save()
     assert "바뀐 소개 글" in _page(client, url)
+
+
+def test_event_page_reads_the_registrations_of_each_user_not_the_first_ones(client, django_capture_on_commit_callbacks):
+    """The kept event says only whether it has registrations: whose they are is read per user."""
+    event = EventFactory(capacity=5, audience=Audience.PUBLIC)
+    a = MembershipFactory(user__name="에이사용자").user
+    b = MembershipFactory(user__name="비사용자").user
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(event, a)
+    client.force_login(a)
+    assert "이미 신청했습니다" in _page(client, url)
+    client.force_login(b)
+    page = _page(client, url)
+    assert "이미 신청했습니다" not in page and "신청하기" in page and a.email not in page
+
+
+def test_event_page_shows_the_users_waitlist_places_and_their_moves_at_once(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    event = EventFactory(capacity=1, audience=Audience.PUBLIC, starts_at=timezone.now() + timedelta(days=3))
+    first, ahead = MembershipFactory().user, MembershipFactory().user
+    representative = RepresentativeFactory().user
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(event, first)
+        [waiting] = registration_create(
+            event=event,
+            by=ahead,
+            attendees=[AttendeeData(name="앞사람", email=ahead.email)],
+            consent=True,
+            language="ko",
+        )
+        registration_create(
+            event=event,
+            by=representative,
+            attendees=[
+                AttendeeData(name="둘째", email="second@test.example.kr"),
+                AttendeeData(name="셋째", email="third@test.example.kr"),
+            ],
+            consent=True,
+            language="ko",
+        )
+    client.force_login(representative)
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    page = _page(client, url)
+    assert "대기 2번" in page and "대기 3번" in page and "대기 1번" not in page and "앞사람" not in page
+    with django_assert_num_queries(4):  # the menu's two, the user's registrations, their waitlist places
+        _page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=waiting, by=ahead)
+    page = _page(client, url)
+    assert "대기 1번" in page and "대기 2번" in page and "대기 3번" not in page
+
+
+def test_event_page_drafts_are_staffs_only_whoever_comes_first(client, django_capture_on_commit_callbacks):
+    event = EventFactory(title_ko="초안 행사", status=Event.Status.DRAFT)
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    member = MembershipFactory().user
+    client.force_login(member)
+    assert client.get(url).status_code == 404
+    client.force_login(StaffFactory())
+    staff_page = _page(client, url)
+    assert "초안 행사" in staff_page and "입장 확인" in staff_page
+    client.force_login(member)
+    assert client.get(url).status_code == 404  # the staff's event is not the member's
+    client.logout()
+    assert client.get(url).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        event.status = Event.Status.PUBLISHED
+        event.save()
+    client.force_login(member)
+    page = _page(client, url)
+    assert "초안 행사" in page and "입장 확인" not in page  # the staff links are not in the public facts
+    with django_capture_on_commit_callbacks(execute=True):
+        event.status = Event.Status.DRAFT
+        event.save()
+    assert client.get(url).status_code == 404  # unpublished: gone at once
+
+
+def test_event_page_link_preview_is_shared_escaped_and_follows_an_edit(client, django_capture_on_commit_callbacks):
+    event = EventFactory(venue_ko="마곡홀", description_ko='소개 <b>"굵게"</b> ' + "가" * 200)
+    client.force_login(MembershipFactory().user)
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    _page(client, url)
+    page = _page(client, url)  # from the fragments
+    description = re.search(r'<meta name="description" content="([^"]*)">', page).group(1)
+    preview = re.search(r'<meta property="og:description" content="([^"]*)">', page).group(1)
+    assert description.endswith(" · 마곡홀")
+    assert preview.startswith(description + " · 소개 &lt;b&gt;&quot;굵게&quot;&lt;/b&gt; 가") and preview.endswith("…")
+    with django_capture_on_commit_callbacks(execute=True):
+        event.venue_ko = "새 홀"
+        event.save()
+    page = _page(client, url)
+    assert re.search(r'<meta name="description" content="[^"]* · 새 홀">', page) and "마곡홀" not in page
+
+
+def test_event_page_404_is_not_kept(client, django_assert_num_queries):
+    """No cache entry per made-up id: each miss reads the table again."""
+    client.force_login(MembershipFactory().user)
+    url = reverse("events:detail", kwargs={"pk": 987654})
+    assert client.get(url).status_code == 404
+    with django_assert_num_queries(3):  # the menu's user and company, and the event again
+        assert client.get(url).status_code == 404
+
+
+def test_invited_event_page_checks_the_invitation_without_a_query_and_follows_it_at_once(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    event = EventFactory(audience=Audience.INVITED, starts_at=timezone.now() + timedelta(days=3))
+    member = MembershipFactory()
+    client.force_login(member.user)
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    assert "초청받은 기업만" in _page(client, url)
+    with django_assert_num_queries(2):  # the menu's user and company: no invitation read
+        assert "초청받은 기업만" in _page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        event.invited_companies.add(member.company)
+    page = _page(client, url)
+    assert "초청받은 기업만" not in page and "신청하기" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        event.invited_companies.remove(member.company)
+    assert "초청받은 기업만" in _page(client, url)
 
 
 def test_home_calls_and_statistics_show_changes_at_once(client, django_capture_on_commit_callbacks):
