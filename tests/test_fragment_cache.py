@@ -70,9 +70,10 @@ def test_directory_hit_skips_the_search_and_shows_an_approval_at_once(
     url = reverse("companies:list")
     miss = _page(client, url, HTTP_ACCEPT_LANGUAGE="en")
     assert "Approved Name" not in miss
-    # The user and their company for the menu (the session is in the cache, magok/sessions.py):
-    # the companies, their sectors, the sector menu and the statistics are not read.
-    with django_assert_num_queries(2):
+    # The user with their company for the menu, one query (the session is in the cache,
+    # magok/sessions.py; the membership comes with the user, accounts/backends.py): the
+    # companies, their sectors, the sector menu and the statistics are not read.
+    with django_assert_num_queries(1):
         hit = _page(client, url, HTTP_ACCEPT_LANGUAGE="en")
     assert hit.count("company-item") == miss.count("company-item") > 0
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,8 +102,8 @@ def test_event_list_hit_skips_the_events_and_shows_changes_at_once(
     client.force_login(member)
     url = reverse("events:list")
     assert "처음 제목" in _page(client, url) and "잔여 5석" in _page(client, url)
-    # The user and their company for the menu: no event, kind or seat count.
-    with django_assert_num_queries(2):
+    # The user with their company for the menu (one query): no event, kind or seat count.
+    with django_assert_num_queries(1):
         _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         event.title_ko = "바뀐 제목"
@@ -122,9 +123,9 @@ def test_event_page_hit_skips_the_programme_and_shows_seats_at_once(
     url = reverse("events:detail", kwargs={"pk": event.pk})
     first = _page(client, url)
     assert "잔여 5석" in first and "행사 소개 글" in first
-    # The user and their company for the menu, the event with its seats, the user's
-    # registrations: no speakers or agenda.
-    with django_assert_num_queries(4):
+    # The user with their company for the menu (one query), the event with its seats, the
+    # user's registrations: no speakers or agenda.
+    with django_assert_num_queries(3):
         _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         _register(event, member)
@@ -154,9 +155,9 @@ def test_home_calls_and_statistics_show_changes_at_once(client, django_capture_o
 def test_home_hit_reads_only_what_is_the_users(client, django_assert_num_queries):
     client.force_login(RepresentativeFactory().user)
     _page(client, reverse("home"))
-    # The user and their membership; the user's next registration, the company's applications,
-    # the join requests waiting: no events, calls or statistics.
-    with django_assert_num_queries(5):
+    # The user with their membership (one query); the user's next registration, the company's
+    # applications, the join requests waiting: no events, calls or statistics.
+    with django_assert_num_queries(4):
         _page(client, reverse("home"))
 
 
@@ -242,7 +243,7 @@ def test_without_the_page_cache_fragments_are_rendered_every_time(
     client.force_login(MembershipFactory().user)
     url = reverse("events:list")
     assert "처음 제목" in _page(client, url)
-    with django_assert_num_queries(5):  # as the first time (a hit is 2): nothing is kept
+    with django_assert_num_queries(4):  # as the first time (a hit is 1): nothing is kept
         _page(client, url)
     event.title_ko = "바뀐 제목"
     event.save()  # no commit needed: nothing is cached
