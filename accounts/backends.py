@@ -21,13 +21,16 @@ class ModelBackend(backends.ModelBackend):
     effect on the next request, as with Django's backend."""
 
     def get_user(self, user_id: Any) -> User | None:
-        user = (
-            User._default_manager.annotate(approved=_approved_membership())
-            .select_related("approved__company")  # type: ignore[misc]  # a FilteredRelation
-            .filter(pk=user_id)
-            .first()
-        )
-        if user is None or not self.user_can_authenticate(user):
+        try:
+            # get(), not first(): no ORDER BY (User's Meta.ordering) to compile and run.
+            user = (
+                User._default_manager.annotate(approved=_approved_membership())
+                .select_related("approved__company")  # type: ignore[misc]  # a FilteredRelation
+                .get(pk=user_id)
+            )
+        except User.DoesNotExist:
+            return None
+        if not self.user_can_authenticate(user):
             return None
         user._approved_membership = getattr(user, "approved", None) or False
         return user
@@ -45,12 +48,14 @@ class TokenAuthentication(authentication.TokenAuthentication):
     is inactive is refused by DRF's own code, with its messages."""
 
     def authenticate_credentials(self, key: str) -> tuple[User, Token]:
-        token = (
-            Token.objects.annotate(approved=_approved_membership("user__"))
-            .select_related("user", "approved__company")  # type: ignore[misc]  # a FilteredRelation
-            .filter(key=key)
-            .first()
-        )
+        try:
+            token = (
+                Token.objects.annotate(approved=_approved_membership("user__"))
+                .select_related("user", "approved__company")  # type: ignore[misc]  # a FilteredRelation
+                .get(key=key)
+            )
+        except Token.DoesNotExist:
+            token = None
         if token is None or not token.user.is_active:
             return super().authenticate_credentials(key)  # type: ignore[no-any-return]
         token.user._approved_membership = getattr(token, "approved", None) or False
