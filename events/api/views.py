@@ -166,9 +166,16 @@ class RegistrationViewSet(
         )
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        # The serializer's fields built once per process (registrations_data), not once per list.
-        return self.get_paginated_response(registrations_data(list(page or [])))
+        # The page's waitlist positions are read after it (selectors.waitlist_positions_set), not
+        # by a subquery per row; the serializer's fields are built once per process.
+        queryset = (
+            selectors.registration_own_queryset(user=self.request.user)
+            .select_related("company")
+            .order_by("-created_at", "-id")
+        )
+        page = list(self.paginate_queryset(queryset) or [])
+        selectors.waitlist_positions_set(page)
+        return self.get_paginated_response(registrations_data(page))
 
     @extend_schema(
         responses={204: None, **error_responses(), 404: None},
