@@ -155,7 +155,7 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponseBase:
     except services.EmailTakenError:
         messages.info(request, _("이 이메일로 이미 가입되어 있습니다. 로그인해 주세요."))
         return redirect("accounts:login")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="accounts.backends.ModelBackend")
     return _remember_language(_after_signup(request, user, _safe_next(request, stored_next)), user)
 
 

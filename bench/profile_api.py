@@ -33,6 +33,8 @@ ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(ROOT))
 
 PATHS = ["/api/v1/events/", "/api/v1/companies/", "/api/v1/companies/?search=%EB%B0%94%EC%9D%B4%EC%98%A4"]
+# With a token only (http_bench's "API my registrations (token)": the same user's token).
+TOKEN_PATHS = ["/api/v1/registrations/"]
 
 
 def main() -> None:
@@ -91,7 +93,7 @@ def main() -> None:
         print(f"{data.companies} companies, {data.events} events, {args.requests} requests per case{misses}")
         for label, headers in [("anonymous", {}), ("token", {"HTTP_AUTHORIZATION": f"Token {token}"})]:
             client = Client(**headers)
-            for path in PATHS:
+            for path in PATHS + (TOKEN_PATHS if headers else []):
                 assert client.get(path).status_code == 200, path
                 times: list[float] = []
                 profile = cProfile.Profile() if args.profile else None

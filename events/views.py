@@ -360,10 +360,24 @@ def personal_feed_rotate(request: AuthenticatedRequest) -> HttpResponse:
     return redirect(reverse("accounts:profile") + "#calendar-feed")
 
 
+def _url_format(name: str) -> str:
+    """The URL of ``name`` (one integer argument) as a ``str.format`` pattern."""
+    return reverse(name, args=[0]).replace("/0/", "/{}/", 1)
+
+
 @login_required
 @require_GET
 def my_registrations(request: AuthenticatedRequest) -> HttpResponse:
     upcoming, past = selectors.registration_list_for_user(user=request.user)
+    # Each row links to its event, ticket and cancel page: the URLs are made from one reverse()
+    # each, not three per row.
+    event_url, ticket_url, cancel_url = (
+        _url_format(name) for name in ("events:detail", "events:ticket", "events:cancel")
+    )
+    for r in (*upcoming, *past):
+        r.event_url = event_url.format(r.event_id)  # type: ignore[attr-defined]
+        r.ticket_url = ticket_url.format(r.pk)  # type: ignore[attr-defined]
+        r.cancel_url = cancel_url.format(r.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "events/my_registrations.html",

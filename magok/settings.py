@@ -326,6 +326,11 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.throttle.LoginThrottleBackend",
+    # Loads the user and their approved membership in one query (accounts/backends.py).
+    "accounts.backends.ModelBackend",
+    # Sessions made before the line above name this backend: kept so that they still load
+    # (a user must not be signed out by a deploy). It never checks a password (the one above
+    # ends the chain on a refusal); drop it once SESSION_COOKIE_AGE has passed since the deploy.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -433,7 +438,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's, with the membership read in the token's query (accounts/backends.py).
+        "accounts.backends.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # JSON nested beyond a limit is a 400, not a RecursionError (magok/inputs.py).

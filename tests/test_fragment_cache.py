@@ -74,9 +74,10 @@ def test_directory_hit_skips_the_search_and_shows_an_approval_at_once(
     url = reverse("companies:list")
     miss = _page(client, url, HTTP_ACCEPT_LANGUAGE="en")
     assert "Approved Name" not in miss
-    # The user and their company for the menu (the session is in the cache, magok/sessions.py):
-    # the companies, their sectors, the sector menu and the statistics are not read.
-    with django_assert_num_queries(2):
+    # The user with their company for the menu, one query (the session is in the cache,
+    # magok/sessions.py; the membership comes with the user, accounts/backends.py): the
+    # companies, their sectors, the sector menu and the statistics are not read.
+    with django_assert_num_queries(1):
         hit = _page(client, url, HTTP_ACCEPT_LANGUAGE="en")
     assert hit.count("company-item") == miss.count("company-item") > 0
     with django_capture_on_commit_callbacks(execute=True):
@@ -105,8 +106,8 @@ def test_event_list_hit_skips_the_events_and_shows_changes_at_once(
     client.force_login(member)
     url = reverse("events:list")
     assert "처음 제목" in _page(client, url) and "잔여 5석" in _page(client, url)
-    # The user and their company for the menu: no event, kind or seat count.
-    with django_assert_num_queries(2):
+    # The user with their company for the menu (one query): no event, kind or seat count.
+    with django_assert_num_queries(1):
         _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         event.title_ko = "바뀐 제목"
@@ -126,16 +127,16 @@ def test_event_page_hit_skips_the_programme_and_shows_seats_at_once(
     url = reverse("events:detail", kwargs={"pk": event.pk})
     first = _page(client, url)
     assert "잔여 5석" in first and "행사 소개 글" in first
-    # The user and their company for the menu: the event with its seats is kept, no speakers
-    # or agenda, and the user's registrations are not read while the event has none.
-    with django_assert_num_queries(2):
+    # The user with their company for the menu (one query): the event with its seats is kept,
+    # no speakers or agenda, and the user's registrations are not read while the event has none.
+    with django_assert_num_queries(1):
         _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         _register(event, member)
     page = _page(client, url)
     assert "잔여 4석" in page
     assert "이미 신청했습니다" in page  # the registration box is the user's, not cached
-    with django_assert_num_queries(3):  # now the user's registrations are read, on every request
+    with django_assert_num_queries(2):  # now the user's registrations are read, on every request
         assert "이미 신청했습니다" in _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         event.description_ko = "바뀐 소개 글"
@@ -187,7 +188,7 @@ def test_event_page_shows_the_users_waitlist_places_and_their_moves_at_once(
     url = reverse("events:detail", kwargs={"pk": event.pk})
     page = _page(client, url)
     assert "대기 2번" in page and "대기 3번" in page and "대기 1번" not in page and "앞사람" not in page
-    with django_assert_num_queries(4):  # the menu's two, the user's registrations, their waitlist places
+    with django_assert_num_queries(3):  # the menu's user and company, the user's registrations, their waitlist places
         _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         registration_cancel(registration=waiting, by=ahead)
@@ -242,7 +243,7 @@ def test_event_page_404_is_not_kept(client, django_assert_num_queries):
     client.force_login(MembershipFactory().user)
     url = reverse("events:detail", kwargs={"pk": 987654})
     assert client.get(url).status_code == 404
-    with django_assert_num_queries(3):  # the menu's user and company, and the event again
+    with django_assert_num_queries(2):  # the menu's user and company (one query), and the event again
         assert client.get(url).status_code == 404
 
 
@@ -254,7 +255,7 @@ def test_invited_event_page_checks_the_invitation_without_a_query_and_follows_it
     client.force_login(member.user)
     url = reverse("events:detail", kwargs={"pk": event.pk})
     assert "초청받은 기업만" in _page(client, url)
-    with django_assert_num_queries(2):  # the menu's user and company: no invitation read
+    with django_assert_num_queries(1):  # the menu's user and company (one query): no invitation read
         assert "초청받은 기업만" in _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         event.invited_companies.add(member.company)
@@ -287,9 +288,9 @@ def test_home_hit_reads_only_the_user_and_their_membership(client, django_assert
     client.force_login(user)
     first = _page(client, reverse("home"))
     assert 'class="my-next-event"' in first and "my-applications" in first
-    # The user and their membership (the session is in the cache): the next registration, the
+    # The user with their membership in one query (the session is in the cache): the next registration, the
     # company's applications and join requests are kept, and no events, calls or statistics.
-    with django_assert_num_queries(2), mock.patch("magok.pagecache.cache.get_many", wraps=cache.get_many) as fetch:
+    with django_assert_num_queries(1), mock.patch("magok.pagecache.cache.get_many", wraps=cache.get_many) as fetch:
         hit = _page(client, reverse("home"))
     assert CSRF_INPUT.sub("", hit) == CSRF_INPUT.sub("", first)
     assert fetch.call_count == 1  # every block of the page in one round trip
@@ -498,7 +499,7 @@ def test_without_the_page_cache_fragments_are_rendered_every_time(
     client.force_login(MembershipFactory().user)
     url = reverse("events:list")
     assert "처음 제목" in _page(client, url)
-    with django_assert_num_queries(5):  # as the first time (a hit is 2): nothing is kept
+    with django_assert_num_queries(4):  # as the first time (a hit is 1): nothing is kept
         _page(client, url)
     event.title_ko = "바뀐 제목"
     event.save()  # no commit needed: nothing is cached

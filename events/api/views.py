@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -66,6 +66,25 @@ class CachedCountPaginator(Paginator):
 
 class EventPagination(PageNumberPagination):
     django_paginator_class = CachedCountPaginator
+
+
+class ShortListPaginator(Paginator):
+    """The first page is read with one row more than it shows: when that row is not there, the
+    page holds the whole list, its length is the count and the COUNT query is not run (most
+    people have fewer registrations than a page holds). Otherwise the count is queried when the
+    answer reads it, as usual."""
+
+    def page(self, number: Any) -> Any:
+        if str(number) != "1" or "count" in self.__dict__:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page + 1])
+        if len(rows) <= self.per_page:
+            self.__dict__["count"] = len(rows)  # the cached_property's value
+        return Page(rows[: self.per_page], 1, self)
+
+
+class RegistrationPagination(PageNumberPagination):
+    django_paginator_class = ShortListPaginator
 
 
 class EventViewSet(PublicResponseCache, viewsets.ReadOnlyModelViewSet):
@@ -135,14 +154,28 @@ class RegistrationViewSet(
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = RegistrationSerializer
+    pagination_class = RegistrationPagination
     request: AuthenticatedAPIRequest
 
     def get_queryset(self) -> QuerySet[Registration]:
         if getattr(self, "swagger_fake_view", False):
             return Registration.objects.none()
-        return selectors.registrations_with_position(
+        # The serializer reads the event's id only: no join of the event and its kind.
+        return selectors.registrations_for_api(selectors.registration_own_queryset(user=self.request.user)).order_by(
+            "-created_at", "-id"
+        )
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        # The page's waitlist positions are read after it (selectors.waitlist_positions_set), not
+        # by a subquery per row; the serializer's fields are built once per process.
+        queryset = (
             selectors.registration_own_queryset(user=self.request.user)
-        ).order_by("-created_at", "-id")
+            .select_related("company")
+            .order_by("-created_at", "-id")
+        )
+        page = list(self.paginate_queryset(queryset) or [])
+        selectors.waitlist_positions_set(page)
+        return self.get_paginated_response(registrations_data(page))
 
     @extend_schema(
         responses={204: None, **error_responses(), 404: None},

@@ -49,6 +49,7 @@ def test_detail_page_constant(client, member, count_queries):
 def test_my_registrations_constant(client, representative, company, count_queries):
     client.force_login(representative)
     RegistrationFactory(event=EventFactory(), user=representative, company=company)
+    RegistrationFactory(event=EventFactory(capacity=0), user=representative, company=company, status="waitlisted")
     one = count_queries(client, reverse("events:my"))
     for _ in range(8):
         RegistrationFactory(event=EventFactory(), user=representative, company=company)
@@ -81,3 +82,98 @@ def test_api_registrations_constant(representative, company):
     for _ in range(8):
         RegistrationFactory(event=EventFactory(), user=representative, company=company)
     assert api_queries() == one
+
+
+def _my_rows(representative, company, n: int) -> list:
+    rows = []
+    for _ in range(n):
+        rows.append(RegistrationFactory(event=EventFactory(), user=representative, company=company))
+    full = EventFactory(capacity=0)
+    for _ in range(2):
+        rows.append(RegistrationFactory(event=full, user=representative, company=company, status="waitlisted"))
+    return rows
+
+
+def test_my_registrations_signed_in_runs_three_queries(client, representative, company, django_assert_num_queries):
+    """The user with their membership (accounts/backends.py; the session comes from the cache),
+    the registrations with their events and companies, the waitlists of the waiting ones."""
+    client.force_login(representative)
+    _my_rows(representative, company, 6)
+    client.get(reverse("events:my"))  # the session into the cache
+    with django_assert_num_queries(3):
+        response = client.get(reverse("events:my"))
+    body = response.content.decode()
+    assert body.count('class="registration-row') == 8
+    assert "대기 1번" in body and "대기 2번" in body
+
+
+def test_my_registrations_without_a_waitlisted_row_runs_two_queries(
+    client, representative, company, django_assert_num_queries
+):
+    client.force_login(representative)
+    for _ in range(3):
+        RegistrationFactory(event=EventFactory(), user=representative, company=company)
+    client.get(reverse("events:my"))
+    with django_assert_num_queries(2):
+        body = client.get(reverse("events:my")).content.decode()
+    assert body.count('class="registration-row') == 3 and "대기" not in body
+
+
+def test_my_registrations_links_each_row_to_its_own_pages(client, representative, company):
+    client.force_login(representative)
+    rows = _my_rows(representative, company, 2)
+    body = client.get(reverse("events:my")).content.decode()
+    for registration in rows:
+        assert f'href="{registration.event.get_absolute_url()}"' in body
+        assert f'href="{reverse("events:ticket", args=[registration.pk])}"' in body
+        assert f'href="{reverse("events:cancel", args=[registration.pk])}"' in body
+
+
+def _token_api(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return api
+
+
+def test_api_registrations_with_a_token_runs_three_queries(representative, company, django_assert_num_queries):
+    """The token with its user and membership, one page of registrations (a first page that is
+    not full is the whole list, so no COUNT), the waitlists of the waiting ones."""
+    api = _token_api(representative)
+    _my_rows(representative, company, 5)
+    with django_assert_num_queries(3):
+        data = api.get("/api/v1/registrations/").json()
+    assert data["count"] == 7 and len(data["results"]) == 7 and data["next"] is None
+    positions = sorted(row["waitlist_position"] for row in data["results"] if row["status"] == "waitlisted")
+    assert positions == [1, 2]
+    assert all(row["waitlist_position"] is None for row in data["results"] if row["status"] != "waitlisted")
+
+
+def test_api_registrations_beyond_one_page_count_them(representative, company, django_assert_num_queries):
+    api = _token_api(representative)
+    _my_rows(representative, company, 21)
+    with django_assert_num_queries(4):  # and the COUNT (the two waitlisted rows, the newest, are on page 1)
+        data = api.get("/api/v1/registrations/").json()
+    assert data["count"] == 23 and len(data["results"]) == 20 and data["next"]
+    second = api.get(data["next"]).json()
+    assert second["count"] == 23 and len(second["results"]) == 3 and second["next"] is None
+
+
+def test_api_waitlist_positions_follow_the_queue(representative, company, member):
+    """Positions count every waitlisted registration of the event, the caller's or not, in the
+    order they came; a promotion moves the others up at once."""
+    api = _token_api(representative)
+    full = EventFactory(capacity=0)
+    someone_else = RegistrationFactory(event=full, status="waitlisted")
+    mine = [
+        RegistrationFactory(event=full, user=representative, company=company, status="waitlisted") for _ in range(2)
+    ]
+    positions = {row["id"]: row["waitlist_position"] for row in api.get("/api/v1/registrations/").json()["results"]}
+    assert positions == {mine[0].pk: 2, mine[1].pk: 3}
+    someone_else.status = "confirmed"
+    someone_else.save()
+    positions = {row["id"]: row["waitlist_position"] for row in api.get("/api/v1/registrations/").json()["results"]}
+    assert positions == {mine[0].pk: 1, mine[1].pk: 2}
+    assert api.get(f"/api/v1/registrations/{mine[1].pk}/").json()["waitlist_position"] == 2
