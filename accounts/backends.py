@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib.auth import backends
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.db.models import FilteredRelation, Q
+from django.http import HttpRequest
 from rest_framework import authentication
 from rest_framework.authtoken.models import Token
 
