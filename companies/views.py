@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,7 +20,7 @@ from django.views.static import serve
 from accounts.models import Membership
 from events.selectors import events_upcoming_for_home, next_registration
 from magok.http import AuthenticatedRequest
-from magok.pagecache import cache_public_page, kept_values, public_fragments, render_public_fragment
+from magok.pagecache import cache_public_page, kept_values, public_fragments, render_public_fragment, rendered_html
 from programs.selectors import application_titles_for_company, calls_open_for_home
 
 from .forms import CompanySearchForm, ProfileEditForm
@@ -97,20 +96,20 @@ def home(request: HttpRequest) -> HttpResponse:
         parts[company_key] = (lambda: _home_company(company, role), company_stamp(company.pk))
     kept = kept_values(parts)
     context: dict[str, object] = {
-        "home_events": mark_safe(kept[events_key]),
-        "home_calls": mark_safe(kept[calls_key]),
-        "home_overview": mark_safe(kept[overview_key]),
+        "home_events": rendered_html(kept[events_key]),
+        "home_calls": rendered_html(kept[calls_key]),
+        "home_overview": rendered_html(kept[overview_key]),
         "home_company": company,
     }
     if user is not None:
-        context["my_next_event"] = mark_safe(kept[next_key])
+        context["my_next_event"] = rendered_html(kept[next_key])
         if company is None:
             context["pending_join_request"] = (
                 user.memberships.filter(status=Membership.Status.PENDING).select_related("company").first()
             )
         else:
             applications_html, context["join_requests"] = kept[company_key]
-            context["company_applications"] = mark_safe(applications_html)
+            context["company_applications"] = rendered_html(applications_html)
     return render(request, "companies/home.html", context)
 
 

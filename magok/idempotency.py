@@ -68,7 +68,7 @@ def _claim(request: Request, *, key: str, fingerprint: str) -> int | None:
     table = IdempotentRequest._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO "{table}" ("user_id", "key", "method", "path", "fingerprint", "created_at") '
+            f'INSERT INTO "{table}" ("user_id", "key", "method", "path", "fingerprint", "created_at") '  # nosec B608 - our table
             'VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT ("user_id", "key") DO NOTHING RETURNING "id"',
             [
                 request.user.pk,

@@ -203,6 +203,13 @@ def cached_public_entry(key: str) -> tuple[str | None, Any]:
 # the same content version, so they are exactly as fresh as the anonymous pages.
 
 
+def rendered_html(html: str) -> SafeString:
+    """HTML that a Django template rendered (autoescaped) and the cache gave back: safe to insert
+    as it is. The one place the cached fragments and kept values are marked safe; never pass
+    text that did not come out of a template render."""
+    return mark_safe(html)  # nosec B308 B703 - template output, escaped when it was rendered
+
+
 def render_public_fragment(template_name: str, context: dict[str, Any]) -> str:
     """``template_name`` rendered **without the request**: no context processor runs, so the
     fragment cannot show the user, a CSRF token, messages or anything else of one visitor's.
@@ -224,7 +231,7 @@ def public_fragments(
     ``MAX_QUERY_LENGTH`` is rendered, not stored."""
     seconds = settings.PAGE_CACHE_SECONDS
     if not seconds or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH:
-        return {name: mark_safe(render()) for name, render in parts.items()}
+        return {name: rendered_html(render()) for name, render in parts.items()}
     language = getattr(request, "LANGUAGE_CODE", "ko")
     path = request.get_full_path()
     keys = {}
@@ -239,9 +246,9 @@ def public_fragments(
     for name, render in parts.items():
         stored = found.get(keys[name])
         if version is not None and stored is not None and stored[0] == version:
-            html[name] = mark_safe(zlib.decompress(stored[1]).decode())
+            html[name] = rendered_html(zlib.decompress(stored[1]).decode())
         else:
-            html[name] = mark_safe(render())
+            html[name] = rendered_html(render())
             if version is not None:
                 fresh[keys[name]] = (version, zlib.compress(html[name].encode(), 1))
     if fresh:
