@@ -75,3 +75,38 @@ def migrated_template(url: str, *, migrate: Callable[[str], None]) -> str:
     finally:
         admin.close()
     return name
+
+
+# What every in-process benchmark (profile_hotspots.py, profile_api.py, rush_inprocess.py) runs
+# under: production settings, a local e-mail backend, no login lockout.
+IN_PROCESS_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "bench-" + "0" * 60,
+    "ALLOWED_HOSTS": "testserver,127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "AXES_ENABLED": "0",
+    "LOG_LEVEL": "ERROR",
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "CELERY_TASK_ALWAYS_EAGER": "0",
+    "DJANGO_SETTINGS_MODULE": "magok.settings",
+}
+
+
+@contextmanager
+def in_process_database(**env: str) -> Iterator[str]:
+    """A throwaway copy of the migrated template database (DATABASE_URL's server), with
+    ``IN_PROCESS_ENV`` plus ``env`` in ``os.environ``: call ``django.setup()`` inside."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+
+    def migrate(url: str) -> None:
+        migrate_env = {**os.environ, "DJANGO_ENV": "test", "DATABASE_URL": url}
+        command = [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"]
+        subprocess.run(command, cwd=root, env=migrate_env, check=True)
+
+    template = migrated_template(os.environ.get("DATABASE_URL", ""), migrate=migrate)
+    with throwaway_database(keep=False, template=template) as url:
+        os.environ.update({**IN_PROCESS_ENV, **env})
+        yield url

@@ -26,7 +26,7 @@ import time
 import uuid
 from pathlib import Path
 
-from _db import migrated_template, throwaway_database
+from _db import in_process_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -50,21 +50,7 @@ def main() -> None:
         print("REDIS_URL must name a Redis database this run may flush.")
         raise SystemExit(2)
 
-    def migrate(url: str) -> None:
-        import subprocess
-
-        env = {**os.environ, "DJANGO_ENV": "test", "DATABASE_URL": url}
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-
-    template = migrated_template(os.environ.get("DATABASE_URL", ""), migrate=migrate)
-    with throwaway_database(keep=False, template=template):
-        os.environ.update(
-            DJANGO_ENV="production", SECRET_KEY="bench-" + "0" * 60, ALLOWED_HOSTS="testserver,127.0.0.1",
-            SECURE_SSL_REDIRECT="0", AXES_ENABLED="0", LOG_LEVEL="ERROR",
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", CELERY_TASK_ALWAYS_EAGER="0",
-            API_THROTTLE_ANON="100000000/minute", API_THROTTLE_USER="100000000/minute",
-            DJANGO_SETTINGS_MODULE="magok.settings",
-        )  # fmt: skip
+    with in_process_database(API_THROTTLE_ANON="100000000/minute", API_THROTTLE_USER="100000000/minute"):
         import django
 
         django.setup()

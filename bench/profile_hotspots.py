@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from _db import migrated_template, throwaway_database
+from _db import in_process_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -97,20 +97,7 @@ def main() -> None:
     args = parser.parse_args()
     measure = timed if args.timing else profiled
 
-    def migrate(url: str) -> None:
-        import subprocess
-
-        env = {**os.environ, "DJANGO_ENV": "test", "DATABASE_URL": url}
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-
-    template = migrated_template(os.environ.get("DATABASE_URL", ""), migrate=migrate)
-    with throwaway_database(keep=False, template=template):
-        os.environ.update(
-            DJANGO_ENV="production", SECRET_KEY="bench-" + "0" * 60, ALLOWED_HOSTS="testserver,127.0.0.1",
-            REDIS_URL="redis://127.0.0.1:1/0", SECURE_SSL_REDIRECT="0", AXES_ENABLED="0", LOG_LEVEL="ERROR",
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", CELERY_TASK_ALWAYS_EAGER="0",
-            DJANGO_SETTINGS_MODULE="magok.settings",
-        )  # fmt: skip
+    with in_process_database(REDIS_URL="redis://127.0.0.1:1/0"):
         import django
 
         django.setup()
