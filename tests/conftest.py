@@ -145,3 +145,15 @@ def _fresh_content_type_cache() -> None:
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def page_cache(settings: Any) -> Iterator[None]:
+    """The page cache on (``PAGE_CACHE_SECONDS`` is 0 in tests) under a fresh content version, so
+    that nothing another test stored is served."""
+    from magok.pagecache import VERSION_KEY
+
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.delete(VERSION_KEY)
+    yield
+    cache.delete(VERSION_KEY)

@@ -20,7 +20,7 @@ from accounts.services import membership_approve, membership_request
 from companies.services import profile_change_approve
 from events.models import Audience, Event
 from events.services import AttendeeData, registration_cancel, registration_create
-from magok.pagecache import VERSION_KEY, render_public_fragment
+from magok.pagecache import render_public_fragment
 from programs.models import Application
 from tests.companies.factories import ProfileChangeRequestFactory
 from tests.factories import (
@@ -34,17 +34,9 @@ from tests.factories import (
 )
 from tests.programs.factories import ApplicationFactory, CallFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 60
-    cache.delete(VERSION_KEY)  # a fresh content version: nothing another test stored is served
-    yield
-    cache.delete(VERSION_KEY)
 
 
 def _page(client, url: str, **extra) -> str:

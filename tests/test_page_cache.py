@@ -6,26 +6,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from companies.services import profile_change_approve
 from events.models import Audience
 from events.services import AttendeeData, registration_create
-from magok.pagecache import VERSION_KEY
 from tests.companies.factories import ProfileChangeRequestFactory
 from tests.factories import CompanyFactory, EventFactory, MembershipFactory, StaffFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 60
-    cache.delete(VERSION_KEY)  # a fresh content version: nothing another test stored is served
-    yield
-    cache.delete(VERSION_KEY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 def test_second_anonymous_visit_is_served_from_the_cache_without_queries(client, django_assert_num_queries):

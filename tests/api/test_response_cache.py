@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -16,22 +15,13 @@ from rest_framework.test import APIClient
 from companies.services import profile_change_approve
 from events.models import Audience, Event
 from events.services import AttendeeData, registration_create
-from magok.pagecache import VERSION_KEY
 from tests.companies.factories import ProfileChangeRequestFactory
 from tests.factories import CompanyFactory, EventFactory, MembershipFactory, StaffFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 EVENTS = "/api/v1/events/"
 COMPANIES = "/api/v1/companies/"
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 60
-    cache.delete(VERSION_KEY)
-    yield
-    cache.delete(VERSION_KEY)
 
 
 @pytest.fixture
