@@ -462,25 +462,16 @@ def _registration_row(
     )
 
 
-def _registration_write(
-    *,
-    plan: RegistrationPlan,
-    event: Event,
-    attendee: PlannedAttendee,
-    status: str,
-    now: datetime,
-    hold_expires_at: datetime | None = None,
-) -> Registration:
-    registration = _registration_row(
-        plan=plan, event=event, attendee=attendee, status=status, now=now, hold_expires_at=hold_expires_at
-    )
+def _registration_write(registration: Registration) -> Registration:
+    """Save one row made by ``_registration_row``; a live registration of its address already
+    there is a RegistrationError, not an IntegrityError."""
     try:
         with transaction.atomic():
             registration.save()
     except IntegrityError:
         # The partial unique constraint: a live registration of this e-mail exists.
         raise RegistrationError(
-            _("이미 신청한 참석자입니다: %(emails)s") % {"emails": attendee.email}, "duplicate"
+            _("이미 신청한 참석자입니다: %(emails)s") % {"emails": registration.email}, "duplicate"
         ) from None
     return registration
 
@@ -515,12 +506,14 @@ def _hold_for_proof(*, plan: RegistrationPlan, event: Event, now: datetime) -> l
     if existing is None:
         hold = now + timedelta(minutes=settings.EVENT_PENDING_HOLD_MINUTES)
         existing = _registration_write(
-            plan=plan,
-            event=event,
-            attendee=attendee,
-            status=Registration.Status.PENDING,
-            now=now,
-            hold_expires_at=hold if _seats(event, now=now).take() == Registration.Status.CONFIRMED else None,
+            _registration_row(
+                plan=plan,
+                event=event,
+                attendee=attendee,
+                status=Registration.Status.PENDING,
+                now=now,
+                hold_expires_at=hold if _seats(event, now=now).take() == Registration.Status.CONFIRMED else None,
+            )
         )
     _registrant_email(
         existing,
@@ -1098,7 +1091,9 @@ def registration_staff_add(
             language=language if language in ("ko", "en") else "ko",
             needs_proof=False,
         )
-        registration = _registration_write(plan=plan, event=locked, attendee=plan.attendees[0], status=status, now=now)
+        registration = _registration_write(
+            _registration_row(plan=plan, event=locked, attendee=plan.attendees[0], status=status, now=now)
+        )
         if check_in:
             registration.checked_in_at = now
             registration.save(update_fields=["checked_in_at", "updated_at"])
