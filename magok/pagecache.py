@@ -172,11 +172,9 @@ def cached_public_value(name: str, compute: Callable[[], T], *, per_language: bo
     if not seconds:
         return compute()
     key = f"pagecache:value:{name}:{get_language() if per_language else ''}"
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or _current_version()
-    stored = found.get(key)
-    if version is not None and stored is not None and stored[0] == version:
-        return stored[1]  # type: ignore[no-any-return]
+    version, value = cached_public_entry(key)
+    if value is not None:
+        return value  # type: ignore[no-any-return]
     value = compute()
     if version is not None:
         cache.set(key, (version, value), seconds)
