@@ -13,7 +13,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.backends import ModelBackend
+from accounts.backends import ModelBackend, signed_in_user
 from accounts.models import Membership, User
 from tests.factories import UserFactory
 
@@ -158,3 +158,34 @@ def test_a_wrong_password_is_hashed_once(client):
     user.save()
     request = RequestFactory().post("/accounts/login/")
     assert authenticate(request, username="once@example.kr", password="right-password-123") == user
+
+
+def _field_values(instance) -> dict[str, object]:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def test_the_hand_written_query_gives_what_the_orm_gives(representative, company):
+    """The user, membership and company from the one query (``signed_in_user``) hold exactly
+    the values the ORM reads, field by field (dates, choices, nullable and JSON columns), and
+    are saved rows, as the ORM's would be."""
+    from companies.models import Company
+
+    company.keywords = "로봇, 액추에이터"
+    company.save()
+    representative.last_login = None
+    representative.save()
+    token = Token.objects.create(user=representative)
+    for user in (ModelBackend().get_user(str(representative.pk)), signed_in_user(lead=Token, value=token.key).user):
+        assert _field_values(user) == _field_values(User.objects.get(pk=representative.pk))
+        membership = Membership.objects.get(user=representative, status=Membership.Status.APPROVED)
+        assert _field_values(user.membership) == _field_values(membership)
+        assert _field_values(user.company) == _field_values(Company.objects.get(pk=company.pk))
+        for row in (user, user.membership, user.company):
+            assert not row._state.adding and row._state.db == "default" and not row.get_deferred_fields()
+    found = signed_in_user(lead=Token, value=token.key)
+    assert _field_values(found) == _field_values(Token.objects.get(key=token.key))
+
+
+def test_a_malformed_session_user_id_is_no_user():
+    assert ModelBackend().get_user("not-a-number") is None
+    assert signed_in_user(lead=Token, value="no-such-token") is None
