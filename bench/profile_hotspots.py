@@ -94,6 +94,8 @@ def main() -> None:
     )
     parser.add_argument("--companies", type=int, default=0, help="benchmark companies added to the demo data")
     parser.add_argument("--events", type=int, default=0, help="benchmark events added to the demo data")
+    parser.add_argument("--paths", default="", help="comma-separated paths for the pages part (default: five pages)")
+    parser.add_argument("--limit", type=int, default=20, help="profile lines per page, by cumulative time")
     args = parser.parse_args()
     measure = timed if args.timing else profiled
 
@@ -184,6 +186,8 @@ def main() -> None:
         client = Client()
         client.force_login(User.objects.get(email=data.member_email))
         paths = ["/", "/events/", "/companies/", f"/events/{data.detail_event_id}/", "/events/my/"]
+        if args.paths:
+            paths = [path.replace("{event}", str(data.detail_event_id)) for path in args.paths.split(",")]
         for path in paths if "pages" in parts else []:
             client.get(path)
             started = time.perf_counter()
@@ -200,7 +204,7 @@ def main() -> None:
             if args.timing:
                 timed(f"signed-in GET {path}", args.requests, pages, out)
             else:
-                profiled(f"signed-in GET {path}", args.requests, pages, out, limit=20)
+                profiled(f"signed-in GET {path}", args.requests, pages, out, limit=args.limit)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text("\n".join(out))
         print(f"wrote {args.output}")

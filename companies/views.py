@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.static import serve
 
 from accounts.models import Membership
-from events.selectors import events_upcoming_for_home, next_registration
+from events.selectors import events_upcoming_for_home, next_registration, registration_owner_key
 from magok.http import AuthenticatedRequest
 from magok.pagecache import cache_public_page, kept_values, public_fragments, render_public_fragment, rendered_html
 from programs.selectors import application_titles_for_company, calls_open_for_home
@@ -89,7 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     next_key = company_key = ""  # the user's and the company's, signed in
     if user is not None:
-        next_key = f"home:next-event:{user.pk}:{company.pk if company else ''}:{role}:{language}"
+        next_key = f"home:next-event:{registration_owner_key(user)}:{language}"
         parts[next_key] = (lambda: _home_next_event(user), "")
     if user is not None and company is not None:
         company_key = f"home:company:{company.pk}:{role}:{language}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.consent import by_version
 from accounts.models import User
+from magok.pagecache import public_content_changed
 
 from .consent import REGISTRATION_CONSENTS
 from .models import Registration
@@ -68,6 +69,10 @@ def _erase(registrations: QuerySet[Registration], *, now: datetime) -> int:
             erased_at=now,
             updated_at=now,
         )
+    if erased:
+        # A bulk UPDATE sends no signal: what is kept of the registrations (a user's tables,
+        # magok/pagecache.py) must not show the erased names.
+        public_content_changed()
     return erased
 
 

@@ -216,6 +216,16 @@ def registration_own_queryset(*, user: User) -> QuerySet[Registration]:
     return Registration.objects.filter(condition)
 
 
+def registration_owner_key(user: User) -> str:
+    """What decides which registrations ``registration_own_queryset`` gives ``user``: the user,
+    and their company and role (a representative sees the company's). A value kept per user's
+    registrations (magok/pagecache.py ``kept_values``) names this in its key, so that joining,
+    leaving or changing role in a company is a new key, not a stale value."""
+    company = user.company
+    role = "representative" if user.is_representative else "member"
+    return f"{user.pk}:{company.pk if company is not None else ''}:{role}"
+
+
 def registration_visible_queryset(*, user: User) -> QuerySet[Registration]:
     """Registrations ``user`` may see (staff with the right to view registrations: all).
     Everything else answers 404."""

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +24,13 @@ from legal.policies import SBA_CONTACT
 from magok.http import AuthenticatedRequest, client_ip
 from magok.i18n import current_language
 from magok.inputs import parse_int, parse_json, parse_month, parse_text
-from magok.pagecache import cache_public_page, cached_public_value, public_fragments, render_public_fragment
+from magok.pagecache import (
+    cache_public_page,
+    kept_values,
+    public_fragments,
+    render_public_fragment,
+    rendered_html,
+)
 from magok.ratelimit import attempts_within_limits
 
 from . import selectors
@@ -168,54 +177,84 @@ def _get_event(request: HttpRequest, pk: int) -> Event:
 @cache_public_page
 @require_GET
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The event row (its seats left included), the facts and the programme are the same for
-    everyone who may see the event (staff also see drafts; to others a draft is a 404): kept
-    under the content version (magok/pagecache.py), so an edit or a registration shows at once.
-    Only the registration box is the user's, read on every request."""
+    """Three kept values (magok/pagecache.py ``kept_values``), fetched in one Redis round trip:
+
+    - the event row (its seats left included), the same for everyone who may see the event
+      (staff also see drafts; to others a draft is a 404);
+    - the page's public fragments (facts, programme, summaries) for that audience and language;
+    - the visitor's own registrations for the event, under a key of the user, their company and
+      role (``registration_owner_key``: who decides which registrations are theirs).
+
+    All are under the content version, which every event or registration write replaces, so an
+    edit, a registration, a cancellation or a waitlist move shows at once. The registration box
+    is rendered around them on every request (the refusal depends on the time and the user)."""
     user = _user(request)
     vary = _vary(user)
+    found: list[Event] = []
 
-    def read() -> Event:
-        # A 404 raises out of cached_public_value before anything is stored: no entry per made-up id.
-        found = selectors.event_for_page(user=user, pk=pk)
-        if found is None:
-            raise Http404
-        return found
+    def event() -> Event:
+        # Read once, and only when a part is not kept; a 404 raises out of kept_values before
+        # anything is stored: no entry per made-up id.
+        if not found:
+            row = selectors.event_for_page(user=user, pk=pk)
+            if row is None:
+                raise Http404
+            found.append(row)
+        return found[0]
 
-    event = cached_public_value(f"events:detail:{pk}:{vary}", read, per_language=False)
-    refusal = event_registration_refusal(event=event, user=user)
-    own: list[Registration] = []
-    if user is not None and event.has_registrations:  # type: ignore[attr-defined]
-        own = selectors.registrations_own_for_event(user=user, event=event)
-    seats_left = selectors.seats_left(event)
-    public = public_fragments(
-        request,
-        {
-            "event_facts": lambda: render_public_fragment(
+    def fragments() -> tuple[dict[str, str], None]:
+        row = event()
+        return {
+            "event_facts": render_public_fragment(
                 "events/_event_facts.html",
-                {"event": event, "seats_left": seats_left, "sba_contact": SBA_CONTACT, "staff": bool(vary)},
+                {
+                    "event": row,
+                    "seats_left": selectors.seats_left(row),
+                    "sba_contact": SBA_CONTACT,
+                    "staff": bool(vary),
+                },
             ),
-            "event_program": lambda: render_public_fragment(
-                "events/_event_program.html", {"event": selectors.event_program(event)}
+            "event_program": render_public_fragment(
+                "events/_event_program.html", {"event": selectors.event_program(row)}
             ),
-            "event_summary": lambda: render_public_fragment("events/_event_summary.html", {"event": event}),
-            "event_preview": lambda: render_public_fragment(
-                "events/_event_summary.html", {"event": event, "with_description": True}
+            "event_summary": render_public_fragment("events/_event_summary.html", {"event": row}),
+            "event_preview": render_public_fragment(
+                "events/_event_summary.html", {"event": row, "with_description": True}
             ),
-        },
-        vary=vary,
-    )
+        }, None
+
+    def own() -> tuple[list[Registration], None]:
+        row = event()
+        # The kept event says whether it has any live registration: if not, nobody's are read.
+        if not row.has_registrations:  # type: ignore[attr-defined]
+            return [], None
+        return selectors.registrations_own_for_event(user=user, event=row), None  # type: ignore[arg-type]
+
+    event_key = f"events:detail:{pk}:{vary}"
+    fragments_key = f"events:detail-fragments:{pk}:{vary}:{current_language()}"
+    parts: dict[str, tuple[Callable[[], tuple[Any, None]], str]] = {
+        event_key: (lambda: (event(), None), ""),
+        fragments_key: (fragments, ""),
+    }
+    own_key = ""
+    if user is not None:
+        own_key = f"events:own:{pk}:{selectors.registration_owner_key(user)}"
+        parts[own_key] = (own, "")
+    kept = kept_values(parts)
+    row = kept[event_key]
+    own_registrations: list[Registration] = kept[own_key] if own_key else []
+    refusal = event_registration_refusal(event=row, user=user)
     return render(
         request,
         "events/event_detail.html",
         {
-            **public,
-            "event": event,
-            "seats_left": seats_left,
+            **{name: rendered_html(html) for name, html in kept[fragments_key].items()},
+            "event": row,
+            "seats_left": selectors.seats_left(row),
             "refusal": refusal,
-            "needs_login": refusal is not None and user is None and event.audience != Audience.PUBLIC,
-            "own_registrations": own,
-            "registered_myself": user is not None and any(r.email == user.email.lower() for r in own),
+            "needs_login": refusal is not None and user is None and row.audience != Audience.PUBLIC,
+            "own_registrations": own_registrations,
+            "registered_myself": user is not None and any(r.email == user.email.lower() for r in own_registrations),
         },
     )
 
@@ -368,7 +407,18 @@ def _url_format(name: str) -> str:
 @login_required
 @require_GET
 def my_registrations(request: AuthenticatedRequest) -> HttpResponse:
-    upcoming, past = selectors.registration_list_for_user(user=request.user)
+    """The tables are kept (magok/pagecache.py ``kept_values``) under a key of the user, their
+    company and role (``registration_owner_key``) and the language, under the content version
+    (every registration and event write replaces it), and only until the next moment time alone
+    changes them (an event starting: no more cancelling; or ending: it moves to the past)."""
+    user = request.user
+    key = f"events:mine:{selectors.registration_owner_key(user)}:{current_language()}"
+    kept = kept_values({key: (lambda: _my_registrations_html(user), "")})
+    return render(request, "events/my_registrations.html", {"my_registrations": rendered_html(kept[key])})
+
+
+def _my_registrations_html(user: User) -> tuple[str, datetime | None]:
+    upcoming, past = selectors.registration_list_for_user(user=user)
     # Each row links to its event, ticket and cancel page: the URLs are made from one reverse()
     # each, not three per row.
     event_url, ticket_url, cancel_url = (
@@ -378,11 +428,16 @@ def my_registrations(request: AuthenticatedRequest) -> HttpResponse:
         r.event_url = event_url.format(r.event_id)  # type: ignore[attr-defined]
         r.ticket_url = ticket_url.format(r.pk)  # type: ignore[attr-defined]
         r.cancel_url = cancel_url.format(r.pk)  # type: ignore[attr-defined]
-    return render(
-        request,
-        "events/my_registrations.html",
-        {"upcoming": upcoming, "past": past, "now": timezone.now()},
+    now = timezone.now()
+    # Rendered without the request (no token or message in it: it holds links only).
+    html = render_to_string(
+        "events/_my_registrations.html",
+        {"upcoming": upcoming, "past": past, "now": now, "is_representative": user.is_representative},
     )
+    # Upcoming rows change with time alone: at their event's start (the cancel link goes) and
+    # end (the row moves to the past).
+    moments = [r.event.starts_at if r.event.starts_at > now else r.event.ends_at for r in upcoming]
+    return html, min(moments, default=None)
 
 
 def _get_registration(request: AuthenticatedRequest, pk: int) -> Registration:

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import membership_approve, membership_request
+from accounts.services import membership_approve, membership_hand_over, membership_request
 from companies.services import profile_change_approve
 from events.models import Audience, Event
 from events.services import AttendeeData, registration_cancel, registration_create
@@ -127,8 +127,8 @@ def test_event_page_hit_skips_the_programme_and_shows_seats_at_once(
         _register(event, member)
     page = _page(client, url)
     assert "잔여 4석" in page
-    assert "이미 신청했습니다" in page  # the registration box is the user's, not cached
-    with django_assert_num_queries(2):  # now the user's registrations are read, on every request
+    assert "이미 신청했습니다" in page  # the registration box is the user's
+    with django_assert_num_queries(1):  # the user's registrations are kept too, under their own key
         assert "이미 신청했습니다" in _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         event.description_ko = "바뀐 소개 글"
@@ -180,7 +180,7 @@ def test_event_page_shows_the_users_waitlist_places_and_their_moves_at_once(
     url = reverse("events:detail", kwargs={"pk": event.pk})
     page = _page(client, url)
     assert "대기 2번" in page and "대기 3번" in page and "대기 1번" not in page and "앞사람" not in page
-    with django_assert_num_queries(3):  # the menu's user and company, the user's registrations, their waitlist places
+    with django_assert_num_queries(1):  # the menu's user and company: their registrations and places are kept
         _page(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         registration_cancel(registration=waiting, by=ahead)
@@ -544,3 +544,133 @@ def test_the_menus_kept_per_process_follow_the_language_the_page_and_sign_in(cli
     english = _page(client, events, HTTP_ACCEPT_LANGUAGE="en")
     assert ">채용캠프</a>" in signed_in and ">채용캠프</a>" not in english
     assert ">개인정보처리방침</strong>" in signed_in and ">개인정보처리방침</strong>" not in english
+
+
+# --- A user's own registrations, kept under their own key -----------------------------------
+
+
+def _mine_table(client) -> str:
+    return _page(client, reverse("events:my")).split("<h1>", 1)[1]
+
+
+def test_my_registrations_hit_reads_only_the_user_and_follows_every_change_at_once(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    event = EventFactory(title_ko="내 행사", capacity=1, starts_at=timezone.now() + timedelta(days=3))
+    first, ahead, member = (MembershipFactory().user for _ in range(3))
+    client.force_login(member)
+    assert "신청 내역이 없습니다" in _mine_table(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(event, first)
+        [ahead_registration] = registration_create(
+            event=event, by=ahead, attendees=[AttendeeData(name=ahead.name, email=ahead.email)], consent=True,
+            language="ko",
+        )  # fmt: skip
+        [mine] = registration_create(
+            event=event, by=member, attendees=[AttendeeData(name="나참석", email=member.email)], consent=True,
+            language="ko",
+        )  # fmt: skip
+    table = _mine_table(client)
+    assert "내 행사" in table and "나참석" in table and "대기 2번" in table
+    with django_assert_num_queries(1):  # the user with their membership: the table is kept
+        assert "대기 2번" in _mine_table(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=ahead_registration, by=ahead)  # someone else's cancellation
+    assert "대기 1번" in _mine_table(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title_ko = "바뀐 내 행사"
+        event.save()
+    assert "바뀐 내 행사" in _mine_table(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=mine, by=member)
+    table = _mine_table(client)
+    assert "취소" in table and "신청 취소" not in table  # cancelled: no ticket or cancel link
+
+
+def test_my_registrations_follow_the_time_an_event_starts_and_ends(client):
+    member = MembershipFactory().user
+    starts = timezone.now() + timedelta(hours=1)
+    event = EventFactory(title_ko="곧 시작할 행사", starts_at=starts, ends_at=starts + timedelta(hours=2))
+    RegistrationFactory(event=event, user=member, registered_by=member)
+    client.force_login(member)
+    upcoming, past = _mine_table(client).split('id="my-past"')
+    assert "곧 시작할 행사" in upcoming and "신청 취소" in upcoming
+    with mock.patch("django.utils.timezone.now", return_value=starts + timedelta(minutes=5)):
+        upcoming, past = _mine_table(client).split('id="my-past"')
+    assert "곧 시작할 행사" in upcoming and "신청 취소" not in upcoming  # it has started: no more cancelling
+    with mock.patch("django.utils.timezone.now", return_value=starts + timedelta(hours=3)):
+        upcoming, past = _mine_table(client).split('id="my-past"')
+    assert "곧 시작할 행사" not in upcoming and "곧 시작할 행사" in past
+
+
+def test_my_registrations_are_each_users_and_follow_a_role_change_at_once(client, django_capture_on_commit_callbacks):
+    """Colleagues see only their own rows, a representative the company's; the kept tables are
+    per user, company and role, so a hand-over shows at once and no one is served another's."""
+    representative = RepresentativeFactory(user__name="대표자")
+    colleague = MembershipFactory(company=representative.company, user__name="동료")
+    outsider = MembershipFactory(user__name="다른회사")
+    event = EventFactory(starts_at=timezone.now() + timedelta(days=3))
+    RegistrationFactory(
+        event=event, user=colleague.user, registered_by=colleague.user, company=colleague.company,
+        attendee_name="동료참석자",
+    )  # fmt: skip
+    client.force_login(representative.user)
+    assert "동료참석자" in _mine_table(client) and "대표자는 회사 임직원의" in _mine_table(client)
+    for other in (colleague.user, outsider.user):
+        client.force_login(other)
+        _mine_table(client)
+    client.force_login(outsider.user)
+    assert "동료참석자" not in _mine_table(client)
+    client.force_login(colleague.user)
+    assert "동료참석자" in _mine_table(client) and "대표자는 회사 임직원의" not in _mine_table(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_hand_over(membership=colleague, by=representative.user)
+    client.force_login(representative.user)
+    table = _mine_table(client)
+    assert "동료참석자" not in table and "대표자는 회사 임직원의" not in table  # a member now
+    client.force_login(colleague.user)
+    assert "대표자는 회사 임직원의" in _mine_table(client)
+
+
+def test_my_registrations_are_kept_per_language(client):
+    member = MembershipFactory().user
+    RegistrationFactory(event=EventFactory(starts_at=timezone.now() + timedelta(days=3)), user=member)
+    client.force_login(member)
+    assert "다가오는 행사" in _page(client, reverse("events:my"), HTTP_ACCEPT_LANGUAGE="ko")
+    english = _page(client, reverse("events:my"), HTTP_ACCEPT_LANGUAGE="en")
+    assert ">Upcoming</h2>" in english and "다가오는 행사" not in english
+
+
+def test_erasing_registrations_shows_at_once_in_the_kept_tables(client, django_capture_on_commit_callbacks):
+    """The retention task erases by bulk UPDATE, which sends no signal: it replaces the version itself."""
+    from events.privacy import registrations_erase_for
+
+    member = MembershipFactory().user
+    ended = timezone.now() - timedelta(days=2)
+    RegistrationFactory(
+        event=EventFactory(starts_at=ended, ends_at=ended + timedelta(hours=1), status=Event.Status.FINISHED),
+        user=member, registered_by=member, company=member.company, attendee_name="지울이름",
+    )  # fmt: skip
+    representative = RepresentativeFactory(company=member.company).user  # sees the member's rows
+    client.force_login(representative)
+    assert "지울이름" in _mine_table(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        registrations_erase_for(member)
+    assert "지울이름" not in _mine_table(client)
+
+
+def test_event_page_own_registrations_follow_a_role_change_at_once(client, django_capture_on_commit_callbacks):
+    representative = RepresentativeFactory()
+    colleague = MembershipFactory(company=representative.company)
+    event = EventFactory(audience=Audience.PUBLIC, starts_at=timezone.now() + timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_create(
+            event=event, by=colleague.user, attendees=[AttendeeData(name="동료참석자", email=colleague.user.email)],
+            consent=True, language="ko",
+        )  # fmt: skip
+    url = reverse("events:detail", kwargs={"pk": event.pk})
+    client.force_login(representative.user)
+    assert "동료참석자" in _page(client, url)  # the company's, for its representative
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_hand_over(membership=colleague, by=representative.user)
+    assert "동료참석자" not in _page(client, url)
