@@ -175,7 +175,9 @@ class PublicResponseCache(APIView):
 
     - the answer is the same for every caller it lets in: it reads nothing of ``request.user``
       (staff are never served from or stored in the cache all the same, as the HTML pages show
-      them drafts);
+      them drafts), unless ``cache_audience`` names everything of the caller that it reads (a
+      caller's own registrations: the user, their company and role), which is then part of
+      the key;
     - no object permission: ``get_object()`` does not run on a hit (checked below);
     - it depends only on the language, the negotiated media type and the absolute URL (host,
       scheme, path, query: the pagination links and ``url`` fields are absolute).
@@ -207,8 +209,15 @@ class PublicResponseCache(APIView):
             )
         ):
             return None
-        identity = f"{get_language()}:{request.accepted_media_type}:{request.build_absolute_uri()}"
+        identity = (
+            f"{self.cache_audience(request)}:{get_language()}:{request.accepted_media_type}:"
+            f"{request.build_absolute_uri()}"
+        )
         return f"pagecache:api:{hashlib.sha256(identity.encode()).hexdigest()}"
+
+    def cache_audience(self, request: Request) -> str:
+        """Who the answer is for, besides its URL, language and format: everyone it lets in ("")."""
+        return ""
 
     def cached_response(self, request: Request, compute: Callable[[], HttpResponseBase]) -> HttpResponseBase:
         key = self._cache_key(request)

@@ -148,9 +148,17 @@ class EventRegistrationCreateView(APIView):
 
 
 class RegistrationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    PublicResponseCache,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
-    """The caller's own registrations (and, for a representative, their company's). Others answer 404."""
+    """The caller's own registrations (and, for a representative, their company's). Others answer 404.
+
+    The list is kept rendered (magok/api.py ``PublicResponseCache``) under a key of the user, their
+    company and role (``registration_owner_key``: what decides which registrations are theirs),
+    under the content version that every registration and event write replaces."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = RegistrationSerializer
@@ -165,7 +173,13 @@ class RegistrationViewSet(
             "-created_at", "-id"
         )
 
-    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+    def cache_audience(self, request: Request) -> str:
+        return f"registrations:{selectors.registration_owner_key(self.request.user)}"
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> HttpResponseBase:  # type: ignore[override]
+        return self.cached_response(request, partial(self._list, request))
+
+    def _list(self, request: Request) -> Response:
         # The page's waitlist positions are read after it (selectors.waitlist_positions_set), not
         # by a subquery per row; the serializer's fields are built once per process.
         queryset = (

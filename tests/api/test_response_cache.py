@@ -235,3 +235,51 @@ def test_a_view_with_an_object_permission_is_never_cached(rf):
 
     assert key([AllowAny]) is not None
     assert key([AllowAny, OwnObjectsOnly]) is None
+
+
+REGISTRATIONS = "/api/v1/registrations/"
+
+
+def test_my_registrations_are_kept_per_owner_and_follow_every_change_at_once(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The caller's own list is kept under a key of the user, company and role: a hit reads only
+    the token; a registration, a cancellation by someone ahead, and a hand-over show at once; no
+    caller is ever answered another's list."""
+    from accounts.services import membership_hand_over
+    from events.services import registration_cancel
+
+    representative = MembershipFactory(role="representative")
+    colleague = MembershipFactory(company=representative.company)
+    outsider = MembershipFactory()
+    event = EventFactory(capacity=1, starts_at=timezone.now() + timedelta(days=3))
+    clients = {m.pk: _token_client(m.user) for m in (representative, colleague, outsider)}
+
+    def names(membership) -> list[str]:
+        response = clients[membership.pk].get(REGISTRATIONS)
+        assert response.status_code == 200
+        return [(row["attendee_name"], row["status"], row["waitlist_position"]) for row in response.json()["results"]]
+
+    assert names(representative) == names(colleague) == names(outsider) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        [ahead] = registration_create(
+            event=event, by=outsider.user, attendees=[AttendeeData(name="남", email=outsider.user.email)],
+            consent=True, language="ko",
+        )  # fmt: skip
+        registration_create(
+            event=event, by=colleague.user, attendees=[AttendeeData(name="동료", email=colleague.user.email)],
+            consent=True, language="ko",
+        )  # fmt: skip
+    assert names(colleague) == [("동료", "waitlisted", 1)]
+    assert names(representative) == [("동료", "waitlisted", 1)]  # the company's, for its representative
+    assert names(outsider) == [("남", "confirmed", None)]
+    with django_assert_num_queries(1):  # the token with its user: the list is kept
+        assert names(colleague) == [("동료", "waitlisted", 1)]
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration=ahead, by=outsider.user)
+    assert names(colleague) == names(representative) == [("동료", "confirmed", None)]
+    assert names(outsider) == [("남", "cancelled", None)]
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_hand_over(membership=colleague, by=representative.user)
+    assert names(representative) == []  # a member now: only their own
+    assert names(colleague) == [("동료", "confirmed", None)]
