@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-ORDER = ["before", "conn0", "nocache", "stop17", "after"]
+ORDER = ["before", "conn0", "nocache", "stop17", "stop18", "after"]
 
 
 def _sort_key(run: dict[str, Any]) -> tuple[int, int, str]:
