@@ -546,6 +546,32 @@ def test_the_menus_kept_per_process_follow_the_language_the_page_and_sign_in(cli
     assert ">개인정보처리방침</strong>" in signed_in and ">개인정보처리방침</strong>" not in english
 
 
+def test_the_account_links_kept_per_process_follow_the_kind_of_account(client):
+    """The account menu's links are kept per language, page and kind of account: a member never
+    gets a representative's or staff's links, and the name and logout token stay each user's."""
+    url = reverse("events:list")
+    representative = RepresentativeFactory(user__name="대표사용자").user
+    client.force_login(representative)
+    page = _page(client, url)
+    assert "기업 정보 수정" in page and "대표사용자" in page and ">관리</a>" not in page
+    token = CSRF_INPUT.findall(page.split('class="account-nav"')[1])
+    member = MembershipFactory(user__name="직원사용자").user
+    client.force_login(member)
+    page = _page(client, url)
+    assert "기업 정보 수정" not in page and "지원사업 신청서" in page and "직원사용자" in page
+    assert "대표사용자" not in page and CSRF_INPUT.findall(page.split('class="account-nav"')[1]) != token
+    client.force_login(UserFactory(name="무소속사용자"))
+    page = _page(client, url)
+    assert "지원사업 신청서" not in page and "무소속사용자" in page
+    client.force_login(StaffFactory())
+    assert ">관리</a>" in _page(client, url)
+    client.force_login(member)
+    mine = _page(client, reverse("events:my"))
+    assert f'href="{reverse("events:my")}" aria-current="page"' in mine
+    english = _page(client, url, HTTP_ACCEPT_LANGUAGE="en")
+    assert ">My event registrations</a>" in english and "내 행사 신청" not in english
+
+
 # --- A user's own registrations, kept under their own key -----------------------------------
 
 
