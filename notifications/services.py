@@ -51,8 +51,8 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
 from django.db import connection as db_connection
+from django.db import transaction
 from django.db.models import F, Field, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
