@@ -20,3 +20,9 @@ application = get_wsgi_application()
 from django.urls import get_resolver  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018
+
+# Compile the templates, load the translations and the static manifest too (magok/warmup.py):
+# a recycled worker then starts as warm as the one it replaces.
+from magok.warmup import warm  # noqa: E402
+
+warm()
