@@ -33,8 +33,8 @@ the due ones to the outbox. Decisions:
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -100,24 +100,35 @@ def reminders_plan(*, now: datetime | None = None) -> dict[str, int]:
         .update(status=Status.CANCELLED, updated_at=now)
     )
 
-    # 2. Create missing rows: for each live event and offset, the rows of its confirmed
-    # registrations that have none for that offset yet, written by the database in one
-    # INSERT ... SELECT per chunk of (event, offset) pairs. (Reading every live registration into
-    # Python to compare, as before, cost about 0.4 ms per registration on every run, and grew
-    # with the registrations even when nothing was missing: bench/results/NOTES.md.)
-    events = (
-        Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gt=now)
-        .filter(Exists(Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)))
-        .select_related("kind")
-        .only("pk", "starts_at", "kind__reminder_offsets_hours")
-    )
-    pairs = [
-        (event.pk, offset, event.starts_at - timedelta(hours=offset), event.starts_at)
-        for event in events
-        for offset in reminder_offsets(event)
-    ]
-    for start in range(0, len(pairs), PLAN_CHUNK):
-        counts["planned"] += _insert_missing(pairs[start : start + PLAN_CHUNK], now=now)
+    # 2. Create missing rows.
+    registrations = Registration.objects.filter(live_registrations(now=now)).select_related("event__kind")
+    existing: dict[int, set[int]] = defaultdict(set)
+    for registration_id, offset in EventReminder.objects.filter(
+        registration__in=registrations.values("pk")
+    ).values_list("registration_id", "offset_hours"):
+        existing[registration_id].add(offset)
+    new_rows = []
+    for registration in registrations.iterator(chunk_size=500):
+        starts_at = registration.event.starts_at
+        for offset in reminder_offsets(registration.event):
+            if offset in existing[registration.pk]:
+                continue
+            due_at = starts_at - timedelta(hours=offset)
+            # Compared with when the seat was confirmed: someone promoted from the waitlist
+            # just got the "you're in" e-mail. Rows from before confirmed_at existed: created_at.
+            late_registration = due_at <= (registration.confirmed_at or registration.created_at)
+            new_rows.append(
+                EventReminder(
+                    registration=registration,
+                    offset_hours=offset,
+                    due_at=due_at,
+                    event_starts_at=starts_at,
+                    status=Status.SKIPPED if late_registration else Status.PLANNED,
+                )
+            )
+    # The unique constraint (registration, offset) guards against a concurrent planner.
+    created = EventReminder.objects.bulk_create(new_rows, batch_size=500, ignore_conflicts=True)
+    counts["planned"] = sum(1 for row in created if row.status == Status.PLANNED)
 
     # 3. Follow events that moved, and revive rows of registrations and events owed again.
     moved = (
@@ -154,67 +165,6 @@ def reminders_plan(*, now: datetime | None = None) -> dict[str, int]:
         status=Status.SKIPPED, updated_at=now
     )
     return counts
-
-
-PLAN_CHUNK = 500
-
-
-def _insert_missing(pairs: list[tuple[int, int, datetime, datetime]], *, now: datetime) -> int:
-    """For each (event id, offset hours, due at, event start) of ``pairs``, insert a reminder row
-    for every confirmed registration of the event that has none for that offset: SKIPPED when
-    the seat was confirmed at or after the due time (someone promoted from the waitlist just got
-    the "you're in" e-mail; rows from before ``confirmed_at`` existed use ``created_at``), else
-    PLANNED. The unique (registration, offset) constraint guards against a concurrent planner
-    (ON CONFLICT DO NOTHING). Returns how many PLANNED rows were inserted. (VALUES columns are
-    column1... in PostgreSQL and SQLite alike.)"""
-    quote = connection.ops.quote_name
-    meta = EventReminder._meta
-    registrations = Registration._meta
-
-    def prep(name: str, value: object) -> Any:
-        return meta.get_field(name).get_db_prep_save(value, connection)  # type: ignore[union-attr]
-
-    computed = {
-        "registration": "r.id",
-        "offset_hours": "v.column2",
-        "due_at": "v.column3",
-        "event_starts_at": "v.column4",
-        "status": "CASE WHEN v.column3 <= COALESCE(r.confirmed_at, r.created_at) THEN %s ELSE %s END",
-    }
-    columns: list[str] = []
-    expressions: list[str] = []
-    params: list[Any] = []
-    for field in meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(quote(field.column))
-        if field.name == "status":
-            expressions.append(computed["status"])
-            params += [Status.SKIPPED, Status.PLANNED]
-        elif field.name in computed:
-            expressions.append(computed[field.name])
-        else:  # the moments (now) and the defaults (no e-mail yet, no error)
-            expressions.append("%s")
-            value = now if field.name in ("created_at", "updated_at") else field.get_default()
-            params.append(prep(field.name, value))
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(pairs))
-    pair_params: list[Any] = [
-        value
-        for event_id, offset, due_at, starts_at in pairs
-        for value in (event_id, offset, prep("due_at", due_at), prep("event_starts_at", starts_at))
-    ]
-    table, registration_table = quote(meta.db_table), quote(registrations.db_table)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # nosec B608 - our tables and columns
-        f"SELECT {', '.join(expressions)} FROM {registration_table} r "
-        f"JOIN (VALUES {values}) AS v ON r.event_id = v.column1 "
-        f"WHERE r.status = %s AND NOT EXISTS (SELECT 1 FROM {table} e "
-        f"WHERE e.registration_id = r.id AND e.offset_hours = v.column2) "
-        f"ON CONFLICT DO NOTHING RETURNING status"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *pair_params, Registration.Status.CONFIRMED])
-        return sum(1 for (status,) in cursor.fetchall() if status == Status.PLANNED)
 
 
 def reminders_queue_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:

@@ -430,27 +430,3 @@ def test_a_reminder_that_cannot_be_queued_fails_alone_and_the_rest_of_its_batch_
     }
     assert "bad context" in EventReminder.objects.get(registration=registrations[1]).last_error
     assert sorted(e.to for e in rendered_emails()) == sorted([registrations[0].email, registrations[2].email])
-
-
-def test_planning_costs_the_same_queries_for_few_or_many_registrations_and_nothing_twice(db: None) -> None:
-    """The missing rows are written by the database (one INSERT ... SELECT per chunk of events and
-    offsets): a run costs the same queries for one registration or sixty, and a second run plans
-    nothing."""
-
-    def queries_to_plan() -> tuple[int, dict[str, int]]:
-        with CaptureQueriesContext(connection) as queries:
-            counts = reminders_plan()
-        return len(queries), counts
-
-    make_registration(make_event(starts_in=timedelta(days=10)))
-    few, counts = queries_to_plan()
-    assert counts["planned"] == 2
-    for _ in range(3):
-        event = make_event(starts_in=timedelta(days=12))
-        for _ in range(20):
-            make_registration(event)
-    many, counts = queries_to_plan()
-    assert counts["planned"] == 3 * 20 * 2
-    assert many == few
-    assert queries_to_plan()[1]["planned"] == 0
-    assert EventReminder.objects.count() == (1 + 60) * 2
