@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.services import membership_approve, membership_hand_over, membership_request
 from companies.services import profile_change_approve
-from events.models import Audience, Event
+from events.models import Audience, Event, Registration
 from events.services import AttendeeData, registration_cancel, registration_create
 from magok.pagecache import render_public_fragment
 from programs.models import Application
@@ -45,10 +45,16 @@ def _page(client, url: str, **extra) -> str:
     return response.content.decode()
 
 
-def _register(event: Event, user) -> None:
-    registration_create(
-        event=event, by=user, attendees=[AttendeeData(name=user.name, email=user.email)], consent=True, language="ko"
+def _register(event: Event, user, name: str = "") -> Registration:
+    """``user`` registers themselves (as ``name``, else their own name); returns the registration."""
+    [registration] = registration_create(
+        event=event,
+        by=user,
+        attendees=[AttendeeData(name=name or user.name, email=user.email)],
+        consent=True,
+        language="ko",
     )
+    return registration
 
 
 def test_a_fragment_is_rendered_without_the_request_so_it_cannot_hold_a_token_or_a_user(tmp_path, settings):
@@ -159,13 +165,7 @@ def test_event_page_shows_the_users_waitlist_places_and_their_moves_at_once(
     representative = RepresentativeFactory().user
     with django_capture_on_commit_callbacks(execute=True):
         _register(event, first)
-        [waiting] = registration_create(
-            event=event,
-            by=ahead,
-            attendees=[AttendeeData(name="앞사람", email=ahead.email)],
-            consent=True,
-            language="ko",
-        )
+        waiting = _register(event, ahead, "앞사람")
         registration_create(
             event=event,
             by=representative,
@@ -305,13 +305,7 @@ def test_home_my_next_event_follows_registration_and_cancellation_at_once(client
     page = _page(client, url)
     assert "나중 행사" in page.split("home-next")[0] and "신청한 행사가 없습니다" not in page
     with django_capture_on_commit_callbacks(execute=True):
-        [registration] = registration_create(
-            event=sooner,
-            by=member,
-            attendees=[AttendeeData(name=member.name, email=member.email)],
-            consent=True,
-            language="ko",
-        )
+        registration = _register(sooner, member)
     assert "먼저 행사" in _page(client, url).split("home-next")[0]
     with django_capture_on_commit_callbacks(execute=True):
         registration_cancel(registration=registration, by=member)
@@ -328,10 +322,7 @@ def test_home_my_waitlist_position_moves_when_someone_ahead_cancels(client, djan
     first, ahead, member = (MembershipFactory().user for _ in range(3))
     with django_capture_on_commit_callbacks(execute=True):
         _register(event, first)
-        [ahead_registration] = registration_create(
-            event=event, by=ahead, attendees=[AttendeeData(name=ahead.name, email=ahead.email)], consent=True,
-            language="ko",
-        )  # fmt: skip
+        ahead_registration = _register(event, ahead)
         _register(event, member)
     client.force_login(member)
     url = reverse("home")
@@ -588,14 +579,8 @@ def test_my_registrations_hit_reads_only_the_user_and_follows_every_change_at_on
     assert "신청 내역이 없습니다" in _mine_table(client)
     with django_capture_on_commit_callbacks(execute=True):
         _register(event, first)
-        [ahead_registration] = registration_create(
-            event=event, by=ahead, attendees=[AttendeeData(name=ahead.name, email=ahead.email)], consent=True,
-            language="ko",
-        )  # fmt: skip
-        [mine] = registration_create(
-            event=event, by=member, attendees=[AttendeeData(name="나참석", email=member.email)], consent=True,
-            language="ko",
-        )  # fmt: skip
+        ahead_registration = _register(event, ahead)
+        mine = _register(event, member, "나참석")
     table = _mine_table(client)
     assert "내 행사" in table and "나참석" in table and "대기 2번" in table
     with django_assert_num_queries(1):  # the user with their membership: the table is kept
@@ -690,10 +675,7 @@ def test_event_page_own_registrations_follow_a_role_change_at_once(client, djang
     colleague = MembershipFactory(company=representative.company)
     event = EventFactory(audience=Audience.PUBLIC, starts_at=timezone.now() + timedelta(days=3))
     with django_capture_on_commit_callbacks(execute=True):
-        registration_create(
-            event=event, by=colleague.user, attendees=[AttendeeData(name="동료참석자", email=colleague.user.email)],
-            consent=True, language="ko",
-        )  # fmt: skip
+        _register(event, colleague.user, "동료참석자")
     url = reverse("events:detail", kwargs={"pk": event.pk})
     client.force_login(representative.user)
     assert "동료참석자" in _page(client, url)  # the company's, for its representative
